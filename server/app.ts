@@ -1,0 +1,72 @@
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import type { Services } from './services';
+import { requireApiUser } from './auth/passport';
+import { csrfToken } from './auth/csrf';
+import { tokensApi } from './auth/auth.api';
+import { authPages } from './auth/auth.pages';
+import { usersApi } from './users/users.api';
+import { usersPages } from './users/users.pages';
+import { referenceApi } from './reference/reference.api';
+import { documentsApi } from './documents/documents.api';
+import { documentsPages } from './documents/documents.pages';
+import { reviewPages } from './review/review.pages';
+import { healthRoute } from './health/health.route';
+import { errorHandler } from './http/error-handler';
+import { NotFoundError } from './http/errors';
+import { viewHelpers } from './http/view-helpers';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export function createApp(services: Services, logError: (error: unknown) => void = console.error): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(ROOT, 'views'));
+  app.use(securityHeaders);
+
+  app.use(healthRoute(services));
+  app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h', fallthrough: false }));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb' }));
+  api.use(tokensApi(services));
+  api.use(requireApiUser(services.passport));
+  api.use(usersApi(services), referenceApi(services), documentsApi(services));
+  api.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
+  app.use('/api/v1', api);
+  app.use('/api', (_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
+
+  app.use(
+    session({
+      name: 'tajrobe.sid',
+      secret: services.sessionSecret,
+      store: services.sessions,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: services.config.cookieSecure, maxAge: services.config.sessionTtlMs },
+    }),
+  );
+  app.use(services.passport.initialize());
+  app.use(services.passport.session());
+  app.use(express.urlencoded({ extended: false, limit: '256kb' }));
+  app.use(csrfToken);
+  app.use(viewHelpers(services));
+  app.use(authPages(services), usersPages(services), documentsPages(services), reviewPages(services));
+  app.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError()));
+  app.use(errorHandler(logError));
+  return app;
+}
+
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set({
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'same-origin',
+    'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+  });
+  next();
+}

@@ -1,0 +1,56 @@
+import { Router } from 'express';
+import type { Services } from '../services';
+import { verifyCsrf } from './csrf';
+import { ERROR_MESSAGES_FA } from '../http/messages.fa';
+import { TooManyRequestsError } from '../http/errors';
+
+/** Sign-in and sign-out pages. Signing in regenerates the session id (passport 0.7's `req.login`). */
+export function authPages({ users, throttle }: Services): Router {
+  const router = Router();
+
+  router.get('/login', (req, res) => {
+    if (req.user) return res.redirect(303, '/');
+    res.render('login', { title: 'ورود', error: null, username: '' });
+  });
+
+  router.post('/login', verifyCsrf, async (req, res, next) => {
+    const username = typeof req.body?.username === 'string' ? req.body.username : '';
+    const password = typeof req.body?.password === 'string' ? req.body.password : '';
+    const address = req.ip ?? 'unknown';
+    try {
+      throttle.check(username, address);
+    } catch (error) {
+      if (!(error instanceof TooManyRequestsError)) throw error;
+      res.set('Retry-After', String(error.retryAfterSeconds));
+      return res.status(429).render('login', { title: 'ورود', error: ERROR_MESSAGES_FA.too_many_requests, username });
+    }
+    const user = username && password ? await users.authenticate(username, password) : null;
+    if (!user) {
+      throttle.recordFailure(username, address);
+      return res.status(401).render('login', { title: 'ورود', error: ERROR_MESSAGES_FA.invalid_credentials, username });
+    }
+    throttle.recordSuccess(username);
+    const returnTo = safeReturnPath(req.session.returnTo);
+    req.login(user, (error) => {
+      if (error) return next(error);
+      res.redirect(303, returnTo);
+    });
+  });
+
+  router.post('/logout', verifyCsrf, (req, res, next) => {
+    req.logout((error) => {
+      if (error) return next(error);
+      req.session.destroy(() => {
+        res.clearCookie('tajrobe.sid');
+        res.redirect(303, '/login');
+      });
+    });
+  });
+
+  return router;
+}
+
+/** Only a local path: never an open redirect to another site. */
+function safeReturnPath(value: string | undefined): string {
+  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+}

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.string().url();
+
+const storageSchema = z.discriminatedUnion('STORAGE', [
+  z.object({ STORAGE: z.literal('fs') }),
+  z.object({
+    STORAGE: z.literal('minio'),
+    MINIO_ENDPOINT: url,
+    MINIO_ACCESS_KEY: z.string().min(1),
+    MINIO_SECRET_KEY: z.string().min(1),
+    MINIO_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a valid S3 bucket name').default('tajrobe'),
+  }),
+]);
+
+const searchSchema = z.discriminatedUnion('SEARCH', [
+  z.object({ SEARCH: z.literal('sqlite') }),
+  z.object({
+    SEARCH: z.literal('meilisearch'),
+    MEILI_URL: url,
+    MEILI_API_KEY: z.string().optional(),
+    MEILI_INDEX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('documents'),
+  }),
+]);
+
+const baseSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  ADMIN_USERNAME: z.string().min(3).max(64).optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').optional(),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3 + 64 * 1024 ** 2),
+  TOKEN_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  SESSION_SECRET: z.string().min(16).optional(),
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+});
+
+export type StorageConfig = z.infer<typeof storageSchema>;
+export type SearchConfig = z.infer<typeof searchSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  admin: { username?: string; password?: string };
+  maxUploadBytes: number;
+  tokenTtlMs: number;
+  sessionTtlMs: number;
+  sessionSecret?: string;
+  cookieSecure: boolean;
+  loginThrottle: { maxFailures: number; windowMs: number };
+  storage: StorageConfig;
+  search: SearchConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once; every problem is reported together, naming its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const withDefaults: Record<string, string> = { STORAGE: 'fs', SEARCH: 'sqlite', ...withoutEmpty(env) };
+  const problems: string[] = [];
+  const base = collect(baseSchema.safeParse(withDefaults), problems);
+  const storage = collect(storageSchema.safeParse(withDefaults), problems);
+  const search = collect(searchSchema.safeParse(withDefaults), problems);
+  if (Boolean(withDefaults.ADMIN_USERNAME) !== Boolean(withDefaults.ADMIN_PASSWORD)) {
+    problems.push('ADMIN_USERNAME and ADMIN_PASSWORD: set both or neither');
+  }
+  if (!base || !storage || !search || problems.length > 0) throw new ConfigError(problems);
+  return {
+    port: base.PORT,
+    host: base.HOST,
+    dataDir: path.resolve(base.DATA_DIR),
+    admin: { username: base.ADMIN_USERNAME, password: base.ADMIN_PASSWORD },
+    maxUploadBytes: base.MAX_UPLOAD_BYTES,
+    tokenTtlMs: base.TOKEN_TTL_HOURS * 3600_000,
+    sessionTtlMs: base.SESSION_TTL_HOURS * 3600_000,
+    sessionSecret: base.SESSION_SECRET,
+    cookieSecure: base.COOKIE_SECURE === 'true',
+    loginThrottle: { maxFailures: base.LOGIN_MAX_FAILURES, windowMs: base.LOGIN_WINDOW_MINUTES * 60_000 },
+    storage,
+    search,
+  };
+}
+
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+function collect<T>(result: z.ZodSafeParseResult<T>, problems: string[]): T | undefined {
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const variable = issue.path.join('.') || '(environment)';
+    problems.push(`${variable}: ${issue.message}`);
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+// The 9th meeting (Hamadan, Mehr 1391), taken from the user's minutes in shared/mission/.
+export const NINTH_MEETING = {
+  number: 9,
+  city: 'hamadan',
+  date: '1391-07',
+  title: 'نهمین نشست مدیران بحران کلانشهرهای کشور',
+  resolutions: [
+    {
+      number: 1,
+      text: "مقرر شد مصوبات جلسات هفتم و هشتم که در شهر کرمان و تهران به تصویب رسیده بود از طریق دبیرخانه مرکزی با پیگیری دبیرخانه مدیران بحران کلان شهرها، اقدام و نتایج حاصله به اطلاع سایر کلان شهرها ابلاغ گردد.",
+      textEn: "The resolutions of the 7th (Kerman) and 8th (Tehran) meetings are to be acted on through the central secretariat, with follow-up by the secretariat of metropolitan crisis managers, and the results communicated to all metropolises.",
+      responsible: "دبیرخانه مدیران بحران",
+      responsibleEn: "Secretariat of crisis managers",
+    },
+    {
+      number: 2,
+      text: "مقرر شد کلیه کلان شهرهای کشور یک نسخه از هر مطالعاتی که در خصوص خسارات تهدیدی با توجه به موقعیت جغرافیایی آن کلانشهرها انجام داده اند جهت استفاده از تجارب و انتقال آن به سایر کلان شهرها، به دبیرخانه مدیران بحران ارسال نمایند.",
+      textEn: "Every metropolis sends the secretariat one copy of every study it has made on threatening damages given its geographic position, so that experience is shared and transferred to other metropolises.",
+      responsible: "کلیه کلان شهرها",
+      responsibleEn: "All metropolises",
+    },
+    {
+      number: 3,
+      text: "مقرر شد در خصوص طرح سلامت و ایمنی شهروندان، طرح جامع سلامت که توسط شهرداری اصفهان، مطالعه و اجرا شده است. یک نسخه از آن را جهت بررسی به دبیرخانه ارسال پس از بررسی های لازم به سایر کلان شهرها جهت اجرایی نمودن آن ابلاغ گردد.",
+      textEn: "Isfahan municipality's comprehensive citizen health & safety plan: one copy goes to the secretariat for review; after review it is communicated to the other metropolises for implementation.",
+      responsible: "مدیریت بحران شهرداری اصفهان",
+      responsibleEn: "Crisis management of Isfahan municipality",
+    },
+    {
+      number: 4,
+      text: "مقرر شد کلان شهرهایی که در جذب مشارکت سرمایه گذاران بخش خصوصی در طرحهای مدیریت بحران و نحوه جذب آن تجربیاتی دارند، برای اجرای آن در سایر کلان شهرها یک نسخه از نحوه مشارکت و نمونه ای از پروژه های مدیریت بحران، به صورت کتبی تهیه و به دبیرخانه مدیران بحران جهت بهره برداری به سایر کلان شهرها ارسال گردد.",
+      textEn: "Metropolises with experience in attracting private-sector investors to crisis-management projects write up how the partnership worked, with sample projects, and send it to the secretariat for the use of other metropolises.",
+      responsible: "دبیرخانه مدیران بحران کلان شهرها",
+      responsibleEn: "Secretariat",
+    },
+    {
+      number: 5,
+      text: "مقرر شد جایگاه مدیریت بحران کلان شهرها از گروه به مدیریت ارتقاء یابد که موضوع از سوی سازمان محترم مدیریت بحران کشور به استناد ماده بند..... قانون تشکیل مدیریت بحران کشور پیگیری و در ساختار تفصیلی شهرداری های کلان شهرها به عنوان مدیریت بحران و زیر نظر شهردار کلان شهرها ثبت گردد",
+      textEn: "The crisis-management unit of each metropolis is to be upgraded from a \"group\" to a \"directorate\" under the mayor (organizational; pursued by the national crisis-management organization).",
+      responsible: "دبیرخانه مرکزی نشست شهرداران",
+      responsibleEn: "Central secretariat of the mayors' meeting",
+    },
+    {
+      number: 6,
+      text: "مقرر شد جلسه ی تلفیقی با مشارکت مدیران بحران با شهرداران کلان شهرها، توسط دبیرخانه مرکزی هماهنگی و برنامه ریزی شود.",
+      textEn: "A joint meeting of crisis managers and mayors is to be coordinated and planned by the central secretariat.",
+      responsible: "دبیرخانه مرکزی",
+      responsibleEn: "Central secretariat",
+    },
+    {
+      number: 7,
+      text: "مقرر گردید یک دوره کارگاه آموزشی توسط سازمان پیشگیری و مدیریت بحران تهران در زمینه چگونگی پیوستن به جامعه ایمن و مجموعه به لحاظ تجربیات آن سازمان برای مدیران و کارشناسان بحران برنامه ریزی و با هماهنگی دبیرخانه مدیران بحران در تهران برگزار گردد.",
+      textEn: "Tehran's Crisis Prevention and Management Organization runs a training workshop on joining the \"Safe Community\" network, for crisis managers and experts, held in Tehran.",
+      responsible: "دبیرخانه مدیران بحران",
+      responsibleEn: "Secretariat",
+    },
+    {
+      number: 8,
+      text: "مقرر گردید تجربیات آموزش عمومی و همگانی شهروندان که اکثر کلان شهرها برگزار نموده اند به دبیرخانه مدیران بحران ارسال تا پس از جمع آوری و تدوین در اختیار مدیران کلان شهرهای جدید قرار گیرد",
+      textEn: "The public-education experiences that most metropolises have run are sent to the secretariat, compiled, and put at the disposal of the managers of new metropolises.",
+      responsible: "دبیرخانه مدیران بحران",
+      responsibleEn: "Secretariat",
+    },
+    {
+      number: 9,
+      text: "مقرر شد نشست آتی برابر پیشنهاد حاضرین در شهر اصفهان برگزار گردد تا از تجربیات آن شهر با توجه به اعلام گزارش در نشست استفاده لازم بعمل آید.",
+      textEn: "The next meeting is held in Isfahan, to learn from that city's experience reported at this meeting.",
+      responsible: "دبیرخانه",
+      responsibleEn: "Secretariat",
+    },
+  ],
+} as const;

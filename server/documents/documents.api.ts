@@ -1,0 +1,109 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../services';
+import { currentUser } from '../auth/passport';
+import { parseInput } from '../http/validate';
+import { presentDocument } from './documents.presenter';
+import {
+  documentMetadataSchema,
+  listQuerySchema,
+  metadataUpdateSchema,
+  returnSchema,
+  sharesSchema,
+  versionQuerySchema,
+  withoutArraySuffix,
+} from './documents.schema';
+import { consumeStoredFile, requireStoredFile, singleFileUpload } from './upload.middleware';
+import { sendVersion } from './download';
+import type { ReviewAction } from '../review/review.service';
+
+export function documentsApi(services: Services): Router {
+  const { documents, review, store } = services;
+  const upload = singleFileUpload(store, services.config.maxUploadBytes);
+  const router = Router();
+
+  router.get('/documents', (req, res) => {
+    const user = currentUser(req);
+    const filter = parseInput(listQuerySchema, req.query);
+    const { total, documents: found } = documents.list(user, filter);
+    res.json({ total, page: filter.page, perPage: filter.perPage, documents: found.map((d) => presentDocument(d, user)) });
+  });
+
+  router.post(
+    '/documents',
+    (req, _res, next) => {
+      documents.assertCanUpload(currentUser(req));
+      next();
+    },
+    upload,
+    async (req, res) => {
+      const user = currentUser(req);
+      const created = await consumeStoredFile(req, store, () => {
+        const file = requireStoredFile(req);
+        const metadata = parseInput(documentMetadataSchema, withoutArraySuffix(req.body as Record<string, unknown>));
+        return documents.create(user, metadata, file);
+      });
+      res.status(201).location(`/api/v1/documents/${created.id}`).json(presentDocument(created, user));
+    },
+  );
+
+  router.get('/documents/:id', (req, res) => {
+    const user = currentUser(req);
+    res.json(presentDocument(documents.getVisible(user, req.params.id), user));
+  });
+
+  router.patch('/documents/:id', (req, res) => {
+    const user = currentUser(req);
+    const update = parseInput(metadataUpdateSchema, req.body ?? {});
+    res.json(presentDocument(documents.updateMetadata(user, req.params.id, update), user));
+  });
+
+  router.post(
+    '/documents/:id/versions',
+    (req, _res, next) => {
+      documents.assertCanAddVersion(currentUser(req), req.params.id as string);
+      next();
+    },
+    upload,
+    async (req, res) => {
+      const user = currentUser(req);
+      const updated = await consumeStoredFile(req, store, () => {
+        const file = requireStoredFile(req);
+        parseInput(versionFormSchema, withoutArraySuffix(req.body as Record<string, unknown>));
+        return documents.addVersion(user, req.params.id as string, file);
+      });
+      res.status(201).json(presentDocument(updated, user));
+    },
+  );
+
+  router.get('/documents/:id/file', async (req, res) => {
+    const user = currentUser(req);
+    const { version: number } = parseInput(versionQuerySchema, req.query);
+    const { version } = documents.version(user, req.params.id, number);
+    await sendVersion(req, res, store, version);
+  });
+
+  router.post('/documents/:id/shares', (req, res) => {
+    const user = currentUser(req);
+    const { cities } = parseInput(sharesSchema, req.body ?? {});
+    res.json(presentDocument(documents.setShares(user, req.params.id, cities), user));
+  });
+
+  for (const action of ['submit', 'publish', 'withdraw'] as const satisfies ReviewAction[]) {
+    router.post(`/documents/:id/${action}`, (req, res) => {
+      const user = currentUser(req);
+      res.json(presentDocument(review.apply(user, req.params.id as string, action), user));
+    });
+  }
+
+  router.post('/documents/:id/return', (req, res) => {
+    const user = currentUser(req);
+    review.authorize(user, req.params.id, 'return');
+    const { comment } = parseInput(returnSchema, req.body ?? {});
+    res.json(presentDocument(review.apply(user, req.params.id, 'return', comment), user));
+  });
+
+  return router;
+}
+
+const versionFormSchema = z.object({}).strict();

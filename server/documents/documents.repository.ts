@@ -1,0 +1,219 @@
+import type { Db } from '../db/database';
+import type { User } from '../auth/roles';
+import { visibleDocumentsSql } from './access.policy';
+import type { AccessLevel, DocumentStatus, DocumentVersion, IndexingState, PortalDocument, StoredFile } from './document';
+
+interface DocumentRow {
+  id: string;
+  city_id: string;
+  title: string;
+  summary: string;
+  kind: string;
+  year: number;
+  access: AccessLevel;
+  status: DocumentStatus;
+  review_comment: string | null;
+  indexing_state: IndexingState;
+  indexing_reason: string | null;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+}
+
+interface VersionRow {
+  number: number;
+  filename: string;
+  size: number;
+  sha256: string;
+  content_type: string;
+  store: 'fs' | 'minio';
+  object_key: string;
+  created_at: string;
+  username: string | null;
+}
+
+export interface NewDocumentRow {
+  id: string;
+  city: string;
+  title: string;
+  summary: string;
+  kind: string;
+  year: number;
+  access: AccessLevel;
+  hazards: string[];
+  keywords: string[];
+  resolutions: string[];
+  sharedWith: string[];
+  createdBy: number;
+  at: string;
+}
+
+export interface DocumentListFilter {
+  city?: string;
+  status?: DocumentStatus;
+  page: number;
+  perPage: number;
+}
+
+/** SQL for documents and their versions; no rules here beyond the visibility clause it is given. */
+export class DocumentsRepository {
+  constructor(private readonly db: Db) {}
+
+  find(id: string): PortalDocument | null {
+    const row = this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+    return row ? this.hydrate(row) : null;
+  }
+
+  list(viewer: User, filter: DocumentListFilter): { total: number; documents: PortalDocument[] } {
+    const visible = visibleDocumentsSql(viewer);
+    const conditions = [visible.sql];
+    const params: Record<string, string | number> = { ...visible.params };
+    if (filter.city) {
+      conditions.push('d.city_id = @city');
+      params.city = filter.city;
+    }
+    if (filter.status) {
+      conditions.push('d.status = @status');
+      params.status = filter.status;
+    }
+    const where = conditions.join(' AND ');
+    const total = this.db.prepare(`SELECT count(*) FROM documents d WHERE ${where}`).pluck().get(params) as number;
+    const rows = this.db
+      .prepare(`SELECT d.* FROM documents d WHERE ${where} ORDER BY d.updated_at DESC, d.id LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: filter.perPage, offset: (filter.page - 1) * filter.perPage }) as DocumentRow[];
+    return { total, documents: rows.map((row) => this.hydrate(row)) };
+  }
+
+  insert(doc: NewDocumentRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO documents (id, city_id, title, summary, kind, year, access, status, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
+      )
+      .run(doc.id, doc.city, doc.title, doc.summary, doc.kind, doc.year, doc.access, doc.createdBy, doc.at, doc.at);
+    this.replaceLists(doc.id, doc);
+    this.replaceShares(doc.id, doc.sharedWith);
+  }
+
+  updateFields(
+    id: string,
+    fields: Partial<{ title: string; summary: string; kind: string; year: number; access: AccessLevel }>,
+    at: string,
+  ): void {
+    const columns = Object.keys(fields) as (keyof typeof fields)[];
+    const assignments = [...columns.map((c) => `${c} = @${c}`), 'updated_at = @at'].join(', ');
+    this.db.prepare(`UPDATE documents SET ${assignments} WHERE id = @id`).run({ ...fields, at, id });
+  }
+
+  replaceLists(id: string, lists: Partial<Pick<NewDocumentRow, 'hazards' | 'keywords' | 'resolutions'>>): void {
+    if (lists.hazards) {
+      this.db.prepare('DELETE FROM document_hazards WHERE document_id = ?').run(id);
+      const insert = this.db.prepare('INSERT OR IGNORE INTO document_hazards (document_id, hazard) VALUES (?, ?)');
+      for (const hazard of lists.hazards) insert.run(id, hazard);
+    }
+    if (lists.keywords) {
+      this.db.prepare('DELETE FROM document_keywords WHERE document_id = ?').run(id);
+      const insert = this.db.prepare('INSERT INTO document_keywords (document_id, position, keyword) VALUES (?, ?, ?)');
+      lists.keywords.forEach((keyword, position) => insert.run(id, position, keyword));
+    }
+    if (lists.resolutions) {
+      this.db.prepare('DELETE FROM document_resolutions WHERE document_id = ?').run(id);
+      const insert = this.db.prepare('INSERT OR IGNORE INTO document_resolutions (document_id, meeting, number) VALUES (?, ?, ?)');
+      for (const ref of lists.resolutions) {
+        const [meeting, number] = ref.split('/').map(Number);
+        insert.run(id, meeting, number);
+      }
+    }
+  }
+
+  replaceShares(id: string, cities: string[]): void {
+    this.db.prepare('DELETE FROM document_shares WHERE document_id = ?').run(id);
+    const insert = this.db.prepare('INSERT OR IGNORE INTO document_shares (document_id, city_id) VALUES (?, ?)');
+    for (const city of cities) insert.run(id, city);
+  }
+
+  addVersion(id: string, file: StoredFile, createdBy: number, at: string): number {
+    const number = (this.db.prepare('SELECT coalesce(max(number), 0) + 1 FROM document_versions WHERE document_id = ?').pluck().get(id) as number);
+    this.db
+      .prepare(
+        `INSERT INTO document_versions (document_id, number, filename, size, sha256, content_type, store, object_key, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, number, file.filename, file.size, file.sha256, file.contentType, file.store, file.objectKey, createdBy, at);
+    this.db.prepare(`UPDATE documents SET updated_at = ?, indexing_state = 'queued', indexing_reason = NULL WHERE id = ?`).run(at, id);
+    return number;
+  }
+
+  setStatus(id: string, status: DocumentStatus, reviewComment: string | null, at: string): void {
+    this.db.prepare('UPDATE documents SET status = ?, review_comment = ?, updated_at = ? WHERE id = ?').run(status, reviewComment, at, id);
+  }
+
+  enqueueExtraction(documentId: string, at: string): void {
+    this.db
+      .prepare(`INSERT INTO jobs (kind, document_id, state, run_after, created_at, updated_at) VALUES ('extract', ?, 'queued', ?, ?, ?)`)
+      .run(documentId, at, at, at);
+  }
+
+  existingIds(table: 'cities', ids: string[]): Set<string>;
+  existingIds(table: 'kind' | 'hazard', ids: string[]): Set<string>;
+  existingIds(table: 'cities' | 'kind' | 'hazard', ids: string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    const placeholders = ids.map(() => '?').join(', ');
+    const sql =
+      table === 'cities'
+        ? `SELECT id FROM cities WHERE id IN (${placeholders})`
+        : `SELECT id FROM vocabulary WHERE facet = '${table}' AND id IN (${placeholders})`;
+    return new Set(this.db.prepare(sql).pluck().all(...ids) as string[]);
+  }
+
+  existingResolutions(refs: string[]): Set<string> {
+    const rows = this.db.prepare(`SELECT meeting || '/' || number FROM resolutions`).pluck().all() as string[];
+    const known = new Set(rows);
+    return new Set(refs.filter((ref) => known.has(ref)));
+  }
+
+  private hydrate(row: DocumentRow): PortalDocument {
+    const id = row.id;
+    const versions = this.db
+      .prepare(
+        `SELECT v.number, v.filename, v.size, v.sha256, v.content_type, v.store, v.object_key, v.created_at, u.username
+         FROM document_versions v LEFT JOIN users u ON u.id = v.created_by WHERE v.document_id = ? ORDER BY v.number`,
+      )
+      .all(id) as VersionRow[];
+    return {
+      id,
+      city: row.city_id,
+      title: row.title,
+      summary: row.summary,
+      kind: row.kind,
+      hazards: this.db.prepare('SELECT hazard FROM document_hazards WHERE document_id = ? ORDER BY hazard').pluck().all(id) as string[],
+      year: row.year,
+      keywords: this.db.prepare('SELECT keyword FROM document_keywords WHERE document_id = ? ORDER BY position').pluck().all(id) as string[],
+      resolutions: this.db
+        .prepare(`SELECT meeting || '/' || number FROM document_resolutions WHERE document_id = ? ORDER BY meeting, number`)
+        .pluck()
+        .all(id) as string[],
+      access: row.access,
+      status: row.status,
+      reviewComment: row.review_comment,
+      sharedWith: this.db.prepare('SELECT city_id FROM document_shares WHERE document_id = ? ORDER BY city_id').pluck().all(id) as string[],
+      versions: versions.map(
+        (v): DocumentVersion => ({
+          number: v.number,
+          filename: v.filename,
+          size: v.size,
+          sha256: v.sha256,
+          contentType: v.content_type,
+          store: v.store,
+          objectKey: v.object_key,
+          createdAt: v.created_at,
+          createdBy: v.username,
+        }),
+      ),
+      indexing: { state: row.indexing_state, reason: row.indexing_reason },
+      createdBy: row.created_by,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+}

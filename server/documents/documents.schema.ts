@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { ACCESS_LEVELS } from './document';
+
+/** Multipart sends one value as a string and a repeated field as an array; a form may send `name[]`. */
+const repeatable = <T extends z.ZodTypeAny>(item: T, max: number) =>
+  z.preprocess((value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]), z.array(item).max(max));
+
+const text = (max: number) => z.string().trim().max(max);
+
+export const RESOLUTION_REF = /^([1-9][0-9]{0,3})\/([1-9][0-9]{0,2})$/;
+
+export const documentMetadataSchema = z
+  .object({
+    title: text(300).min(1, 'a title is required'),
+    summary: text(5000).min(1, 'a summary is required'),
+    kind: z.string().min(1, 'a kind is required'),
+    hazards: repeatable(z.string().min(1), 20),
+    year: z.coerce.number({ error: 'the Jalali year must be a number' }).int().min(1300).max(1500),
+    keywords: repeatable(text(100).min(1), 40),
+    resolutions: repeatable(z.string().regex(RESOLUTION_REF, 'a resolution is written meeting/number, e.g. 9/2'), 40),
+    access: z.enum(ACCESS_LEVELS).default('portal'),
+    city: z.string().min(1).optional(),
+    sharedWith: repeatable(z.string().min(1), 100),
+  })
+  .strict();
+
+export type DocumentMetadata = z.infer<typeof documentMetadataSchema>;
+
+export const metadataUpdateSchema = documentMetadataSchema.omit({ city: true }).partial().strict();
+export type MetadataUpdate = z.infer<typeof metadataUpdateSchema>;
+
+export const returnSchema = z.object({ comment: text(5000).min(1, 'a comment is required when returning a document') }).strict();
+
+export const sharesSchema = z.object({ cities: repeatable(z.string().min(1), 100) }).strict();
+
+export const versionQuerySchema = z.object({ version: z.coerce.number().int().positive().optional() });
+
+export const listQuerySchema = z.object({
+  city: z.string().optional(),
+  status: z.enum(['draft', 'submitted', 'published', 'returned', 'withdrawn']).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  perPage: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** Form fields arrive as `hazards` or `hazards[]`; treat both alike. */
+export function withoutArraySuffix(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === '_csrf') continue;
+    out[key.endsWith('[]') ? key.slice(0, -2) : key] = value;
+  }
+  return out;
+}

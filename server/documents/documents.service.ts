@@ -1,0 +1,162 @@
+import crypto from 'node:crypto';
+import type { Db } from '../db/database';
+import { nowIso } from '../db/database';
+import type { AuditLog } from '../audit/audit.log';
+import type { User } from '../auth/roles';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
+import { canManage, canUpload, canView } from './access.policy';
+import type { DocumentStatus, DocumentVersion, PortalDocument, StoredFile } from './document';
+import type { DocumentListFilter, DocumentsRepository } from './documents.repository';
+import type { DocumentMetadata, MetadataUpdate } from './documents.schema';
+
+/** Statuses in which the owner may still change the file and the metadata. */
+const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
+
+export class DocumentsService {
+  constructor(
+    private readonly db: Db,
+    private readonly repository: DocumentsRepository,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** The document if `actor` may see it; otherwise NotFound, exactly as for an id that does not exist. */
+  getVisible(actor: User, id: string): PortalDocument {
+    const doc = this.repository.find(id);
+    if (!doc || !canView(actor, doc)) throw new NotFoundError('no such document');
+    return doc;
+  }
+
+  /** The document if `actor` may manage it: 404 when they cannot see it, 403 when they see it but may not change it. */
+  getManageable(actor: User, id: string): PortalDocument {
+    const doc = this.getVisible(actor, id);
+    if (!canManage(actor, doc)) throw new ForbiddenError('only the owner city and the secretariat may change this document');
+    return doc;
+  }
+
+  /** Checked before any byte of a new version is accepted. */
+  assertCanAddVersion(actor: User, id: string): PortalDocument {
+    const doc = this.getManageable(actor, id);
+    if (!EDITABLE.includes(doc.status)) {
+      throw new ConflictError(`a ${doc.status} document takes no new version; only a draft or a returned one does`, 'invalid_transition');
+    }
+    return doc;
+  }
+
+  assertCanUpload(actor: User): void {
+    if (!canUpload(actor)) throw new ForbiddenError('readers may not upload documents');
+  }
+
+  list(actor: User, filter: DocumentListFilter): { total: number; documents: PortalDocument[] } {
+    return this.repository.list(actor, filter);
+  }
+
+  version(actor: User, id: string, number?: number): { document: PortalDocument; version: DocumentVersion } {
+    const document = this.getVisible(actor, id);
+    const version = number === undefined ? document.versions.at(-1) : document.versions.find((v) => v.number === number);
+    if (!version) throw new NotFoundError(`document ${id} has no version ${number}`);
+    return { document, version };
+  }
+
+  create(actor: User, metadata: DocumentMetadata, file: StoredFile): PortalDocument {
+    this.assertCanUpload(actor);
+    const city = this.owningCity(actor, metadata.city);
+    this.assertVocabulary(metadata);
+    const id = crypto.randomUUID();
+    const at = nowIso();
+    this.db.transaction(() => {
+      this.repository.insert({
+        id,
+        city,
+        title: metadata.title,
+        summary: metadata.summary,
+        kind: metadata.kind,
+        year: metadata.year,
+        access: metadata.access,
+        hazards: metadata.hazards,
+        keywords: metadata.keywords,
+        resolutions: metadata.resolutions,
+        sharedWith: metadata.sharedWith.filter((c) => c !== city),
+        createdBy: actor.id,
+        at,
+      });
+      this.repository.addVersion(id, file, actor.id, at);
+      this.repository.enqueueExtraction(id, at);
+      this.audit.record(actor, 'document.created', { documentId: id, details: { city, title: metadata.title, version: 1, sha256: file.sha256 } });
+    })();
+    return this.repository.find(id)!;
+  }
+
+  addVersion(actor: User, id: string, file: StoredFile): PortalDocument {
+    const at = nowIso();
+    this.db.transaction(() => {
+      this.assertCanAddVersion(actor, id);
+      const number = this.repository.addVersion(id, file, actor.id, at);
+      this.repository.enqueueExtraction(id, at);
+      this.audit.record(actor, 'document.version_added', { documentId: id, details: { version: number, filename: file.filename, sha256: file.sha256 } });
+    })();
+    return this.repository.find(id)!;
+  }
+
+  updateMetadata(actor: User, id: string, update: MetadataUpdate): PortalDocument {
+    const doc = this.getManageable(actor, id);
+    if (!EDITABLE.includes(doc.status)) throw new ConflictError(`a ${doc.status} document cannot be edited`, 'invalid_transition');
+    this.assertVocabulary(update);
+    const { hazards, keywords, resolutions, sharedWith, ...fields } = update;
+    const at = nowIso();
+    this.db.transaction(() => {
+      this.repository.updateFields(id, fields, at);
+      this.repository.replaceLists(id, { hazards, keywords, resolutions });
+      if (sharedWith) this.repository.replaceShares(id, sharedWith.filter((c) => c !== doc.city));
+      this.audit.record(actor, 'document.updated', { documentId: id, details: { fields: Object.keys(update) } });
+    })();
+    return this.repository.find(id)!;
+  }
+
+  setShares(actor: User, id: string, cities: string[]): PortalDocument {
+    const doc = this.getManageable(actor, id);
+    if (doc.status === 'withdrawn') throw new ConflictError('a withdrawn document cannot be shared', 'invalid_transition');
+    this.assertCities(cities, 'cities');
+    this.db.transaction(() => {
+      this.repository.replaceShares(id, cities.filter((c) => c !== doc.city));
+      this.audit.record(actor, 'document.shared', { documentId: id, details: { cities } });
+    })();
+    return this.repository.find(id)!;
+  }
+
+  private owningCity(actor: User, requested: string | undefined): string {
+    if (actor.role === 'city') {
+      if (requested && requested !== actor.city) throw new ForbiddenError('a city uploads only for itself');
+      return actor.city!;
+    }
+    if (!requested) throw new BadRequestError('city: the secretariat names the city a document belongs to', { fields: [{ field: 'city' }] }, 'validation_failed');
+    this.assertCities([requested], 'city');
+    return requested;
+  }
+
+  private assertVocabulary(metadata: Partial<Pick<DocumentMetadata, 'kind' | 'hazards' | 'resolutions' | 'sharedWith'>>): void {
+    const problems: { field: string; message: string }[] = [];
+    if (metadata.kind !== undefined && !this.repository.existingIds('kind', [metadata.kind]).has(metadata.kind)) {
+      problems.push({ field: 'kind', message: `unknown kind ${metadata.kind}` });
+    }
+    const hazards = metadata.hazards ?? [];
+    const knownHazards = this.repository.existingIds('hazard', hazards);
+    for (const hazard of hazards) if (!knownHazards.has(hazard)) problems.push({ field: 'hazards', message: `unknown hazard ${hazard}` });
+    const refs = metadata.resolutions ?? [];
+    const knownRefs = this.repository.existingResolutions(refs);
+    for (const ref of refs) if (!knownRefs.has(ref)) problems.push({ field: 'resolutions', message: `unknown resolution ${ref}` });
+    const shared = metadata.sharedWith ?? [];
+    const knownCities = this.repository.existingIds('cities', shared);
+    for (const city of shared) if (!knownCities.has(city)) problems.push({ field: 'sharedWith', message: `unknown city ${city}` });
+    if (problems.length > 0) {
+      throw new BadRequestError(problems.map((p) => `${p.field}: ${p.message}`).join('; '), { fields: problems }, 'validation_failed');
+    }
+  }
+
+  private assertCities(cities: string[], field: string): void {
+    const known = this.repository.existingIds('cities', cities);
+    const unknown = cities.filter((c) => !known.has(c));
+    if (unknown.length > 0) {
+      throw new BadRequestError(`${field}: unknown city ${unknown.join(', ')}`, { fields: [{ field, message: 'unknown city' }] }, 'validation_failed');
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import multer from 'multer';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ObjectStore } from '../../storage/object-store';
+import { AppError, BadRequestError, PayloadTooLargeError } from '../http/errors';
+import type { StoredFile } from './document';
+import { ObjectStoreEngine, type UploadedFile } from './upload.storage-engine';
+
+/** Parses a multipart body with one `file` part, streaming it into the store; errors become domain errors. */
+export function singleFileUpload(store: ObjectStore, maxBytes: number): RequestHandler {
+  const parse = multer({
+    storage: new ObjectStoreEngine(store, maxBytes),
+    defParamCharset: 'utf8',
+    limits: { fileSize: maxBytes, files: 1, fields: 200, fieldSize: 64 * 1024, parts: 210, headerPairs: 200 },
+  }).single('file');
+  return (req: Request, res: Response, next: NextFunction) => {
+    parse(req, res, (error: unknown) => next(error ? translateUploadError(error, maxBytes) : undefined));
+  };
+}
+
+/** The stored file of this request, or a 400 when the form had none. */
+export function requireStoredFile(req: Request): StoredFile {
+  const file = req.file as UploadedFile | undefined;
+  if (!file?.stored) throw new BadRequestError('a file is required in the multipart field "file"', { fields: [{ field: 'file' }] }, 'missing_file');
+  return file.stored;
+}
+
+/** Runs `use` with the request's stored file; if it throws, the object is deleted so nothing is orphaned. */
+export async function consumeStoredFile<T>(req: Request, store: ObjectStore, use: (file: StoredFile | undefined) => T | Promise<T>): Promise<T> {
+  const file = (req.file as UploadedFile | undefined)?.stored;
+  try {
+    return await use(file);
+  } catch (error) {
+    if (file) await store.delete(file.objectKey);
+    throw error;
+  }
+}
+
+function translateUploadError(error: unknown, maxBytes: number): unknown {
+  if (error instanceof AppError) return error;
+  if (error instanceof multer.MulterError) {
+    if (error.code === 'LIMIT_FILE_SIZE') return new PayloadTooLargeError(maxBytes);
+    if (error.code === 'LIMIT_UNEXPECTED_FILE') return new BadRequestError(`unexpected file field "${error.field}"; send one file as "file"`);
+    return new BadRequestError(`the form is too large or malformed (${error.code})`);
+  }
+  if (error instanceof Error && /unexpected end of form|request aborted|request closed|malformed|boundary|multipart/i.test(error.message)) {
+    return new BadRequestError(`the upload was interrupted or malformed: ${error.message}`, undefined, 'upload_interrupted');
+  }
+  return error;
+}

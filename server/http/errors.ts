@@ -1,0 +1,60 @@
+/** Domain errors: a stable code, an HTTP status, an English message for the API; pages show the Persian text for the code. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(message: string, details?: unknown, code = 'bad_request') {
+    super(400, code, message, details);
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'authentication required') {
+    super(401, 'unauthenticated', message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'you may not do this') {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'not found') {
+    super(404, 'not_found', message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, code = 'conflict') {
+    super(409, code, message);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super(413, 'too_large', `the file is larger than the limit of ${limitBytes} bytes`, { limitBytes });
+  }
+}
+
+export class UnsupportedTypeError extends AppError {
+  constructor(reason: string) {
+    super(415, 'unsupported_type', reason);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'too_many_requests', `too many failed attempts; try again in ${retryAfterSeconds} seconds`);
+  }
+}

@@ -1,0 +1,80 @@
+import type { Db } from '../db/database';
+import type { User } from '../auth/roles';
+import { visibleDocumentsSql } from '../documents/access.policy';
+
+export interface City {
+  id: string;
+  name: string;
+  nameEn: string;
+  newMetropolis: boolean;
+}
+
+export interface VocabularyTerm {
+  id: string;
+  fa: string;
+  en: string;
+}
+
+/** Cities, the kinds and hazards vocabulary, and the register of meetings and resolutions. */
+export class ReferenceService {
+  constructor(private readonly db: Db) {}
+
+  cities(): City[] {
+    const rows = this.db.prepare('SELECT id, name_fa, name_en, is_new_metropolis FROM cities ORDER BY rowid').all() as {
+      id: string;
+      name_fa: string;
+      name_en: string;
+      is_new_metropolis: number;
+    }[];
+    return rows.map((r) => ({ id: r.id, name: r.name_fa, nameEn: r.name_en, newMetropolis: r.is_new_metropolis === 1 }));
+  }
+
+  cityName(id: string): string {
+    return (this.db.prepare('SELECT name_fa FROM cities WHERE id = ?').pluck().get(id) as string | undefined) ?? id;
+  }
+
+  vocabulary(): { kinds: VocabularyTerm[]; hazards: VocabularyTerm[] } {
+    const terms = (facet: string) =>
+      this.db.prepare('SELECT id, label_fa AS fa, label_en AS en FROM vocabulary WHERE facet = ? ORDER BY position').all(facet) as VocabularyTerm[];
+    return { kinds: terms('kind'), hazards: terms('hazard') };
+  }
+
+  /** Meetings with their resolutions; each resolution lists only the documents `viewer` may see. */
+  resolutions(viewer: User) {
+    const meetings = this.db.prepare('SELECT number, city_id, date, title FROM meetings ORDER BY number').all() as {
+      number: number;
+      city_id: string;
+      date: string;
+      title: string;
+    }[];
+    const visible = visibleDocumentsSql(viewer);
+    const linked = this.db.prepare(
+      `SELECT r.document_id FROM document_resolutions r JOIN documents d ON d.id = r.document_id
+       WHERE r.meeting = @meeting AND r.number = @number AND ${visible.sql} ORDER BY d.created_at`,
+    );
+    return meetings.map((m) => ({
+      number: m.number,
+      city: m.city_id,
+      date: m.date,
+      title: m.title,
+      resolutions: (
+        this.db.prepare('SELECT * FROM resolutions WHERE meeting = ? ORDER BY number').all(m.number) as {
+          number: number;
+          text: string;
+          text_en: string | null;
+          responsible: string;
+          status: string;
+          due_date: string | null;
+        }[]
+      ).map((r) => ({
+        number: r.number,
+        text: r.text,
+        textEn: r.text_en,
+        responsible: r.responsible,
+        status: r.status,
+        dueDate: r.due_date,
+        documents: linked.pluck().all({ ...visible.params, meeting: m.number, number: r.number }) as string[],
+      })),
+    }));
+  }
+}

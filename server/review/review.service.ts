@@ -1,0 +1,64 @@
+import type { Db } from '../db/database';
+import { nowIso } from '../db/database';
+import type { AuditLog } from '../audit/audit.log';
+import type { User } from '../auth/roles';
+import { ConflictError, ForbiddenError } from '../http/errors';
+import { canReview } from '../documents/access.policy';
+import type { DocumentStatus, PortalDocument } from '../documents/document';
+import type { DocumentsRepository } from '../documents/documents.repository';
+import type { DocumentsService } from '../documents/documents.service';
+
+export type ReviewAction = 'submit' | 'publish' | 'return' | 'withdraw';
+
+/** The review workflow: which action moves which status where, and who may take it. */
+const TRANSITIONS: Record<ReviewAction, { from: readonly DocumentStatus[]; to: DocumentStatus; by: 'manager' | 'reviewer' }> = {
+  submit: { from: ['draft', 'returned'], to: 'submitted', by: 'manager' },
+  publish: { from: ['submitted', 'withdrawn'], to: 'published', by: 'reviewer' },
+  return: { from: ['submitted'], to: 'returned', by: 'reviewer' },
+  withdraw: { from: ['draft', 'submitted', 'published', 'returned'], to: 'withdrawn', by: 'manager' },
+};
+
+const PAST_TENSE: Record<ReviewAction, string> = { submit: 'submitted', publish: 'published', return: 'returned', withdraw: 'withdrawn' };
+
+export class ReviewService {
+  constructor(
+    private readonly db: Db,
+    private readonly documents: DocumentsService,
+    private readonly repository: DocumentsRepository,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** 404 if the actor cannot see the document, 403 if they may not take the action, 409 if the status does not allow it. */
+  apply(actor: User, id: string, action: ReviewAction, comment?: string): PortalDocument {
+    const transition = TRANSITIONS[action];
+    this.db.transaction(() => {
+      const doc = this.authorize(actor, id, action);
+      if (!transition.from.includes(doc.status)) {
+        throw new ConflictError(`a ${doc.status} document cannot be ${PAST_TENSE[action]}`, 'invalid_transition');
+      }
+      const reviewComment = action === 'return' ? (comment ?? null) : action === 'submit' ? null : doc.reviewComment;
+      this.repository.setStatus(id, transition.to, reviewComment, nowIso());
+      this.audit.record(actor, `document.${PAST_TENSE[action]}`, {
+        documentId: id,
+        details: { from: doc.status, to: transition.to, ...(comment ? { comment } : {}) },
+      });
+    })();
+    return this.documents.getVisible(actor, id);
+  }
+
+  /** The document, if `actor` may take `action` on it at all: 404 when they cannot see it, 403 when they may not act. */
+  authorize(actor: User, id: string, action: ReviewAction): PortalDocument {
+    if (TRANSITIONS[action].by === 'manager') return this.documents.getManageable(actor, id);
+    const doc = this.documents.getVisible(actor, id);
+    if (!canReview(actor)) throw new ForbiddenError(`only the secretariat may ${action} a document`);
+    return doc;
+  }
+
+  allowedActions(actor: User, doc: PortalDocument, canManageDoc: boolean): ReviewAction[] {
+    return (Object.keys(TRANSITIONS) as ReviewAction[]).filter((action) => {
+      const t = TRANSITIONS[action];
+      const permitted = t.by === 'reviewer' ? canReview(actor) : canManageDoc;
+      return permitted && t.from.includes(doc.status);
+    });
+  }
+}

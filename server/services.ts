@@ -1,0 +1,31 @@
+import type passport from 'passport';
+import type { ObjectStore } from '../storage/object-store';
+import type { Config } from './config';
+import type { Db } from './db/database';
+import type { AuditLog } from './audit/audit.log';
+import type { LoginThrottle } from './auth/login-throttle';
+import type { TokensService } from './auth/tokens.service';
+import type { SqliteSessionStore } from './auth/session.store';
+import type { DocumentsService } from './documents/documents.service';
+import type { ReviewService } from './review/review.service';
+import type { UsersService } from './users/users.service';
+import type { ReferenceService } from './reference/reference.service';
+import type { EngineProbe } from './health/engine-probe';
+
+/** Everything a route needs, built once in `wire.ts` and passed down. */
+export interface Services {
+  config: Config;
+  db: Db;
+  store: ObjectStore;
+  searchProbe: EngineProbe;
+  audit: AuditLog;
+  users: UsersService;
+  tokens: TokensService;
+  throttle: LoginThrottle;
+  sessions: SqliteSessionStore;
+  passport: passport.PassportStatic;
+  documents: DocumentsService;
+  review: ReviewService;
+  reference: ReferenceService;
+  sessionSecret: string;
+}

@@ -1,0 +1,101 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ObjectStore } from '../storage/object-store';
+import { FsObjectStore } from '../storage/fs-object-store';
+import { MinioObjectStore } from '../storage/minio-object-store';
+import type { Config } from './config';
+import type { Services } from './services';
+import { openDatabase } from './db/database';
+import { seedReferenceData } from './db/seed';
+import { AuditLog } from './audit/audit.log';
+import { UsersService } from './users/users.service';
+import { TokensService } from './auth/tokens.service';
+import { LoginThrottle } from './auth/login-throttle';
+import { SqliteSessionStore } from './auth/session.store';
+import { configurePassport } from './auth/passport';
+import { DocumentsRepository } from './documents/documents.repository';
+import { DocumentsService } from './documents/documents.service';
+import { ReviewService } from './review/review.service';
+import { ReferenceService } from './reference/reference.service';
+import { EmbeddedSearchProbe, MeilisearchProbe, type EngineProbe } from './health/engine-probe';
+
+/**
+ * The one place the portal is put together: configuration in, engines and services out.
+ * A configured engine that does not answer stops the start-up; there is no silent fallback.
+ */
+export async function wire(config: Config): Promise<Services> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const db = openDatabase(path.join(config.dataDir, 'tajrobe.sqlite'));
+  seedReferenceData(db);
+
+  const store = buildStore(config);
+  const searchProbe: EngineProbe = config.search.SEARCH === 'meilisearch' ? new MeilisearchProbe(config.search.MEILI_URL) : new EmbeddedSearchProbe(db);
+  await Promise.all([
+    store.init().catch((error: Error) => {
+      throw new Error(`object store "${store.kind}" is not usable: ${error.message}`);
+    }),
+    searchProbe.ping().catch((error: Error) => {
+      throw new Error(`search engine "${searchProbe.kind}" is not reachable: ${error.message}`);
+    }),
+  ]);
+
+  const audit = new AuditLog(db);
+  const users = new UsersService(db, audit);
+  const tokens = new TokensService(db, users, config.tokenTtlMs);
+  const repository = new DocumentsRepository(db);
+  const documents = new DocumentsService(db, repository, audit);
+  return {
+    config,
+    db,
+    store,
+    searchProbe,
+    audit,
+    users,
+    tokens,
+    throttle: new LoginThrottle(config.loginThrottle.maxFailures, config.loginThrottle.windowMs),
+    sessions: new SqliteSessionStore(db, config.sessionTtlMs),
+    passport: configurePassport(users, tokens),
+    documents,
+    review: new ReviewService(db, documents, repository, audit),
+    reference: new ReferenceService(db),
+    sessionSecret: config.sessionSecret ?? persistentSecret(path.join(config.dataDir, 'session-secret')),
+  };
+}
+
+function buildStore(config: Config): ObjectStore {
+  if (config.storage.STORAGE === 'minio') {
+    return new MinioObjectStore({
+      endpoint: config.storage.MINIO_ENDPOINT,
+      accessKey: config.storage.MINIO_ACCESS_KEY,
+      secretKey: config.storage.MINIO_SECRET_KEY,
+      bucket: config.storage.MINIO_BUCKET,
+    });
+  }
+  return new FsObjectStore(path.join(config.dataDir, 'files'));
+}
+
+/** Sessions survive a restart without asking the operator for a secret. */
+function persistentSecret(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    const secret = crypto.randomBytes(32).toString('base64url');
+    fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}
+
+/** On first start with no users: the configured secretariat account, or one with a random password printed once. */
+export async function ensureFirstUser(services: Services, log: (line: string) => void): Promise<void> {
+  if (services.users.count() > 0) return;
+  const { username, password } = services.config.admin;
+  if (username && password) {
+    await services.users.create({ username, password, role: 'secretariat' }, null);
+    log(`created the secretariat user "${username}" from ADMIN_USERNAME`);
+    return;
+  }
+  const generated = crypto.randomBytes(12).toString('base64url');
+  await services.users.create({ username: 'admin', password: generated, role: 'secretariat' }, null);
+  log(`created the secretariat user "admin" with the password ${generated} (shown once; change it or set ADMIN_USERNAME/ADMIN_PASSWORD)`);
+}
