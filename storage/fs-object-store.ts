@@ -3,7 +3,6 @@ import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   assertValidKey,
   InvalidObjectKeyError,
@@ -46,9 +45,12 @@ export class FsObjectStore implements ObjectStore {
     const tempPath = path.join(this.tempDir, `${randomUUID()}.part`);
     let temp: FileHandle | undefined = await open(tempPath, 'wx', 0o600);
     try {
-      const sink = temp.createWriteStream({ autoClose: false });
-      await pipeline(body, sink);
-      const size = sink.bytesWritten;
+      let size = 0;
+      for await (const chunk of body) {
+        const bytes: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+        await writeFully(temp, bytes);
+        size += bytes.length;
+      }
       if (options.size !== undefined && size !== options.size) {
         throw new Error(`body of ${key} had ${size} bytes, ${options.size} were declared`);
       }
@@ -119,6 +121,13 @@ export function resolveInside(base: string, relative: string): string {
   const resolved = path.resolve(resolvedBase, relative);
   if (!resolved.startsWith(resolvedBase + path.sep)) throw new InvalidObjectKeyError(relative);
   return resolved;
+}
+
+async function writeFully(file: FileHandle, bytes: Buffer): Promise<void> {
+  // write() may accept fewer bytes than offered; the rest must follow at once, in order.
+  for (let offset = 0; offset < bytes.length; ) {
+    offset += (await file.write(bytes, offset)).bytesWritten;
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {

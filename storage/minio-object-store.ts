@@ -37,10 +37,10 @@ const MISSING_OBJECT_CODES = new Set(['NoSuchKey', 'NotFound']);
 /**
  * Objects in one MinIO (S3) bucket.
  *
- * Uploads run their own multipart loop instead of `Client.putObject`: in minio v8, putObject never
- * settles when the body stream errors or is destroyed (it pipes the body into a chunker without
- * forwarding errors) and leaves the multipart upload open, and a later putObject to the same key
- * resumes that upload's parts.
+ * Uploads run their own multipart loop instead of streaming through `Client.putObject`: in minio
+ * v8.0.7, putObject pipes the body without listening for its errors, so a failing body never settles
+ * the promise (or crashes the process when nobody else listens), the multipart upload stays open,
+ * and a later putObject to the same key resumes that upload's parts.
  */
 export class MinioObjectStore implements ObjectStore {
   readonly kind = 'minio';

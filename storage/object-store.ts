@@ -14,7 +14,7 @@ export interface ObjectInfo {
 }
 
 export interface PutOptions {
-  /** Known size in bytes, when the caller has it (lets MinIO avoid buffering a whole part). */
+  /** Known size in bytes, when the caller has it: the put fails if the body's length differs. */
   size?: number;
 }
 

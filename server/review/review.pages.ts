@@ -1,6 +1,72 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Services } from '../services';
+import { currentUser, requirePageUser, requireRole } from '../auth/passport';
+import { verifyCsrf } from '../auth/csrf';
+import { parseInput } from '../http/validate';
+import { returnSchema, withoutArraySuffix } from '../documents/documents.schema';
+import { LABELS, documentPageRenderer, isFormError, withoutEmptyStrings } from '../documents/documents.pages';
+import type { PortalDocument } from '../documents/document';
+import type { ReviewAction } from './review.service';
 
-export function reviewPages(_services: Services): Router {
-  return Router();
+const FLASH: Record<ReviewAction, string> = {
+  submit: 'سند برای بررسی به دبیرخانه فرستاده شد.',
+  publish: 'سند منتشر شد.',
+  return: 'سند با یادداشت شما به شهر برگشت داده شد.',
+  withdraw: 'سند بایگانی شد.',
+};
+
+const queueQuerySchema = z.object({ city: z.string().max(64).optional(), kind: z.string().max(64).optional() });
+
+const RECENTLY_RETURNED = 10;
+
+/** The secretariat's review queue, and the workflow buttons of the document page. */
+export function reviewPages(services: Services): Router {
+  const { documents, review } = services;
+  const renderDocument = documentPageRenderer(services);
+  const router = Router();
+
+  router.get('/review', requirePageUser, requireRole('secretariat'), (req, res) => {
+    const user = currentUser(req);
+    const filter = parseInput(queueQuerySchema, withoutEmptyStrings(req.query as Record<string, unknown>));
+    const queue = allWithStatus('submitted', filter.city)
+      .filter((doc) => !filter.kind || doc.kind === filter.kind)
+      // A submitted document takes no new version or edit, so its last change is its submission.
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+    const returned = documents.list(user, { status: 'returned', page: 1, perPage: RECENTLY_RETURNED }).documents;
+    res.render('review', { title: 'صف بررسی', labels: LABELS, filter, queue, returned });
+
+    function allWithStatus(status: 'submitted', city: string | undefined): PortalDocument[] {
+      const { total } = documents.list(user, { status, city, page: 1, perPage: 1 });
+      return total === 0 ? [] : documents.list(user, { status, city, page: 1, perPage: total }).documents;
+    }
+  });
+
+  for (const action of ['submit', 'publish', 'withdraw'] as const satisfies ReviewAction[]) {
+    router.post(`/documents/:id/${action}`, requirePageUser, verifyCsrf, (req, res) => {
+      const id = req.params.id as string;
+      review.apply(currentUser(req), id, action);
+      req.session.flash = FLASH[action];
+      res.redirect(303, `/documents/${id}`);
+    });
+  }
+
+  router.post('/documents/:id/return', requirePageUser, verifyCsrf, (req, res) => {
+    const user = currentUser(req);
+    const id = req.params.id as string;
+    const doc = review.authorize(user, id, 'return');
+    let comment: string;
+    try {
+      ({ comment } = parseInput(returnSchema, withoutArraySuffix({ ...(req.body as Record<string, unknown> | undefined) })));
+    } catch (error) {
+      if (!isFormError(error)) throw error;
+      renderDocument(req, res, doc, 400, { return: 'برای برگشت دادن سند، یادداشتی برای شهر بنویسید (حداکثر ۵۰۰۰ نویسه).' });
+      return;
+    }
+    review.apply(user, id, 'return', comment);
+    req.session.flash = FLASH.return;
+    res.redirect(303, `/documents/${id}`);
+  });
+
+  return router;
 }

@@ -151,17 +151,23 @@ export function describeObjectStore(name: string, make: () => Promise<ObjectStor
       }
 
       it('destroyed without an error: the put rejects and leaves nothing', async function () {
+        this.timeout(60_000);
         const key = freshKey('destroyed');
-        const body = failingBody(64 * 1024);
-        await rejectionOf(store.put(key, body));
+        await rejectionOf(store.put(key, failingBody(MULTIPART_BYTES)));
         await expectNothingUnder(key);
       });
 
-      it('shorter than the declared size: the put rejects and leaves nothing', async function () {
-        const key = freshKey('short');
-        await rejectionOf(store.put(key, Readable.from([byteValues(100)]), { size: 101 }));
-        await expectNothingUnder(key);
-      });
+      for (const [label, declared] of [
+        ['shorter than', MULTIPART_BYTES + 1],
+        ['longer than', MULTIPART_BYTES - 1],
+      ] as const) {
+        it(`${label} the declared size: the put rejects and leaves nothing`, async function () {
+          this.timeout(60_000);
+          const key = freshKey('size-mismatch');
+          await rejectionOf(store.put(key, new DeterministicBody(MULTIPART_BYTES, 3), { size: declared }));
+          await expectNothingUnder(key);
+        });
+      }
 
       it('while overwriting: the previous object stays whole', async function () {
         this.timeout(60_000);

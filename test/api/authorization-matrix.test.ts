@@ -1,0 +1,197 @@
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { bring, cast, DEFAULT_FIELDS, SAMPLE_PDF, startPortal, upload, type Actor, type Cast, type TestPortal } from '../helpers/portal';
+
+/**
+ * Every role against every document route, for a document owned by Tehran in every state.
+ * The expectations are written out here by hand from DESIGN.md, not computed from the policy under test.
+ */
+type Role = 'secretariat' | 'owner' | 'otherCity' | 'sharedCity' | 'reader' | 'anonymous';
+type State = 'draft' | 'submitted' | 'returned' | 'published' | 'restricted' | 'withdrawn';
+type Action = 'view' | 'download' | 'edit' | 'addVersion' | 'share' | 'submit' | 'publish' | 'return' | 'withdraw';
+
+const ROLES: Role[] = ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader', 'anonymous'];
+const STATES: State[] = ['draft', 'submitted', 'returned', 'published', 'restricted', 'withdrawn'];
+
+/** Who can see a document in each state (the restricted one is published and shared with Isfahan, the "sharedCity"). */
+const SEES: Record<State, Role[]> = {
+  draft: ['secretariat', 'owner'],
+  submitted: ['secretariat', 'owner'],
+  returned: ['secretariat', 'owner'],
+  withdrawn: ['secretariat', 'owner'],
+  published: ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader'],
+  restricted: ['secretariat', 'owner', 'sharedCity'],
+};
+
+const MANAGERS: Role[] = ['secretariat', 'owner'];
+const REVIEWERS: Role[] = ['secretariat'];
+
+/** For each action: who may take it, in which states it succeeds (else 409), and its success status. */
+const RULES: Record<Action, { who: Role[] | 'viewers'; states: State[]; ok: number }> = {
+  view: { who: 'viewers', states: STATES, ok: 200 },
+  download: { who: 'viewers', states: STATES, ok: 200 },
+  edit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200 },
+  addVersion: { who: MANAGERS, states: ['draft', 'returned'], ok: 201 },
+  share: { who: MANAGERS, states: ['draft', 'submitted', 'returned', 'published', 'restricted'], ok: 200 },
+  submit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200 },
+  publish: { who: REVIEWERS, states: ['submitted', 'withdrawn'], ok: 200 },
+  return: { who: REVIEWERS, states: ['submitted'], ok: 200 },
+  withdraw: { who: MANAGERS, states: ['draft', 'submitted', 'returned', 'published', 'restricted'], ok: 200 },
+};
+
+function expected(role: Role, state: State, action: Action): number {
+  if (role === 'anonymous') return 401;
+  if (!SEES[state].includes(role)) return 404;
+  const rule = RULES[action];
+  if (rule.who !== 'viewers' && !rule.who.includes(role)) return 403;
+  return rule.states.includes(state) ? rule.ok : 409;
+}
+
+function request(app: TestPortal['app'], action: Action, id: string, who: Actor | null) {
+  const agent = supertest(app);
+  const url = `/api/v1/documents/${id}`;
+  const r = (() => {
+    switch (action) {
+      case 'view':
+        return agent.get(url);
+      case 'download':
+        return agent.get(`${url}/file`);
+      case 'edit':
+        return agent.patch(url).send({ title: 'ویرایش' });
+      case 'addVersion':
+        return agent.post(`${url}/versions`).attach('file', SAMPLE_PDF, 'نسخه.pdf');
+      case 'share':
+        return agent.post(`${url}/shares`).send({ cities: ['isfahan'] });
+      case 'return':
+        return agent.post(`${url}/return`).send({ comment: 'کامل نیست' });
+      default:
+        return agent.post(`${url}/${action}`);
+    }
+  })();
+  return who ? r.set(who.auth) : r;
+}
+
+describe('authorization matrix: role × document route × state', function () {
+  this.timeout(120_000);
+  let portal: TestPortal;
+  let c: Cast;
+
+  before(async () => {
+    portal = await startPortal();
+    c = await cast(portal);
+  });
+  after(() => portal.close());
+
+  const actorOf = (role: Role): Actor | null => (role === 'anonymous' ? null : c[role]);
+
+  async function documentIn(state: State): Promise<string> {
+    const restricted = state === 'restricted';
+    const doc = await upload(portal, c.owner, { ...DEFAULT_FIELDS, access: restricted ? 'restricted' : 'portal', sharedWith: restricted ? ['isfahan'] : [] });
+    await bring(portal, c, doc.id, restricted ? 'published' : state);
+    return doc.id;
+  }
+
+  for (const state of STATES) {
+    for (const action of Object.keys(RULES) as Action[]) {
+      it(`${action} on a ${state} document`, async () => {
+        const outcomes: string[] = [];
+        for (const role of ROLES) {
+          const id = await documentIn(state);
+          const before = portal.services.documents.getVisible(c.secretariat.user, id);
+          const res = await request(portal.app, action, id, actorOf(role));
+          const want = expected(role, state, action);
+          if (res.status !== want) outcomes.push(`${role}: got ${res.status}, expected ${want} (${JSON.stringify(res.body?.error ?? '')})`);
+          if (res.status >= 400) {
+            expect(res.body.error?.code, `${role} ${action} ${state}: JSON error`).to.be.a('string');
+            const after = portal.services.documents.getVisible(c.secretariat.user, id);
+            expect(after, `${role} ${action} ${state}: a refusal changes nothing`).to.deep.equal(before);
+          }
+          if (want === 404) expect(JSON.stringify(res.body)).to.not.contain(DEFAULT_FIELDS.title);
+        }
+        expect(outcomes, outcomes.join('\n')).to.deep.equal([]);
+      });
+    }
+  }
+
+  describe('listing and the other routes', () => {
+    it('lists a document only for those who see it', async () => {
+      for (const state of STATES) {
+        const id = await documentIn(state);
+        for (const role of ROLES) {
+          const who = actorOf(role);
+          if (!who) {
+            await supertest(portal.app).get('/api/v1/documents').expect(401);
+            continue;
+          }
+          const ids = [] as string[];
+          for (let page = 1; ; page += 1) {
+            const res = await supertest(portal.app).get(`/api/v1/documents?perPage=100&page=${page}`).set(who.auth).expect(200);
+            ids.push(...res.body.documents.map((d: { id: string }) => d.id));
+            if (ids.length >= res.body.total) break;
+          }
+          expect(ids.includes(id), `${role} lists a ${state} document`).to.equal(SEES[state].includes(role));
+        }
+      }
+    });
+
+    const ROUTES: { name: string; send: (agent: supertest.Agent | ReturnType<typeof supertest>) => supertest.Test; allowed: Role[]; ok: number }[] = [
+      { name: 'GET /cities', send: (a) => a.get('/api/v1/cities'), allowed: ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader'], ok: 200 },
+      { name: 'GET /vocabulary', send: (a) => a.get('/api/v1/vocabulary'), allowed: ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader'], ok: 200 },
+      { name: 'GET /resolutions', send: (a) => a.get('/api/v1/resolutions'), allowed: ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader'], ok: 200 },
+      { name: 'GET /users', send: (a) => a.get('/api/v1/users'), allowed: ['secretariat'], ok: 200 },
+      {
+        name: 'POST /users',
+        send: (a) => a.post('/api/v1/users').send({ username: `u-${Math.random().toString(36).slice(2, 10)}`, password: 'long-enough-pw', role: 'reader' }),
+        allowed: ['secretariat'],
+        ok: 201,
+      },
+      {
+        name: 'POST /documents',
+        send: (a) => {
+          const r = a.post('/api/v1/documents');
+          for (const [k, v] of Object.entries({ ...DEFAULT_FIELDS })) for (const x of [v].flat()) r.field(k, x as string);
+          return r.attach('file', SAMPLE_PDF, 'x.pdf');
+        },
+        allowed: ['owner', 'otherCity', 'sharedCity'],
+        ok: 201,
+      },
+    ];
+
+    for (const route of ROUTES) {
+      it(`${route.name} for every role`, async () => {
+        for (const role of ROLES) {
+          const who = actorOf(role);
+          const req = route.send(supertest(portal.app));
+          const res = await (who ? req.set(who.auth) : req);
+          const want = role === 'anonymous' ? 401 : route.allowed.includes(role) ? route.ok : role === 'secretariat' && route.name === 'POST /documents' ? 400 : 403;
+          expect(res.status, `${role} ${route.name}: ${JSON.stringify(res.body)}`).to.equal(want);
+        }
+      });
+    }
+
+    it('lets a city upload only for itself', async () => {
+      const res = await supertest(portal.app)
+        .post('/api/v1/documents')
+        .set(c.owner.auth)
+        .field('title', 'برای شهر دیگر')
+        .field('summary', 'x')
+        .field('kind', 'other')
+        .field('year', '1391')
+        .field('city', 'shiraz')
+        .attach('file', SAMPLE_PDF, 'x.pdf');
+      expect(res.status).to.equal(403);
+    });
+
+    it('lets only the secretariat disable and enable a user, and a disabled user\'s token stops working', async () => {
+      const target = c.reader.user.id;
+      for (const role of ['owner', 'otherCity', 'reader'] as const) {
+        await supertest(portal.app).post(`/api/v1/users/${target}/disable`).set(c[role].auth).expect(403);
+      }
+      await supertest(portal.app).post(`/api/v1/users/${target}/disable`).expect(401);
+      await supertest(portal.app).post(`/api/v1/users/${target}/disable`).set(c.secretariat.auth).expect(204);
+      await supertest(portal.app).get('/api/v1/cities').set(c.reader.auth).expect(401);
+      await supertest(portal.app).post(`/api/v1/users/${target}/enable`).set(c.secretariat.auth).expect(204);
+      await supertest(portal.app).post('/api/v1/users/999999/enable').set(c.secretariat.auth).expect(404);
+    });
+  });
+});
