@@ -362,8 +362,8 @@ export function isFormError(error: unknown): error is AppError {
 
 /** The top-level field names a 400 names, whichever way the service or zod reported them. */
 export function fieldsOf(error: AppError): string[] {
-  const details = error.details as { fields?: { field?: string }[]; field?: string } | undefined;
-  const named = details?.fields?.map((f) => f.field ?? '') ?? (details?.field ? [details.field] : []);
+  const details = error.details as { fields?: { field?: string }[] } | undefined;
+  const named = details?.fields?.map((f) => f.field ?? '') ?? [];
   const fields = named.map((field) => field.split(/[.[]/)[0]!).filter((field) => field !== '');
   return fields.length > 0 ? unique(fields) : ['(form)'];
 }

@@ -22,7 +22,7 @@ export function errorHandler(logError: (error: unknown) => void) {
       res.status(status).json({ error: { code, message, ...(known?.details ? { details: known.details } : {}) } });
       return;
     }
-    res.status(status).render('error', { title: 'خطا', status, message: ERROR_MESSAGES_FA[code] ?? ERROR_MESSAGES_FA.internal, detail: status < 500 ? message : null });
+    res.status(status).render('error', { title: 'خطا', status, message: ERROR_MESSAGES_FA[code] ?? ERROR_MESSAGES_FA.internal });
   };
 }
 

@@ -10,6 +10,7 @@ export const ERROR_MESSAGES_FA: Record<string, string> = {
   not_found: 'صفحه یا سندی که خواستید پیدا نشد.',
   conflict: 'این کار در وضعیت کنونی سند ممکن نیست.',
   invalid_transition: 'این کار در وضعیت کنونی سند ممکن نیست.',
+  cannot_disable_self: 'نمی‌توانید حساب خودتان را غیرفعال کنید.',
   username_taken: 'این نام کاربری پیش‌تر ثبت شده است.',
   too_large: 'حجم پرونده از حد مجاز بیشتر است.',
   unsupported_type: 'نوع این پرونده پذیرفته نیست. قالب‌های مجاز: PDF، Word، Excel، PowerPoint، OpenDocument، متن، تصویر و ویدئوی MP4.',

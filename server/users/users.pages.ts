@@ -4,7 +4,7 @@ import type { Services } from '../services';
 import { currentUser, requirePageUser, requireRole } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
-import { AppError, ConflictError } from '../http/errors';
+import { AppError } from '../http/errors';
 import { ERROR_MESSAGES_FA } from '../http/messages.fa';
 import { LABELS, fieldsOf, firstString, isFormError } from '../documents/documents.pages';
 import { createUserSchema } from './users.schema';
@@ -63,8 +63,8 @@ export function usersPages({ users }: Services): Router {
       try {
         users.setDisabled(id, disabled, currentUser(req));
       } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        return render(res, { username: '', role: 'city', city: '' }, 409, ['نمی‌توانید حساب کاربری خودتان را غیرفعال کنید.'], 'list');
+        if (!(error instanceof AppError && error.code === 'cannot_disable_self')) throw error;
+        return render(res, { username: '', role: 'city', city: '' }, 409, [ERROR_MESSAGES_FA.cannot_disable_self!], 'list');
       }
       const username = users.list().find((u) => u.id === id)?.username ?? '';
       req.session.flash = disabled ? `حساب «${username}» غیرفعال شد؛ دیگر نمی‌تواند وارد شود.` : `حساب «${username}» دوباره فعال شد.`;

@@ -30,7 +30,7 @@ export class UsersService {
   async create(input: CreateUserInput, actor: User | null): Promise<User> {
     const city = input.role === 'city' ? (input.city ?? null) : null;
     if (city && !this.db.prepare('SELECT 1 FROM cities WHERE id = ?').get(city)) {
-      throw new BadRequestError(`unknown city ${city}`, { field: 'city' }, 'validation_failed');
+      throw new BadRequestError(`city: unknown city ${city}`, { fields: [{ field: 'city', message: 'unknown city' }] }, 'validation_failed');
     }
     if (this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(input.username)) {
       throw new ConflictError(`the username ${input.username} is taken`, 'username_taken');
@@ -76,7 +76,7 @@ export class UsersService {
   }
 
   setDisabled(id: number, disabled: boolean, actor: User): void {
-    if (id === actor.id && disabled) throw new ConflictError('you cannot disable your own account');
+    if (id === actor.id && disabled) throw new ConflictError('you cannot disable your own account', 'cannot_disable_self');
     this.db.transaction(() => {
       const changed = this.db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, id).changes;
       if (changed === 0) throw new NotFoundError('no such user');
