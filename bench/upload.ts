@@ -7,7 +7,9 @@
  *
  * Options (flag, or environment variable): --size / BENCH_SIZE (bytes, or 512K, 64M, 1G, 1GiB;
  * binary units; default 1G), --store / BENCH_STORE (fs or minio; minio needs MINIO_ENDPOINT,
- * MINIO_ACCESS_KEY, MINIO_SECRET_KEY and optionally MINIO_BUCKET), --runs / BENCH_RUNS (default 1).
+ * MINIO_ACCESS_KEY, MINIO_SECRET_KEY and optionally MINIO_BUCKET), --runs / BENCH_RUNS (default 1),
+ * --settle / BENCH_SETTLE (seconds to wait for the background indexing of the upload before the
+ * download is timed; default 300, 0 = do not wait).
  *
  * The portal runs as a child process (`node --import tsx server/main.ts`) on a fresh DATA_DIR in the
  * OS temp folder; the file is generated on the fly (never held in memory) and hashed as it is
@@ -42,6 +44,8 @@ interface Options {
   size: number;
   store: 'fs' | 'minio';
   runs: number;
+  /** Longest wait, in seconds, for the background indexing of the upload to finish before the download; 0: do not wait. */
+  settle: number;
 }
 
 class UsageError extends Error {}
@@ -56,11 +60,11 @@ function parseSize(text: string): number {
 }
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
-  const raw: Record<string, string | undefined> = { size: env.BENCH_SIZE, store: env.BENCH_STORE, runs: env.BENCH_RUNS };
+  const raw: Record<string, string | undefined> = { size: env.BENCH_SIZE, store: env.BENCH_STORE, runs: env.BENCH_RUNS, settle: env.BENCH_SETTLE };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--(size|store|runs)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new UsageError(`unknown argument "${arg}" (known: --size, --store, --runs)`);
+    const match = /^--(size|store|runs|settle)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new UsageError(`unknown argument "${arg}" (known: --size, --store, --runs, --settle)`);
     const value = match[2] ?? argv[++i];
     if (value === undefined) throw new UsageError(`${arg} needs a value`);
     raw[match[1]!] = value;
@@ -72,7 +76,9 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   }
   const runs = Number(raw.runs ?? '1');
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs is a positive integer, got "${raw.runs}"`);
-  return { size: parseSize(raw.size ?? '1G'), store, runs };
+  const settle = Number(raw.settle ?? '300');
+  if (!Number.isFinite(settle) || settle < 0) throw new UsageError(`--settle is a number of seconds, got "${raw.settle}"`);
+  return { size: parseSize(raw.size ?? '1G'), store, runs, settle };
 }
 
 // --- the generated file ---
@@ -154,11 +160,14 @@ async function startPortal(options: Options, workDir: string): Promise<Portal> {
   const port = await freePort();
   const dataDir = path.join(workDir, 'data');
   const logFile = path.join(workDir, 'portal.log');
+  const childTmp = path.join(workDir, 'tmp');
+  fs.mkdirSync(childTmp);
   const log = fs.openSync(logFile, 'a');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    TMPDIR: process.env.TMPDIR,
+    // The indexer copies each upload to a temp folder: keep those inside the bench's folder too.
+    TMPDIR: childTmp,
     HOST: '127.0.0.1',
     PORT: String(port),
     DATA_DIR: dataDir,
@@ -246,24 +255,69 @@ function resetPeak(pid: number): boolean {
   }
 }
 
+/** The pids of every live descendant of `pid` (the portal forks extraction workers). */
+function descendants(pid: number): number[] {
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    let tasks: string[];
+    try {
+      tasks = fs.readdirSync(`/proc/${parent}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      let children = '';
+      try {
+        children = fs.readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const child of children.split(' ').filter(Boolean).map(Number)) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/** VmRSS of the portal plus its descendants (shared pages counted in each). */
+function treeRss(pid: number): number {
+  let total = procStatus(pid).rss;
+  for (const child of descendants(pid)) {
+    try {
+      total += procStatus(child).rss;
+    } catch {
+      // it exited meanwhile
+    }
+  }
+  return total;
+}
+
 interface Memory {
   before: number;
   /** VmHWM at the end: the peak since the reset before the phase, or since the start if reset failed. */
   hwm: number;
   hwmSinceStart: boolean;
   maxSampled: number;
+  /** The largest sampled RSS of the portal and its child processes together. */
+  maxTree: number;
   samples: number;
 }
 
-/** Samples the child's RSS every 50 ms while `work` runs. */
+/** Samples the child's RSS (and its descendants') every 50 ms while `work` runs. */
 async function watchMemory<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; memory: Memory }> {
   const hwmReset = resetPeak(pid);
   const before = procStatus(pid).rss;
   let maxSampled = before;
+  let maxTree = treeRss(pid);
   let samples = 0;
   const timer = setInterval(() => {
     try {
       maxSampled = Math.max(maxSampled, procStatus(pid).rss);
+      maxTree = Math.max(maxTree, treeRss(pid));
       samples++;
     } catch {
       // the child is gone; the work will fail on its own
@@ -273,7 +327,8 @@ async function watchMemory<T>(pid: number, work: () => Promise<T>): Promise<{ re
     const result = await work();
     const end = procStatus(pid);
     maxSampled = Math.max(maxSampled, end.rss);
-    return { result, memory: { before, hwm: end.hwm, hwmSinceStart: !hwmReset, maxSampled, samples } };
+    maxTree = Math.max(maxTree, treeRss(pid));
+    return { result, memory: { before, hwm: end.hwm, hwmSinceStart: !hwmReset, maxSampled, maxTree, samples } };
   } finally {
     clearInterval(timer);
   }
@@ -284,9 +339,10 @@ async function watchMemory<T>(pid: number, work: () => Promise<T>): Promise<{ re
 async function baselineWrite(file: string, size: number): Promise<{ seconds: number; sha256: string }> {
   const started = process.hrtime.bigint();
   const source = new GeneratedFile(size);
-  const handle = await fs.promises.open(file, 'wx', 0o600);
+  await pipeline(source, fs.createWriteStream(file, { flags: 'wx', mode: 0o600, highWaterMark: BLOCK }));
+  // fsync works on the file, not the descriptor: a fresh one flushes what the stream wrote.
+  const handle = await fs.promises.open(file, 'r+');
   try {
-    await pipeline(source, handle.createWriteStream({ autoClose: false, highWaterMark: BLOCK }));
     await handle.sync();
   } finally {
     await handle.close();
@@ -411,6 +467,25 @@ async function portalDownload(portal: Portal, id: string): Promise<{ seconds: nu
   });
 }
 
+/**
+ * After an upload the portal extracts and indexes the file in the background (it copies the object to
+ * a temp file and parses it in a child process). Waits until the document's indexing is done or failed
+ * for good, so that the download is timed on a quiet server; gives up after `limit` seconds.
+ */
+async function settle(portal: Portal, id: string, limit: number): Promise<{ seconds: number; state: string; reason?: string; settled: boolean }> {
+  const started = process.hrtime.bigint();
+  const url = new URL(`/api/v1/documents/${encodeURIComponent(id)}`, portal.base);
+  for (;;) {
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${portal.token}` } });
+    if (res.status !== 200) throw new PortalError(portal, `GET ${url.pathname} answered ${res.status}: ${(await res.text()).slice(0, 2000)}`);
+    const doc = (await res.json()) as { indexing?: { state: string; reason?: string } };
+    const state = doc.indexing?.state ?? 'n/a';
+    const busy = state === 'queued' || state === 'running';
+    if (!busy || since(started) >= limit) return { seconds: since(started), state, reason: doc.indexing?.reason, settled: !busy };
+    await sleep(250);
+  }
+}
+
 // --- one run ---
 
 interface RunResult {
@@ -418,6 +493,7 @@ interface RunResult {
   size: number;
   generatorSeconds: number;
   upload: { baseline: number; portal: number; memory: Memory };
+  indexing: { seconds: number; state: string; reason?: string; settled: boolean; memory: Memory } | null;
   download: { baseline: number; portal: number; memory: Memory };
 }
 
@@ -442,6 +518,8 @@ async function oneRun(run: number, options: Options, portal: Portal, workDir: st
     throw new HashMismatch(`the portal stored ${uploaded.stored.size} bytes with sha256 ${uploaded.stored.sha256}; sent ${size} with ${uploaded.sha256}`);
   }
 
+  const indexing = options.settle > 0 ? await watchMemory(pid, () => settle(portal, uploaded.id, options.settle)) : null;
+
   const down = await watchMemory(pid, () => portalDownload(portal, uploaded.id));
   if (down.result.bytes !== size || down.result.sha256 !== uploaded.sha256) {
     throw new HashMismatch(`the download gave ${down.result.bytes} bytes with sha256 ${down.result.sha256}; uploaded ${size} with ${uploaded.sha256}`);
@@ -452,6 +530,7 @@ async function oneRun(run: number, options: Options, portal: Portal, workDir: st
     size,
     generatorSeconds,
     upload: { baseline: written.seconds, portal: uploaded.seconds, memory: up.memory },
+    indexing: indexing && { ...indexing.result, memory: indexing.memory },
     download: { baseline: read.seconds, portal: down.result.seconds, memory: down.memory },
   };
 }
@@ -463,30 +542,48 @@ class HashMismatch extends Error {}
 const mibps = (bytes: number, seconds: number) => (bytes / MIB / seconds).toFixed(1);
 const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
 
+function memoryCells(m: Memory): string[] {
+  return [
+    mib(m.before),
+    mib(m.hwm) + (m.hwmSinceStart ? ' (since start)' : ''),
+    `${mib(m.maxSampled)} (${m.samples} samples)`,
+    mib(m.maxTree),
+  ];
+}
+
 function printRun(r: RunResult): void {
   const rows: string[][] = [
-    ['phase', 'bytes', 'baseline s', 'baseline MiB/s', 'portal s', 'portal MiB/s', 'ratio', 'RSS before', 'peak RSS (VmHWM)', 'peak RSS (sampled)'],
+    ['phase', 'bytes', 'baseline s', 'baseline MiB/s', 'portal s', 'portal MiB/s', 'ratio', 'RSS before', 'peak RSS (VmHWM)', 'peak RSS (sampled)', 'peak RSS +children'],
   ];
-  for (const [phase, p] of [['upload', r.upload], ['download', r.download]] as const) {
-    rows.push([
-      phase,
-      String(r.size),
-      p.baseline.toFixed(2),
-      mibps(r.size, p.baseline),
-      p.portal.toFixed(2),
-      mibps(r.size, p.portal),
-      `${(p.portal / p.baseline).toFixed(2)}×`,
-      mib(p.memory.before),
-      mib(p.memory.hwm) + (p.memory.hwmSinceStart ? ' (since start)' : ''),
-      `${mib(p.memory.maxSampled)} (${p.memory.samples} samples)`,
-    ]);
-  }
+  const transfer = (phase: string, p: RunResult['upload']) => [
+    phase,
+    String(r.size),
+    p.baseline.toFixed(2),
+    mibps(r.size, p.baseline),
+    p.portal.toFixed(2),
+    mibps(r.size, p.portal),
+    `${(p.portal / p.baseline).toFixed(2)}×`,
+    ...memoryCells(p.memory),
+  ];
+  rows.push(transfer('upload', r.upload));
+  if (r.indexing) rows.push(['indexing (background)', '', '', '', r.indexing.seconds.toFixed(2), '', '', ...memoryCells(r.indexing.memory)]);
+  rows.push(transfer('download', r.download));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(`\nrun ${r.run}: ${mib(r.size)}; the generator + SHA-256 alone: ${r.generatorSeconds.toFixed(2)} s (${mibps(r.size, r.generatorSeconds)} MiB/s)`);
   console.log(line(rows[0]!));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows.slice(1)) console.log(line(row));
+  if (r.indexing) {
+    const { state, reason, settled, seconds } = r.indexing;
+    console.log(
+      settled
+        ? `indexing after the upload: ${state}${reason ? ` (${reason})` : ''} after ${seconds.toFixed(1)} s; the download ran on a quiet server`
+        : `indexing after the upload: still ${state} after ${seconds.toFixed(1)} s (--settle); the download competed with it`,
+    );
+  } else {
+    console.log('indexing after the upload: not waited for (--settle 0); the download may compete with it');
+  }
 }
 
 // --- main ---
@@ -531,6 +628,7 @@ async function main(): Promise<number> {
     for (let run = 1; run <= options.runs; run++) printRun(await oneRun(run, options, portal, workDir));
     console.log('\nratio = portal time / baseline time. Upload baseline: the same generated bytes written to a file on the same disk and fsynced;');
     console.log('download baseline: that file read back (hashed) before it is deleted. Both sides hash what they send or receive.');
+    console.log('peak RSS (VmHWM) is reset before each phase through /proc/<pid>/clear_refs; +children adds the portal\'s child processes (extraction workers).');
     return 0;
   } catch (error) {
     console.error(`\nbench/upload FAILED${error instanceof HashMismatch ? ' (hash mismatch)' : ''}: ${error instanceof Error ? error.message : String(error)}`);

@@ -11,8 +11,11 @@ import { usersPages } from './users/users.pages';
 import { referenceApi } from './reference/reference.api';
 import { documentsApi } from './documents/documents.api';
 import { documentsPages } from './documents/documents.pages';
+import { searchApi } from './search/search.api';
+import { searchPages } from './search/search.pages';
 import { reviewPages } from './review/review.pages';
 import { healthRoute } from './health/health.route';
+import { openApiRoute } from './http/openapi.route';
 import { errorHandler } from './http/error-handler';
 import { NotFoundError } from './http/errors';
 import { viewHelpers } from './http/view-helpers';
@@ -28,13 +31,14 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.use(securityHeaders);
 
   app.use(healthRoute(services));
+  app.use(openApiRoute());
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h', fallthrough: false }));
 
   const api = express.Router();
   api.use(express.json({ limit: '256kb' }));
   api.use(tokensApi(services));
   api.use(requireApiUser(services.passport));
-  api.use(usersApi(services), referenceApi(services), documentsApi(services));
+  api.use(usersApi(services), referenceApi(services), documentsApi(services), searchApi(services));
   api.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
   app.use('/api/v1', api);
   app.use('/api', (_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
@@ -55,7 +59,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(csrfToken);
   app.use(viewHelpers(services));
-  app.use(authPages(services), usersPages(services), documentsPages(services), reviewPages(services));
+  app.use(authPages(services), usersPages(services), documentsPages(services), reviewPages(services), searchPages(services));
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError()));
   app.use(errorHandler(logError));
   return app;

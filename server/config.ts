@@ -38,6 +38,9 @@ const baseSchema = z.object({
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  EXTRACT_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
+  EXTRACT_MEMORY_MB: z.coerce.number().int().min(64).default(512),
+  EXTRACT_MAX_PAGES: z.coerce.number().int().positive().default(5000),
 });
 
 export type StorageConfig = z.infer<typeof storageSchema>;
@@ -54,6 +57,7 @@ export interface Config {
   sessionSecret?: string;
   cookieSecure: boolean;
   loginThrottle: { maxFailures: number; windowMs: number };
+  extraction: { timeoutMs: number; maxMemoryMb: number; maxPages: number };
   storage: StorageConfig;
   search: SearchConfig;
 }
@@ -87,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: base.SESSION_SECRET,
     cookieSecure: base.COOKIE_SECURE === 'true',
     loginThrottle: { maxFailures: base.LOGIN_MAX_FAILURES, windowMs: base.LOGIN_WINDOW_MINUTES * 60_000 },
+    extraction: { timeoutMs: base.EXTRACT_TIMEOUT_SECONDS * 1000, maxMemoryMb: base.EXTRACT_MEMORY_MB, maxPages: base.EXTRACT_MAX_PAGES },
     storage,
     search,
   };

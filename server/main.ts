@@ -7,12 +7,14 @@ async function main(): Promise<void> {
   const services = await wire(config);
   await ensureFirstUser(services, (line) => console.log(line));
   const app = createApp(services);
+  services.worker.start();
   const server = app.listen(config.port, config.host, () => {
-    console.log(`Tajrobe listens on http://${config.host}:${config.port} (storage: ${services.store.kind}, search: ${services.searchProbe.kind}, data: ${config.dataDir})`);
+    console.log(`Tajrobe listens on http://${config.host}:${config.port} (storage: ${services.store.kind}, search: ${services.searchIndex.kind}, data: ${config.dataDir})`);
   });
   server.requestTimeout = 0;
   const stop = () => {
-    server.close(() => {
+    server.close(async () => {
+      await services.worker.stop();
       services.sessions.close();
       services.db.close();
       process.exit(0);

@@ -10,14 +10,22 @@ import type { DocumentsService } from './documents/documents.service';
 import type { ReviewService } from './review/review.service';
 import type { UsersService } from './users/users.service';
 import type { ReferenceService } from './reference/reference.service';
-import type { EngineProbe } from './health/engine-probe';
+import type { SearchIndex } from '../search/search-index';
+import type { JobsQueue } from './jobs/jobs.queue';
+import type { JobsWorker } from './jobs/jobs.worker';
+import type { SearchIndexer } from './search/indexer';
+import type { SearchService } from './search/search.service';
 
 /** Everything a route needs, built once in `wire.ts` and passed down. */
 export interface Services {
   config: Config;
   db: Db;
   store: ObjectStore;
-  searchProbe: EngineProbe;
+  searchIndex: SearchIndex;
+  jobs: JobsQueue;
+  indexer: SearchIndexer;
+  worker: JobsWorker;
+  search: SearchService;
   audit: AuditLog;
   users: UsersService;
   tokens: TokensService;

@@ -18,25 +18,32 @@ import { DocumentsRepository } from './documents/documents.repository';
 import { DocumentsService } from './documents/documents.service';
 import { ReviewService } from './review/review.service';
 import { ReferenceService } from './reference/reference.service';
-import { EmbeddedSearchProbe, MeilisearchProbe, type EngineProbe } from './health/engine-probe';
+import type { SearchIndex } from '../search/search-index';
+import { FtsSearchIndex } from '../search/fts-search-index';
+import { MeilisearchSearchIndex } from '../search/meilisearch-search-index';
+import { JobsQueue } from './jobs/jobs.queue';
+import { JobsWorker } from './jobs/jobs.worker';
+import { SearchIndexer } from './search/indexer';
+import { SearchService } from './search/search.service';
+import { extractText } from './extraction/extract';
 
 /**
  * The one place the portal is put together: configuration in, engines and services out.
  * A configured engine that does not answer stops the start-up; there is no silent fallback.
  */
-export async function wire(config: Config): Promise<Services> {
+export async function wire(config: Config, log: (message: string) => void = console.error): Promise<Services> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(path.join(config.dataDir, 'tajrobe.sqlite'));
   seedReferenceData(db);
 
   const store = buildStore(config);
-  const searchProbe: EngineProbe = config.search.SEARCH === 'meilisearch' ? new MeilisearchProbe(config.search.MEILI_URL) : new EmbeddedSearchProbe(db);
+  const searchIndex = buildSearchIndex(config);
   await Promise.all([
     store.init().catch((error: Error) => {
       throw new Error(`object store "${store.kind}" is not usable: ${error.message}`);
     }),
-    searchProbe.ping().catch((error: Error) => {
-      throw new Error(`search engine "${searchProbe.kind}" is not reachable: ${error.message}`);
+    searchIndex.init().catch((error: Error) => {
+      throw new Error(`search engine "${searchIndex.kind}" is not reachable: ${error.message}`);
     }),
   ]);
 
@@ -44,12 +51,18 @@ export async function wire(config: Config): Promise<Services> {
   const users = new UsersService(db, audit);
   const tokens = new TokensService(db, users, config.tokenTtlMs);
   const repository = new DocumentsRepository(db);
-  const documents = new DocumentsService(db, repository, audit);
+  const jobs = new JobsQueue(db);
+  const documents = new DocumentsService(db, repository, audit, jobs);
+  const indexer = new SearchIndexer(repository, store, searchIndex, jobs, (input) => extractText(input, config.extraction), log);
   return {
     config,
     db,
     store,
-    searchProbe,
+    searchIndex,
+    jobs,
+    indexer,
+    worker: new JobsWorker(jobs, indexer),
+    search: new SearchService(db, searchIndex),
     audit,
     users,
     tokens,
@@ -57,10 +70,17 @@ export async function wire(config: Config): Promise<Services> {
     sessions: new SqliteSessionStore(db, config.sessionTtlMs),
     passport: configurePassport(users, tokens),
     documents,
-    review: new ReviewService(db, documents, repository, audit),
+    review: new ReviewService(db, documents, repository, audit, jobs),
     reference: new ReferenceService(db),
     sessionSecret: config.sessionSecret ?? persistentSecret(path.join(config.dataDir, 'session-secret')),
   };
+}
+
+function buildSearchIndex(config: Config): SearchIndex {
+  if (config.search.SEARCH === 'meilisearch') {
+    return new MeilisearchSearchIndex({ url: config.search.MEILI_URL, apiKey: config.search.MEILI_API_KEY, index: config.search.MEILI_INDEX });
+  }
+  return new FtsSearchIndex(path.join(config.dataDir, 'search.sqlite'));
 }
 
 function buildStore(config: Config): ObjectStore {

@@ -16,6 +16,7 @@ import {
 import { consumeStoredFile, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
 import type { ReviewAction } from '../review/review.service';
+import { afterDocumentChange } from '../search/after-change';
 
 export function documentsApi(services: Services): Router {
   const { documents, review, store } = services;
@@ -43,6 +44,7 @@ export function documentsApi(services: Services): Router {
         const metadata = parseInput(documentMetadataSchema, withoutArraySuffix(req.body as Record<string, unknown>));
         return documents.create(user, metadata, file);
       });
+      await afterDocumentChange(services, created.id);
       res.status(201).location(`/api/v1/documents/${created.id}`).json(presentDocument(created, user));
     },
   );
@@ -52,10 +54,12 @@ export function documentsApi(services: Services): Router {
     res.json(presentDocument(documents.getVisible(user, req.params.id), user));
   });
 
-  router.patch('/documents/:id', (req, res) => {
+  router.patch('/documents/:id', async (req, res) => {
     const user = currentUser(req);
     const update = parseInput(metadataUpdateSchema, req.body ?? {});
-    res.json(presentDocument(documents.updateMetadata(user, req.params.id, update), user));
+    const updated = documents.updateMetadata(user, req.params.id, update);
+    await afterDocumentChange(services, updated.id);
+    res.json(presentDocument(updated, user));
   });
 
   router.post(
@@ -72,6 +76,7 @@ export function documentsApi(services: Services): Router {
         parseInput(versionFormSchema, withoutArraySuffix(req.body as Record<string, unknown>));
         return documents.addVersion(user, req.params.id as string, file);
       });
+      await afterDocumentChange(services, updated.id);
       res.status(201).json(presentDocument(updated, user));
     },
   );
@@ -83,24 +88,30 @@ export function documentsApi(services: Services): Router {
     await sendVersion(req, res, store, version);
   });
 
-  router.post('/documents/:id/shares', (req, res) => {
+  router.post('/documents/:id/shares', async (req, res) => {
     const user = currentUser(req);
     const { cities } = parseInput(sharesSchema, req.body ?? {});
-    res.json(presentDocument(documents.setShares(user, req.params.id, cities), user));
+    const shared = documents.setShares(user, req.params.id, cities);
+    await afterDocumentChange(services, shared.id);
+    res.json(presentDocument(shared, user));
   });
 
   for (const action of ['submit', 'publish', 'withdraw'] as const satisfies ReviewAction[]) {
-    router.post(`/documents/:id/${action}`, (req, res) => {
+    router.post(`/documents/:id/${action}`, async (req, res) => {
       const user = currentUser(req);
-      res.json(presentDocument(review.apply(user, req.params.id as string, action), user));
+      const moved = review.apply(user, req.params.id as string, action);
+      await afterDocumentChange(services, moved.id);
+      res.json(presentDocument(moved, user));
     });
   }
 
-  router.post('/documents/:id/return', (req, res) => {
+  router.post('/documents/:id/return', async (req, res) => {
     const user = currentUser(req);
     review.authorize(user, req.params.id, 'return');
     const { comment } = parseInput(returnSchema, req.body ?? {});
-    res.json(presentDocument(review.apply(user, req.params.id, 'return', comment), user));
+    const returned = review.apply(user, req.params.id, 'return', comment);
+    await afterDocumentChange(services, returned.id);
+    res.json(presentDocument(returned, user));
   });
 
   return router;

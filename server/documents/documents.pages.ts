@@ -1,3 +1,4 @@
+import { afterDocumentChange } from '../search/after-change';
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services';
 import type { User } from '../auth/roles';
@@ -168,6 +169,7 @@ export function documentsPages(services: Services): Router {
         renderUploadForm(res, user, values, 400, unique(messages));
         return;
       }
+      await afterDocumentChange(services, created.id);
       req.session.flash = 'سند بارگذاری شد.';
       res.redirect(303, `/documents/${created.id}`);
     },
@@ -183,6 +185,12 @@ export function documentsPages(services: Services): Router {
     const { version: number } = parseInput(versionQuerySchema, req.query);
     const { version } = documents.version(user, req.params.id as string, number);
     await sendVersion(req, res, store, version);
+  });
+
+  router.get('/documents/:id/view', requirePageUser, async (req, res) => {
+    const user = currentUser(req);
+    const { version } = documents.version(user, req.params.id as string);
+    await sendVersion(req, res, store, version, 'inline');
   });
 
   router.post(
@@ -205,16 +213,18 @@ export function documentsPages(services: Services): Router {
         renderDocument(req, res, documents.getVisible(user, id), 400, { version: ERROR_MESSAGES_FA.missing_file });
         return;
       }
+      await afterDocumentChange(services, id);
       req.session.flash = `نسخهٔ ${faDigitsOf(updated.versions.at(-1)!.number)} بارگذاری شد.`;
       res.redirect(303, `/documents/${id}`);
     },
   );
 
-  router.post('/documents/:id/shares', requirePageUser, verifyCsrf, (req, res) => {
+  router.post('/documents/:id/shares', requirePageUser, verifyCsrf, async (req, res) => {
     const user = currentUser(req);
     const id = req.params.id as string;
     const { cities } = parseInput(sharesSchema, withoutArraySuffix({ ...(req.body as Record<string, unknown> | undefined) }));
     documents.setShares(user, id, cities);
+    await afterDocumentChange(services, id);
     req.session.flash = 'فهرست شهرهای دارای دسترسی به‌روز شد.';
     res.redirect(303, `/documents/${id}`);
   });

@@ -148,10 +148,29 @@ export class DocumentsRepository {
     this.db.prepare('UPDATE documents SET status = ?, review_comment = ?, updated_at = ? WHERE id = ?').run(status, reviewComment, at, id);
   }
 
-  enqueueExtraction(documentId: string, at: string): void {
+  setIndexing(id: string, state: 'queued' | 'running' | 'done' | 'failed', reason: string | null = null): void {
+    this.db.prepare('UPDATE documents SET indexing_state = ?, indexing_reason = ? WHERE id = ?').run(state, reason, id);
+  }
+
+  /** The extracted text of the document's pages, in order. */
+  pages(id: string): { page: number; text: string }[] {
+    return this.db.prepare('SELECT page, text FROM document_pages WHERE document_id = ? ORDER BY page').all(id) as { page: number; text: string }[];
+  }
+
+  replacePages(id: string, version: number, pages: { page: number; text: string }[], method: string, warnings: string[], at: string): void {
+    this.db.prepare('DELETE FROM document_pages WHERE document_id = ?').run(id);
+    const insert = this.db.prepare('INSERT INTO document_pages (document_id, version, page, text) VALUES (?, ?, ?, ?)');
+    for (const p of pages) insert.run(id, version, p.page, p.text);
     this.db
-      .prepare(`INSERT INTO jobs (kind, document_id, state, run_after, created_at, updated_at) VALUES ('extract', ?, 'queued', ?, ?, ?)`)
-      .run(documentId, at, at, at);
+      .prepare(
+        `INSERT INTO document_extraction (document_id, version, method, warnings, extracted_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(document_id) DO UPDATE SET version = excluded.version, method = excluded.method, warnings = excluded.warnings, extracted_at = excluded.extracted_at`,
+      )
+      .run(id, version, method, JSON.stringify(warnings), at);
+  }
+
+  allIds(): string[] {
+    return this.db.prepare('SELECT id FROM documents ORDER BY created_at').pluck().all() as string[];
   }
 
   existingIds(table: 'cities', ids: string[]): Set<string>;

@@ -8,6 +8,7 @@ import { canManage, canUpload, canView } from './access.policy';
 import type { DocumentStatus, DocumentVersion, PortalDocument, StoredFile } from './document';
 import type { DocumentListFilter, DocumentsRepository } from './documents.repository';
 import type { DocumentMetadata, MetadataUpdate } from './documents.schema';
+import type { JobsQueue } from '../jobs/jobs.queue';
 
 /** Statuses in which the owner may still change the file and the metadata. */
 const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
@@ -17,6 +18,7 @@ export class DocumentsService {
     private readonly db: Db,
     private readonly repository: DocumentsRepository,
     private readonly audit: AuditLog,
+    private readonly jobs: JobsQueue,
   ) {}
 
   /** The document if `actor` may see it; otherwise NotFound, exactly as for an id that does not exist. */
@@ -80,7 +82,7 @@ export class DocumentsService {
         at,
       });
       this.repository.addVersion(id, file, actor.id, at);
-      this.repository.enqueueExtraction(id, at);
+      this.jobs.enqueue('extract', id);
       this.audit.record(actor, 'document.created', { documentId: id, details: { city, title: metadata.title, version: 1, sha256: file.sha256 } });
     })();
     return this.repository.find(id)!;
@@ -91,7 +93,7 @@ export class DocumentsService {
     this.db.transaction(() => {
       this.assertCanAddVersion(actor, id);
       const number = this.repository.addVersion(id, file, actor.id, at);
-      this.repository.enqueueExtraction(id, at);
+      this.jobs.enqueue('extract', id);
       this.audit.record(actor, 'document.version_added', { documentId: id, details: { version: number, filename: file.filename, sha256: file.sha256 } });
     })();
     return this.repository.find(id)!;
@@ -107,6 +109,7 @@ export class DocumentsService {
       this.repository.updateFields(id, fields, at);
       this.repository.replaceLists(id, { hazards, keywords, resolutions });
       if (sharedWith) this.repository.replaceShares(id, sharedWith.filter((c) => c !== doc.city));
+      this.jobs.enqueue('index', id);
       this.audit.record(actor, 'document.updated', { documentId: id, details: { fields: Object.keys(update) } });
     })();
     return this.repository.find(id)!;
@@ -118,6 +121,7 @@ export class DocumentsService {
     this.assertCities(cities, 'cities');
     this.db.transaction(() => {
       this.repository.replaceShares(id, cities.filter((c) => c !== doc.city));
+      this.jobs.enqueue('index', id);
       this.audit.record(actor, 'document.shared', { documentId: id, details: { cities } });
     })();
     return this.repository.find(id)!;

@@ -8,15 +8,22 @@ import type { DocumentVersion } from './document';
  * (206; 416 when unsatisfiable; several ranges get the whole file), and the original Persian
  * name in an RFC 5987/6266 `filename*`.
  */
-export async function sendVersion(req: Request, res: Response, store: ObjectStore, version: DocumentVersion): Promise<void> {
+export async function sendVersion(
+  req: Request,
+  res: Response,
+  store: ObjectStore,
+  version: DocumentVersion,
+  disposition: 'attachment' | 'inline' = 'attachment',
+): Promise<void> {
   const etag = `"${version.sha256}"`;
+  const inline = disposition === 'inline' && INLINE_TYPES.has(version.contentType);
   res.set({
     ETag: etag,
     'Accept-Ranges': 'bytes',
     'Content-Type': version.contentType,
-    'Content-Disposition': contentDisposition(version.filename),
+    'Content-Disposition': contentDisposition(version.filename, inline ? 'inline' : 'attachment'),
     'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "sandbox; default-src 'none'",
+    'Content-Security-Policy': inline ? "frame-ancestors 'none'" : "sandbox; default-src 'none'",
     'Cache-Control': 'private, no-cache',
   });
   if (matchesEtag(req.get('if-none-match'), etag)) {
@@ -48,10 +55,13 @@ export async function sendVersion(req: Request, res: Response, store: ObjectStor
   });
 }
 
-export function contentDisposition(filename: string): string {
+/** Types a browser shows safely in its own viewer (PDF at `#page=N`, images); everything else downloads. */
+const INLINE_TYPES = new Set(['application/pdf', 'image/jpeg', 'image/png']);
+
+export function contentDisposition(filename: string, disposition: 'attachment' | 'inline' = 'attachment'): string {
   const fallback = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+  return `${disposition}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /** One `bytes=` range, resolved against `size`; undefined means "send the whole file". */

@@ -2,14 +2,14 @@ import { Router } from 'express';
 import type { Services } from '../services';
 
 /** `GET /healthz` (API.md): 200 once every configured engine answers, 503 naming the one that does not. */
-export function healthRoute({ store, searchProbe, db }: Services): Router {
+export function healthRoute({ store, searchIndex, db }: Services): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
-    const body = { status: 'ok', storage: store.kind, search: searchProbe.kind };
+    const body = { status: 'ok', storage: store.kind, search: searchIndex.kind };
     const problems: Record<string, string> = {};
     await Promise.all([
       store.ping().catch((error: Error) => (problems.storage = error.message)),
-      searchProbe.ping().catch((error: Error) => (problems.search = error.message)),
+      searchIndex.ping().catch((error: Error) => (problems.search = error.message)),
       Promise.resolve()
         .then(() => db.prepare('SELECT 1').get())
         .catch((error: Error) => (problems.database = error.message)),

@@ -1,3 +1,4 @@
+import { afterDocumentChange } from '../search/after-change';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services';
@@ -43,15 +44,16 @@ export function reviewPages(services: Services): Router {
   });
 
   for (const action of ['submit', 'publish', 'withdraw'] as const satisfies ReviewAction[]) {
-    router.post(`/documents/:id/${action}`, requirePageUser, verifyCsrf, (req, res) => {
+    router.post(`/documents/:id/${action}`, requirePageUser, verifyCsrf, async (req, res) => {
       const id = req.params.id as string;
       review.apply(currentUser(req), id, action);
+      await afterDocumentChange(services, id);
       req.session.flash = FLASH[action];
       res.redirect(303, `/documents/${id}`);
     });
   }
 
-  router.post('/documents/:id/return', requirePageUser, verifyCsrf, (req, res) => {
+  router.post('/documents/:id/return', requirePageUser, verifyCsrf, async (req, res) => {
     const user = currentUser(req);
     const id = req.params.id as string;
     const doc = review.authorize(user, id, 'return');
@@ -64,6 +66,7 @@ export function reviewPages(services: Services): Router {
       return;
     }
     review.apply(user, id, 'return', comment);
+    await afterDocumentChange(services, id);
     req.session.flash = FLASH.return;
     res.redirect(303, `/documents/${id}`);
   });

@@ -7,6 +7,7 @@ import { canReview } from '../documents/access.policy';
 import type { DocumentStatus, PortalDocument } from '../documents/document';
 import type { DocumentsRepository } from '../documents/documents.repository';
 import type { DocumentsService } from '../documents/documents.service';
+import type { JobsQueue } from '../jobs/jobs.queue';
 
 export type ReviewAction = 'submit' | 'publish' | 'return' | 'withdraw';
 
@@ -26,6 +27,7 @@ export class ReviewService {
     private readonly documents: DocumentsService,
     private readonly repository: DocumentsRepository,
     private readonly audit: AuditLog,
+    private readonly jobs: JobsQueue,
   ) {}
 
   /** 404 if the actor cannot see the document, 403 if they may not take the action, 409 if the status does not allow it. */
@@ -38,6 +40,7 @@ export class ReviewService {
       }
       const reviewComment = action === 'return' ? (comment ?? null) : action === 'submit' ? null : doc.reviewComment;
       this.repository.setStatus(id, transition.to, reviewComment, nowIso());
+      this.jobs.enqueue('index', id);
       this.audit.record(actor, `document.${PAST_TENSE[action]}`, {
         documentId: id,
         details: { from: doc.status, to: transition.to, ...(comment ? { comment } : {}) },

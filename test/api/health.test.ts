@@ -6,6 +6,7 @@ import supertest from 'supertest';
 import { loadConfig } from '../../server/config';
 import { wire } from '../../server/wire';
 import { startPortal } from '../helpers/portal';
+import { MIGRATIONS } from '../../server/db/migrations';
 
 describe('start-up and /healthz', () => {
   it('answers 503 naming the engine while the object store is unusable, and 200 again once it is back', async () => {
@@ -58,7 +59,7 @@ describe('start-up and /healthz', () => {
       expect(second.users.count()).to.equal(1);
       expect(second.reference.cities()).to.have.length(16);
       expect(second.db.prepare('SELECT count(*) FROM resolutions').pluck().get()).to.equal(9);
-      expect(second.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).to.equal(1);
+      expect(second.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).to.equal(MIGRATIONS.length);
       expect(second.db.pragma('journal_mode', { simple: true })).to.equal('wal');
       second.sessions.close();
       second.db.close();

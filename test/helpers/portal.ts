@@ -25,7 +25,8 @@ export interface TestPortal {
 export async function startPortal(env: Record<string, string> = {}): Promise<TestPortal> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tajrobe-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, ...env });
-  const services = await wire(config);
+  const workerLog: string[] = [];
+  const services = await wire(config, (line) => workerLog.push(line));
   const errors: unknown[] = [];
   const app = createApp(services, (error) => errors.push(error));
   return {

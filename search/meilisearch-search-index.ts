@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { Meilisearch, MeilisearchRequestError, type EnqueuedTaskPromise, type Hit, type Index, type MultiSearchParams, type MultiSearchQuery, type Task, type WaitOptions } from 'meilisearch';
+import { joinedForm, queryTokens, splitForm } from './persian';
+import { FACETS, type AccessFields, type Facet, type IndexedDocument, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Viewer } from './search-index';
+import { accessFields, chunksOf, type Chunk } from './meilisearch/chunks';
+import { FACET_ATTRIBUTES, quote, searchFilter } from './meilisearch/filter';
+import { INDEX_SETTINGS } from './meilisearch/settings';
+import { patternsFromMatches, splitPatterns, type ByteMatch } from './meilisearch/matches';
+import { basicPatterns, dedupePatterns, escapeHtml, snippet, type Pattern } from './snippet';
+
+export interface MeilisearchSearchIndexOptions {
+  url: string;
+  apiKey?: string;
+  /** The index uid. */
+  index: string;
+  /** How long to wait for one task (settings, a batch of chunks) to be processed. */
+  taskTimeoutMs?: number;
+  /** How often to ask whether a task is done. */
+  taskPollMs?: number;
+  /** The longest one HTTP request may take. */
+  requestTimeoutMs?: number;
+}
+
+/** A request body stays well below Meilisearch's default 100 MB payload limit. */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+const MAX_BATCH_CHUNKS = 500;
+const FETCH_PAGE = 1000;
+const SETTINGS_TIMEOUT_MS = 10 * 60_000;
+
+const RETRIEVED = ['docId', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'] as const satisfies readonly (keyof Chunk)[];
+type RetrievedChunk = Pick<Chunk, (typeof RETRIEVED)[number]>;
+
+/**
+ * The search index on Meilisearch: one Meilisearch document per page chunk, every chunk carrying its
+ * document's metadata and visibility, `distinctAttribute: docId` so hits, totals and facet counts are
+ * per document. Text is normalized here (search/persian.ts), never by Meilisearch alone.
+ */
+export class MeilisearchSearchIndex implements SearchIndex {
+  readonly kind = 'meilisearch' as const;
+  private readonly client: Meilisearch;
+  private readonly index: Index<Chunk>;
+
+  constructor(private readonly options: MeilisearchSearchIndexOptions) {
+    this.client = new Meilisearch({
+      host: options.url,
+      apiKey: options.apiKey,
+      timeout: options.requestTimeoutMs ?? 30_000,
+      defaultWaitOptions: { timeout: options.taskTimeoutMs ?? 120_000, interval: options.taskPollMs ?? 50 },
+    });
+    this.index = this.client.index<Chunk>(options.index);
+  }
+
+  async init(): Promise<void> {
+    const uid = this.options.index;
+    try {
+      const created = await this.client.createIndex(uid, { primaryKey: 'id' }).waitTask();
+      if (created.status !== 'succeeded' && created.error?.code !== 'index_already_exists') throw taskError(created);
+    } catch (error) {
+      throw this.serverError(`cannot create the index ${uid}`, error);
+    }
+    try {
+      // Changed settings re-index every chunk already there, which can take a while on a large index.
+      await this.done(this.index.updateSettings(INDEX_SETTINGS), { timeout: SETTINGS_TIMEOUT_MS });
+    } catch (error) {
+      const hint = error instanceof MeilisearchRequestError ? '' : ' (Meilisearch v1.36 or newer is needed)';
+      throw this.serverError(`refuses the settings of the index ${uid}${hint}`, error);
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.client.health();
+    } catch (error) {
+      throw this.serverError('does not answer', error);
+    }
+  }
+
+  async upsert(doc: IndexedDocument): Promise<void> {
+    const generation = randomUUID();
+    for (const batch of batches(chunksOf(doc, generation))) await this.done(this.index.addDocuments(batch));
+    // Only once the new chunks are in: no moment without the document, no page left from an older version.
+    await this.done(this.index.deleteDocuments({ filter: `docId = ${quote(doc.id)} AND generation != ${quote(generation)}` }));
+  }
+
+  async updateAccess(id: string, access: AccessFields): Promise<void> {
+    const ids = await this.chunkIds(id);
+    if (ids.length === 0) return;
+    const fields = accessFields(access);
+    const updates = ids.map((chunkId) => ({ id: chunkId, ...fields }));
+    // skipCreation: a chunk deleted meanwhile by an upsert must not come back as a fragment.
+    for (const batch of batches(updates)) await this.done(this.index.updateDocuments(batch, { skipCreation: true }));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.done(this.index.deleteDocuments({ filter: `docId = ${quote(id)}` }));
+  }
+
+  async clear(): Promise<void> {
+    await this.done(this.index.deleteAllDocuments());
+  }
+
+  /**
+   * One multi-search request: the page of hits with the counts of every facet the user did not
+   * filter, and for each facet the user did filter, its counts under all the other filters (the
+   * usual disjunctive facets, as in the SQLite index). Every query uses page/hitsPerPage, not
+   * offset/limit: only then does Meilisearch apply `distinct` to every match, so totals and facet
+   * counts are numbers of documents, not of pages.
+   */
+  async search(viewer: Viewer, query: SearchQuery): Promise<SearchResult> {
+    const tokens = plainTokens(query.q);
+    const q = tokens.join(' ');
+    const filtered = FACETS.filter((facet) => (query.filters[facet] ?? []).length > 0);
+    const common = { indexUid: this.options.index, q, matchingStrategy: 'all' } as const;
+    const main = {
+      ...common,
+      filter: searchFilter(viewer, query.filters),
+      facets: FACETS.filter((facet) => !filtered.includes(facet)).map((facet) => FACET_ATTRIBUTES[facet]),
+      page: Math.max(1, Math.trunc(query.page) || 1),
+      hitsPerPage: Math.max(1, Math.trunc(query.perPage) || 20),
+      attributesToRetrieve: [...RETRIEVED],
+      showMatchesPosition: tokens.length > 0,
+      // Without words there is no relevance: newest first, as in the SQLite index.
+      ...(query.sort === 'newest' || tokens.length === 0 ? { sort: ['updatedAt:desc'] } : {}),
+    } satisfies MultiSearchQuery;
+    const counts = filtered.map(
+      (facet) =>
+        ({
+          ...common,
+          filter: searchFilter(viewer, { ...query.filters, [facet]: [] }),
+          facets: [FACET_ATTRIBUTES[facet]],
+          // Page 0: no hits, and the documented exhaustive counts.
+          page: 0,
+        }) satisfies MultiSearchQuery,
+    );
+
+    const { results } = await this.client.multiSearch<MultiSearchParams, RetrievedChunk>({ queries: [main, ...counts] });
+    const [page, ...facetCounts] = results;
+    const facets = toFacets(page!.facetDistribution ?? {});
+    filtered.forEach((facet, i) => {
+      facets[facet] = { ...(facetCounts[i]?.facetDistribution?.[FACET_ATTRIBUTES[facet]] ?? {}) };
+    });
+    const patterns = dedupePatterns([...basicPatterns(tokens), ...splitPatterns(tokens)]);
+    return {
+      total: page!.totalHits ?? 0,
+      hits: page!.hits.map((hit) => toSearchHit(hit, patterns)),
+      facets,
+    };
+  }
+
+  private async chunkIds(docId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (let offset = 0; ; offset += FETCH_PAGE) {
+      const page = await this.index.getDocuments({ filter: `docId = ${quote(docId)}`, fields: ['id'], limit: FETCH_PAGE, offset });
+      ids.push(...page.results.map((chunk) => chunk.id));
+      if (page.results.length < FETCH_PAGE) return ids;
+    }
+  }
+
+  /** Waits until Meilisearch has processed the task, so the change is visible when the promise resolves. */
+  private async done(enqueued: EnqueuedTaskPromise, wait?: WaitOptions): Promise<Task> {
+    const task = await enqueued.waitTask(wait);
+    if (task.status !== 'succeeded') throw taskError(task);
+    return task;
+  }
+
+  /** An error that names the server, with the client's message and its causes (fetch failed: ECONNREFUSED…). */
+  private serverError(what: string, error: unknown): Error {
+    const reasons: string[] = [];
+    for (let e: unknown = error; e instanceof Error && reasons.length < 4; e = e.cause) {
+      const code = (e as { code?: unknown }).code;
+      reasons.push(typeof code === 'string' && !e.message.includes(code) ? `${e.message} (${code})` : e.message);
+    }
+    return new Error(`Meilisearch at ${this.options.url} ${what}: ${reasons.join(': ')}`, { cause: error });
+  }
+}
+
+function taskError(task: Task): Error {
+  const reason = task.error ? `${task.error.message} (${task.error.code})` : `status ${task.status}`;
+  return new Error(`Meilisearch task ${task.uid} (${task.type}) did not succeed: ${reason}`);
+}
+
+/** The query as plain words: normalized tokens, with nothing Meilisearch reads as syntax (phrase quotes, `-` negation). */
+export function plainTokens(q: string): string[] {
+  return queryTokens(q)
+    .map((token) => token.replace(/"/g, '').replace(/^-+/, ''))
+    .filter((token) => token !== '');
+}
+
+/** Consecutive slices of `items` whose JSON stays under the batch limits. */
+export function batches<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item));
+    if (current.length > 0 && (bytes + size > MAX_BATCH_BYTES || current.length >= MAX_BATCH_CHUNKS)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+function toFacets(distribution: Record<string, Record<string, number>>): SearchResult['facets'] {
+  const facets = {} as SearchResult['facets'];
+  for (const facet of FACETS) facets[facet as Facet] = { ...(distribution[FACET_ATTRIBUTES[facet]] ?? {}) };
+  return facets;
+}
+
+type MatchesPosition = Record<string, ByteMatch[] | undefined> | undefined;
+
+/**
+ * The snippet of one original text: our own matches first; if there are none, the words Meilisearch
+ * matched in the field's normalized forms (UTF-8 byte offsets), such as a typo only it explains.
+ */
+function snippetOf(original: string, patterns: Pattern[], positions: MatchesPosition, joinedField: string, splitField: string) {
+  const own = snippet(original, patterns);
+  if (own.matched || !positions || patterns.length === 0) return own;
+  const found = [
+    ...patternsFromMatches(joinedForm(original), positions[joinedField] ?? []),
+    ...patternsFromMatches(splitForm(original), positions[splitField] ?? []),
+  ];
+  return found.length > 0 ? snippet(original, dedupePatterns([...patterns, ...found])) : own;
+}
+
+/**
+ * A chunk hit as a port hit: the page and a snippet from the page text when it matched; else no page
+ * and a snippet from the summary, title or keywords, whichever matched; else the summary's start.
+ */
+export function toSearchHit(hit: Hit<RetrievedChunk>, patterns: Pattern[]): SearchHit {
+  const positions = hit._matchesPosition as MatchesPosition;
+  const base = { id: hit.docId, title: hit.originalTitle, city: hit.city, kind: hit.kind, year: hit.year };
+  const summary = hit.originalSummary ?? '';
+  const inBody = snippetOf(hit.originalBody ?? '', patterns, positions, 'body', 'bodySplit');
+  if (inBody.matched) return { ...base, page: hit.page ?? null, snippet: inBody.html };
+  const candidates = [
+    snippetOf(summary, patterns, positions, 'summary', 'summarySplit'),
+    snippetOf(hit.originalTitle, patterns, positions, 'title', 'titleSplit'),
+    snippet((hit.originalKeywords ?? []).join('، '), patterns),
+  ];
+  const matched = candidates.find((candidate) => candidate.matched);
+  return { ...base, page: null, snippet: matched?.html ?? (summary ? candidates[0]!.html : escapeHtml(hit.originalTitle)) };
+}

@@ -1,0 +1,93 @@
+import type { Db } from '../db/database';
+import { nowIso } from '../db/database';
+
+export type JobKind = 'extract' | 'index';
+
+export interface Job {
+  id: number;
+  kind: JobKind;
+  documentId: string;
+  attempts: number;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Delay before attempt n+1, in ms. */
+  backoffMs(attempts: number): number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  backoffMs: (attempts) => Math.min(10 * 60_000, 2_000 * 4 ** (attempts - 1)),
+};
+
+/**
+ * Durable jobs in the metadata database. A job is claimed by moving it to `running`;
+ * a process that dies leaves it there, and `resumeInterrupted` at the next start puts it back.
+ */
+export class JobsQueue {
+  constructor(
+    private readonly db: Db,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  /** Call inside the transaction of the change that makes the job necessary. Coalesces with a job already waiting. */
+  enqueue(kind: JobKind, documentId: string): void {
+    const at = nowIso();
+    const waiting = this.db.prepare(`SELECT id FROM jobs WHERE kind = ? AND document_id = ? AND state = 'queued'`).get(kind, documentId) as
+      | { id: number }
+      | undefined;
+    if (waiting) {
+      this.db.prepare('UPDATE jobs SET run_after = ?, attempts = 0, updated_at = ? WHERE id = ?').run(at, at, waiting.id);
+      return;
+    }
+    this.db
+      .prepare(`INSERT INTO jobs (kind, document_id, state, run_after, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?)`)
+      .run(kind, documentId, at, at, at);
+  }
+
+  /** Takes the oldest due job of one of `kinds`, marking it running. */
+  claim(kinds: readonly JobKind[], documentId?: string): Job | null {
+    return this.db.transaction(() => {
+      const placeholders = kinds.map(() => '?').join(', ');
+      const row = this.db
+        .prepare(
+          `SELECT id, kind, document_id, attempts FROM jobs
+           WHERE state = 'queued' AND run_after <= ? AND kind IN (${placeholders}) ${documentId ? 'AND document_id = ?' : ''}
+           ORDER BY run_after, id LIMIT 1`,
+        )
+        .get(nowIso(), ...kinds, ...(documentId ? [documentId] : [])) as { id: number; kind: JobKind; document_id: string; attempts: number } | undefined;
+      if (!row) return null;
+      this.db.prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(nowIso(), row.id);
+      return { id: row.id, kind: row.kind, documentId: row.document_id, attempts: row.attempts + 1 };
+    })();
+  }
+
+  complete(job: Job): void {
+    this.db.prepare(`UPDATE jobs SET state = 'done', reason = NULL, updated_at = ? WHERE id = ?`).run(nowIso(), job.id);
+  }
+
+  /** Schedules a retry with back-off, or marks the job failed for good. Returns the new state. */
+  fail(job: Job, reason: string, permanent = false): 'queued' | 'failed' {
+    const at = Date.now();
+    if (!permanent && job.attempts < this.retry.maxAttempts) {
+      const runAfter = new Date(at + this.retry.backoffMs(job.attempts)).toISOString();
+      this.db.prepare(`UPDATE jobs SET state = 'queued', run_after = ?, reason = ?, updated_at = ? WHERE id = ?`).run(runAfter, reason, nowIso(), job.id);
+      return 'queued';
+    }
+    this.db.prepare(`UPDATE jobs SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?`).run(reason, nowIso(), job.id);
+    return 'failed';
+  }
+
+  /** After a restart: jobs left running by a process that stopped are due again. */
+  resumeInterrupted(): number {
+    return this.db.prepare(`UPDATE jobs SET state = 'queued', run_after = ?, updated_at = ? WHERE state = 'running'`).run(nowIso(), nowIso()).changes;
+  }
+
+  pending(kind?: JobKind): number {
+    return this.db
+      .prepare(`SELECT count(*) FROM jobs WHERE state IN ('queued', 'running') ${kind ? 'AND kind = ?' : ''}`)
+      .pluck()
+      .get(...(kind ? [kind] : [])) as number;
+  }
+}

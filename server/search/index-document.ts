@@ -1,0 +1,30 @@
+import type { IndexedDocument } from '../../search/search-index';
+import type { PortalDocument } from '../documents/document';
+import { ALLOWED_TYPES } from '../documents/file-type';
+
+/** The search index's view of a document: its metadata, who may see it, and the extracted pages. */
+export function toIndexedDocument(doc: PortalDocument, pages: { page: number; text: string }[]): IndexedDocument {
+  return {
+    id: doc.id,
+    title: doc.title,
+    summary: doc.summary,
+    keywords: doc.keywords,
+    city: doc.city,
+    kind: doc.kind,
+    hazards: doc.hazards,
+    year: doc.year,
+    resolutions: doc.resolutions,
+    fileType: fileTypeOf(doc.versions.at(-1)?.contentType ?? ''),
+    status: doc.status,
+    access: doc.access,
+    sharedWith: doc.sharedWith,
+    updatedAt: doc.updatedAt,
+    pages,
+  };
+}
+
+/** The allowlist's short id for a stored content type (`text/plain; charset=utf-8` → `txt`). */
+export function fileTypeOf(contentType: string): string {
+  const bare = contentType.split(';')[0]!.trim();
+  return ALLOWED_TYPES.find((t) => t.contentType.split(';')[0]!.trim() === bare)?.id ?? 'other';
+}

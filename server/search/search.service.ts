@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { Db } from '../db/database';
+import { nowIso } from '../db/database';
+import type { User } from '../auth/roles';
+import { FACETS, type SearchIndex, type SearchQuery, type SearchResult } from '../../search/search-index';
+
+const repeatable = z.preprocess(
+  (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
+  z.array(z.string().trim().min(1).max(100)).max(50),
+);
+
+export const searchQuerySchema = z
+  .object({
+    q: z.string().max(500).default(''),
+    city: repeatable,
+    kind: repeatable,
+    hazard: repeatable,
+    year: repeatable.pipe(z.array(z.string().regex(/^\d{4}$/, 'a Jalali year such as 1391'))),
+    resolution: repeatable.pipe(z.array(z.string().regex(/^\d{1,4}\/\d{1,3}$/, 'a resolution such as 9/2'))),
+    fileType: repeatable,
+    sort: z.enum(['relevance', 'newest']).optional(),
+    page: z.coerce.number().int().min(1).max(1000).default(1),
+    perPage: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+export type SearchInput = z.infer<typeof searchQuerySchema>;
+
+/** Search for a signed-in user: their visibility goes into the query; empty results are logged for the secretariat. */
+export class SearchService {
+  constructor(
+    private readonly db: Db,
+    private readonly index: SearchIndex,
+  ) {}
+
+  async search(user: User, input: SearchInput): Promise<SearchResult & { page: number; perPage: number }> {
+    const query: SearchQuery = {
+      q: input.q.trim(),
+      filters: Object.fromEntries(FACETS.map((facet) => [facet, input[facet]]).filter(([, values]) => (values as string[]).length > 0)),
+      sort: input.sort ?? (input.q.trim() ? 'relevance' : 'newest'),
+      page: input.page,
+      perPage: input.perPage,
+    };
+    const result = await this.index.search({ role: user.role, city: user.city }, query);
+    if (query.q && input.page === 1) {
+      this.db
+        .prepare('INSERT INTO search_log (at, user_id, query, filters, total) VALUES (?, ?, ?, ?, ?)')
+        .run(nowIso(), user.id, query.q, JSON.stringify(query.filters), result.total);
+    }
+    return { ...result, page: input.page, perPage: input.perPage };
+  }
+}

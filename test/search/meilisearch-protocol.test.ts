@@ -1,0 +1,611 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { MeilisearchSearchIndex } from '../../search/meilisearch-search-index';
+import { joinedForm, wordsOf, splitForm } from '../../search/persian';
+import type { IndexedDocument, SearchQuery, Viewer } from '../../search/search-index';
+import { MeiliStandIn, meiliError, searchResponse, type RecordedRequest } from '../helpers/meili-stand-in';
+
+/**
+ * What the Meilisearch adapter sends and how it reads the answers, checked against a local stand-in
+ * that answers in the documented shapes. What only a real Meilisearch can show (ranking, Persian
+ * tokenization, typo tolerance, that facet counts really are per document) is the contract suite's,
+ * in meilisearch-contract.test.ts, run when MEILI_URL is set.
+ */
+
+const INDEX = 'tajrobe-docs';
+const API_KEY = 'test-master-key';
+/** The most words a chunk may hold: far below Meilisearch's 65,535 positions per attribute, at 8 per word. */
+const SAFE_WORDS_PER_CHUNK = 3000;
+
+interface ChunkBody {
+  id: string;
+  docId: string;
+  generation: string;
+  page: number | null;
+  body: string;
+  bodySplit: string;
+  originalBody: string;
+  [field: string]: unknown;
+}
+
+function doc(overrides: Partial<IndexedDocument> = {}): IndexedDocument {
+  return {
+    id: 'doc-1',
+    title: 'گزارش كلان‌شهر تهران',
+    summary: 'خلاصهٔ يك مطالعه',
+    keywords: ['زلزله', 'مديريت‌بحران'],
+    city: 'tehran',
+    kind: 'threat-study',
+    hazards: ['earthquake', 'fire'],
+    year: 1391,
+    resolutions: ['9/2'],
+    fileType: 'pdf',
+    status: 'published',
+    access: 'restricted',
+    sharedWith: ['mashhad'],
+    updatedAt: '2024-03-01T10:00:00.000Z',
+    pages: [
+      { page: 1, text: 'يكي از كتاب‌هاي سال ۱۳۹۱ و ١٣٩١' },
+      { page: 2, text: '   ' },
+      { page: 3, text: 'کِتابِ مُفید' },
+    ],
+    ...overrides,
+  };
+}
+
+function query(overrides: Partial<SearchQuery> = {}): SearchQuery {
+  return { q: '', filters: {}, sort: 'relevance', page: 1, perPage: 20, ...overrides };
+}
+
+function wordCount(text: string): number {
+  return wordsOf(splitForm(text).text).length;
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('MeilisearchSearchIndex: the protocol, against a local stand-in', function () {
+  let standIn: MeiliStandIn;
+  let index: MeilisearchSearchIndex;
+
+  before(async function () {
+    standIn = await MeiliStandIn.start();
+  });
+
+  after(async function () {
+    await standIn.close();
+  });
+
+  beforeEach(function () {
+    standIn.reset();
+    index = new MeilisearchSearchIndex({ url: standIn.url, apiKey: API_KEY, index: INDEX, taskPollMs: 1 });
+  });
+
+  const path = (suffix = '') => `/indexes/${INDEX}${suffix}`;
+  const isTaskPoll = (r: RecordedRequest) => r.method === 'GET' && r.path.startsWith('/tasks/');
+  const documentBatches = () => standIn.bodies('POST', path('/documents')) as ChunkBody[][];
+  /** The queries of the one multi-search request a search sends: the page first, then one per filtered facet. */
+  const searchQueries = () => {
+    expect(standIn.calls()).to.deep.equal(['POST /multi-search']);
+    return (standIn.bodies('POST', '/multi-search')[0] as { queries: Record<string, unknown>[] }).queries;
+  };
+  const searchBody = () => searchQueries()[0]!;
+
+  /**
+   * Every request that enqueued a task is followed, before any other request, by polls of that task
+   * until it is no longer processing; and the method resolved only after the last of them.
+   */
+  function expectEveryWriteAwaited(): void {
+    const { requests } = standIn;
+    let writes = 0;
+    for (let i = 0; i < requests.length; i++) {
+      const reply = requests[i]!.reply;
+      if (reply?.status !== 202) continue;
+      writes++;
+      const taskUid = (reply.body as { taskUid: number }).taskUid;
+      const polls: string[] = [];
+      for (let j = i + 1; j < requests.length && isTaskPoll(requests[j]!); j++) {
+        expect(requests[j]!.path, `poll after ${requests[i]!.method} ${requests[i]!.path}`).to.equal(`/tasks/${taskUid}`);
+        polls.push((requests[j]!.reply!.body as { status: string }).status);
+      }
+      expect(polls, `task ${taskUid} of ${requests[i]!.method} ${requests[i]!.path}`).to.deep.equal(['processing', 'succeeded']);
+    }
+    expect(writes).to.be.greaterThan(0);
+    expect(isTaskPoll(requests.at(-1)!), 'the last request is the last poll').to.equal(true);
+  }
+
+  describe('init and ping', function () {
+    it('creates the index with primary key id, then applies every setting, waiting for both tasks', async function () {
+      await index.init();
+
+      expect(standIn.calls()).to.deep.equal(['POST /indexes', `PATCH ${path('/settings')}`]);
+      expect(standIn.bodies('POST', '/indexes')).to.deep.equal([{ uid: INDEX, primaryKey: 'id' }]);
+      expect(standIn.bodies('PATCH', path('/settings'))).to.deep.equal([
+        {
+          searchableAttributes: ['title', 'titleSplit', 'keywords', 'keywordsSplit', 'summary', 'summarySplit', 'body', 'bodySplit'],
+          filterableAttributes: ['docId', 'generation', 'city', 'kind', 'hazards', 'year', 'resolutions', 'fileType', 'status', 'access', 'sharedWith'],
+          sortableAttributes: ['updatedAt', 'pageOrder'],
+          distinctAttribute: 'docId',
+          rankingRules: ['sort', 'words', 'typo', 'proximity', 'attributeRank', 'pageOrder:asc', 'exactness', 'updatedAt:desc'],
+          typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 } },
+          proximityPrecision: 'byWord',
+          localizedAttributes: [{ locales: ['pes'], attributePatterns: ['*'] }],
+          pagination: { maxTotalHits: 100_000 },
+          faceting: { maxValuesPerFacet: 1000 },
+        },
+      ]);
+      expectEveryWriteAwaited();
+    });
+
+    it('sends the API key as a bearer token on every request', async function () {
+      await index.init();
+      for (const request of standIn.requests) expect(request.headers.authorization).to.equal(`Bearer ${API_KEY}`);
+    });
+
+    it('accepts an index that already exists and still applies the settings', async function () {
+      standIn.failNextTask('indexCreation', meiliError('index_already_exists', `Index \`${INDEX}\` already exists.`));
+      await index.init();
+      expect(standIn.calls()).to.deep.equal(['POST /indexes', `PATCH ${path('/settings')}`]);
+    });
+
+    it('rejects when the settings task fails, with Meilisearch\'s message and the version it needs', async function () {
+      standIn.failNextTask('settingsUpdate', meiliError('invalid_settings_ranking_rules', 'Unknown ranking rule `attributeRank`.'));
+      const error = await rejectionOf(index.init());
+      expect(error.message).to.include(`Meilisearch at ${standIn.url} refuses the settings of the index ${INDEX} (Meilisearch v1.36 or newer is needed)`);
+      expect(error.message).to.include('Unknown ranking rule `attributeRank`.').and.to.include('invalid_settings_ranking_rules');
+    });
+
+    it('rejects when index creation fails for another reason', async function () {
+      standIn.failNextTask('indexCreation', meiliError('invalid_index_uid', '`bad uid` is not a valid index uid.'));
+      const error = await rejectionOf(index.init());
+      expect(error.message).to.include('is not a valid index uid');
+      expect(standIn.calls()).to.deep.equal(['POST /indexes']);
+    });
+
+    it('pings GET /health, and rejects naming the server when nothing answers', async function () {
+      await index.ping();
+      expect(standIn.calls()).to.deep.equal(['GET /health']);
+
+      const closed = http.createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const unreachable = new MeilisearchSearchIndex({ url, index: INDEX });
+      for (const attempt of [unreachable.ping(), unreachable.init()]) {
+        const error = await rejectionOf(attempt);
+        expect(error.message).to.include(`Meilisearch at ${url}`).and.to.include('ECONNREFUSED');
+      }
+    });
+  });
+
+  describe('upsert', function () {
+    it('sends one chunk per page with text, every field pre-normalized in its joined and split forms', async function () {
+      await index.upsert(doc());
+
+      const batches = documentBatches();
+      expect(batches).to.have.length(1);
+      const chunks = batches[0]!;
+      expect(chunks.map((c) => [c.id, c.page, c.pageOrder])).to.deep.equal([
+        ['doc-1-p1', 1, 1],
+        ['doc-1-p3', 3, 3],
+      ]);
+      const [first, second] = chunks;
+      expect(first).to.include({
+        docId: 'doc-1',
+        body: 'یکی از کتابهای سال 1391 و 1391',
+        bodySplit: 'یکی از کتاب های سال 1391 و 1391',
+        originalBody: 'يكي از كتاب‌هاي سال ۱۳۹۱ و ١٣٩١',
+        title: 'گزارش کلانشهر تهران',
+        titleSplit: 'گزارش کلان شهر تهران',
+        originalTitle: 'گزارش كلان‌شهر تهران',
+        summary: 'خلاصه یک مطالعه',
+        summarySplit: 'خلاصه یک مطالعه',
+        originalSummary: 'خلاصهٔ يك مطالعه',
+        city: 'tehran',
+        kind: 'threat-study',
+        year: 1391,
+        fileType: 'pdf',
+        status: 'published',
+        access: 'restricted',
+        updatedAt: Date.parse('2024-03-01T10:00:00.000Z'),
+      });
+      expect(first!.keywords).to.deep.equal(['زلزله', 'مدیریتبحران']);
+      expect(first!.keywordsSplit).to.deep.equal(['زلزله', 'مدیریت بحران']);
+      expect(first!.hazards).to.deep.equal(['earthquake', 'fire']);
+      expect(first!.resolutions).to.deep.equal(['9/2']);
+      expect(first!.sharedWith).to.deep.equal(['mashhad']);
+      expect(second).to.include({ body: 'کتاب مفید', bodySplit: 'کتاب مفید', originalBody: 'کِتابِ مُفید' });
+
+      for (const chunk of chunks) {
+        for (const field of ['title', 'titleSplit', 'summary', 'summarySplit', 'body', 'bodySplit']) {
+          expect(chunk[field] as string, `${chunk.id}.${field}`).not.to.match(/[يكۀ\u200c\u064b-\u065f۰-۹٠-٩]/);
+        }
+      }
+    });
+
+    it('adds the new chunks, then deletes the document\'s chunks of any other generation, waiting each time', async function () {
+      await index.upsert(doc());
+
+      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents')}`, `POST ${path('/documents/delete')}`]);
+      const chunks = documentBatches()[0]!;
+      const generation = chunks[0]!.generation;
+      expect(generation).to.be.a('string').and.not.equal('');
+      for (const chunk of chunks) expect(chunk.generation).to.equal(generation);
+      expect(standIn.bodies('POST', path('/documents/delete'))).to.deep.equal([{ filter: `docId = "doc-1" AND generation != "${generation}"` }]);
+      expectEveryWriteAwaited();
+
+      standIn.reset();
+      await index.upsert(doc());
+      expect(documentBatches()[0]![0]!.generation, 'a new generation on every upsert').not.to.equal(generation);
+    });
+
+    it('cuts a long page into chunks of at most a safe number of words, losing nothing', async function () {
+      const words = Array.from({ length: 7_000 }, (_, i) => (i % 2 ? `كلمه${i}` : `word${i}`));
+      // Spaces, and every fiftieth word a full stop and a line break, as extracted text has.
+      const text = words.map((w, i) => (i % 50 === 49 ? `${w}.\n` : `${w} `)).join('');
+      await index.upsert(doc({ pages: [{ page: 4, text }] }));
+
+      const chunks = documentBatches().flat();
+      expect(chunks.map((c) => [c.id, c.page])).to.deep.equal([
+        ['doc-1-p4', 4],
+        ['doc-1-p4-2', 4],
+        ['doc-1-p4-3', 4],
+      ]);
+      for (const chunk of chunks) {
+        expect(wordCount(chunk.originalBody)).to.be.at.most(SAFE_WORDS_PER_CHUNK);
+        expect(wordsOf(chunk.bodySplit)).to.have.length.at.most(SAFE_WORDS_PER_CHUNK);
+      }
+      expect(chunks.map((c) => c.originalBody).join('')).to.equal(text);
+      expect(chunks.reduce((n, c) => n + wordCount(c.originalBody), 0)).to.equal(7_000);
+    });
+
+    it('sends a document without text as one metadata chunk with no page', async function () {
+      await index.upsert(doc({ pages: [] }));
+      const chunks = documentBatches().flat();
+      expect(chunks.map((c) => [c.id, c.page, c.pageOrder, c.body, c.originalBody])).to.deep.equal([['doc-1-meta', null, 0, '', '']]);
+      expect(chunks[0]).to.include({ title: 'گزارش کلانشهر تهران', docId: 'doc-1' });
+    });
+
+    it('sends a large document in several batches, each awaited before the next', async function () {
+      const pages = Array.from({ length: 1_200 }, (_, i) => ({ page: i + 1, text: `صفحه ${i + 1}` }));
+      await index.upsert(doc({ pages }));
+      expect(documentBatches().map((b) => b.length)).to.deep.equal([500, 500, 200]);
+      expect(standIn.calls().at(-1)).to.equal(`POST ${path('/documents/delete')}`);
+      expectEveryWriteAwaited();
+    });
+
+    it('gives ids Meilisearch accepts to documents whose id it would not', async function () {
+      await index.upsert(doc({ id: 'سند/۱ "x"' }));
+      const chunks = documentBatches().flat();
+      for (const chunk of chunks) expect(chunk.id).to.match(/^[A-Za-z0-9_-]+$/);
+      expect(chunks[0]!.docId).to.equal('سند/۱ "x"');
+      expect(standIn.bodies('POST', path('/documents/delete'))[0]).to.have.property('filter').that.match(/^docId = "سند\/۱ \\"x\\"" AND /);
+    });
+
+    it('rejects with Meilisearch\'s message when a batch fails, and keeps the older chunks', async function () {
+      standIn.failNextTask('documentAdditionOrUpdate', meiliError('invalid_document_fields', 'The document has too many fields.'));
+      const error = await rejectionOf(index.upsert(doc()));
+      expect(error.message).to.include('The document has too many fields.');
+      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents')}`]);
+    });
+  });
+
+  describe('updateAccess, remove, clear', function () {
+    const access = { status: 'published' as const, access: 'portal' as const, sharedWith: ['qom', 'yazd'], city: 'tehran' };
+
+    it('finds the document\'s chunks by filter and updates only their access fields, never creating one', async function () {
+      standIn.on('POST', /\/documents\/fetch$/, (req) => ({
+        status: 200,
+        body: { results: [{ id: 'doc-1-p1' }, { id: 'doc-1-p3' }], offset: 0, limit: (req.body as { limit: number }).limit, total: 2 },
+      }));
+      await index.updateAccess('doc-1', access);
+
+      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents/fetch')}`, `PUT ${path('/documents')}`]);
+      expect(standIn.bodies('POST', path('/documents/fetch'))).to.deep.equal([{ filter: 'docId = "doc-1"', fields: ['id'], limit: 1000, offset: 0 }]);
+      const put = standIn.requests.find((r) => r.method === 'PUT')!;
+      expect(put.query).to.deep.equal({ skipCreation: 'true' });
+      expect(put.body).to.deep.equal([
+        { id: 'doc-1-p1', status: 'published', access: 'portal', sharedWith: ['qom', 'yazd'], city: 'tehran' },
+        { id: 'doc-1-p3', status: 'published', access: 'portal', sharedWith: ['qom', 'yazd'], city: 'tehran' },
+      ]);
+      expectEveryWriteAwaited();
+    });
+
+    it('pages through the chunks of a long document', async function () {
+      const ids = Array.from({ length: 1_003 }, (_, i) => ({ id: `doc-1-p${i + 1}` }));
+      standIn.on('POST', /\/documents\/fetch$/, (req) => {
+        const { offset, limit } = req.body as { offset: number; limit: number };
+        return { status: 200, body: { results: ids.slice(offset, offset + limit), offset, limit, total: ids.length } };
+      });
+      await index.updateAccess('doc-1', access);
+      expect(standIn.bodies('POST', path('/documents/fetch')).map((b) => (b as { offset: number }).offset)).to.deep.equal([0, 1000]);
+      const updated = standIn.bodies('PUT', path('/documents')).flat() as { id: string }[];
+      expect(updated.map((u) => u.id)).to.deep.equal(ids.map((i) => i.id));
+    });
+
+    it('sends no update for a document that is not indexed', async function () {
+      await index.updateAccess('missing', access);
+      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents/fetch')}`]);
+    });
+
+    it('removes a document by filter, quoting its id', async function () {
+      await index.remove('a"b\\c');
+      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents/delete')}`]);
+      expect(standIn.bodies('POST', path('/documents/delete'))).to.deep.equal([{ filter: 'docId = "a\\"b\\\\c"' }]);
+      expectEveryWriteAwaited();
+    });
+
+    it('clears every document of the index', async function () {
+      await index.clear();
+      expect(standIn.calls()).to.deep.equal([`DELETE ${path('/documents')}`]);
+      expectEveryWriteAwaited();
+    });
+  });
+
+  describe('search requests', function () {
+    const secretariat: Viewer = { role: 'secretariat', city: null };
+    const tehran: Viewer = { role: 'city', city: 'tehran' };
+    const reader: Viewer = { role: 'reader', city: null };
+
+    it('puts each viewer\'s visibility into the filter', async function () {
+      const filters: [Viewer, string][] = [
+        [secretariat, '(status != "withdrawn")'],
+        [tehran, '(status != "withdrawn" AND (city = "tehran" OR (status = "published" AND (access = "portal" OR sharedWith = "tehran"))))'],
+        [reader, '(status = "published" AND access = "portal")'],
+        [{ role: 'city', city: null }, '(status = "published" AND access = "portal")'],
+      ];
+      for (const [viewer, filter] of filters) {
+        standIn.reset();
+        await index.search(viewer, query({ q: 'کتاب' }));
+        expect(searchBody().filter, viewer.role).to.equal(filter);
+      }
+    });
+
+    it('ANDs the user\'s filters after it: OR within a facet, AND across facets', async function () {
+      await index.search(reader, query({ filters: { city: ['tehran', 'mashhad'], hazard: ['flood'], year: ['1391'], resolution: ['9/2'], fileType: ['pdf'], kind: [] } }));
+      expect(searchBody().filter).to.equal(
+        '(status = "published" AND access = "portal")' +
+          ' AND (city = "tehran" OR city = "mashhad")' +
+          ' AND hazards = "flood"' +
+          ' AND year = "1391"' +
+          ' AND resolutions = "9/2"' +
+          ' AND fileType = "pdf"',
+      );
+    });
+
+    it('quotes and escapes values holding a double quote or a backslash', async function () {
+      await index.search({ role: 'city', city: 'x" OR city = "y\\' }, query({ filters: { kind: ['a"b', 'c\\', '"\\"'] } }));
+      const city = '"x\\" OR city = \\"y\\\\"';
+      expect(searchBody().filter).to.equal(
+        `(status != "withdrawn" AND (city = ${city} OR (status = "published" AND (access = "portal" OR sharedWith = ${city}))))` +
+          ' AND (kind = "a\\"b" OR kind = "c\\\\" OR kind = "\\"\\\\\\"")',
+      );
+    });
+
+    it('sends the query normalized, as plain words without Meilisearch syntax', async function () {
+      const cases: [string, string][] = [
+        ['يكي از كتاب‌هاي ۱۳۹۱', 'یکی از کتابهای 1391'],
+        ['"کتاب قدیمی" -تهران', 'کتاب قدیمی تهران'],
+        ['  کِتابِ   REPORT  ', 'کتاب report'],
+        ['"" - --', ''],
+      ];
+      for (const [q, sent] of cases) {
+        standIn.reset();
+        await index.search(secretariat, query({ q }));
+        expect(searchBody().q, q).to.equal(sent);
+      }
+    });
+
+    it('asks for per-document pages, facets, the fields snippets need, and match positions', async function () {
+      await index.search(secretariat, query({ q: 'کتاب', page: 3, perPage: 7 }));
+      expect(searchQueries()).to.have.length(1);
+      expect(searchBody()).to.deep.equal({
+        indexUid: INDEX,
+        q: 'کتاب',
+        filter: '(status != "withdrawn")',
+        facets: ['city', 'kind', 'hazards', 'year', 'resolutions', 'fileType'],
+        page: 3,
+        hitsPerPage: 7,
+        matchingStrategy: 'all',
+        attributesToRetrieve: ['docId', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'],
+        showMatchesPosition: true,
+      });
+    });
+
+    it('sends a page and a page size Meilisearch accepts for nonsense values', async function () {
+      await index.search(secretariat, query({ q: 'کتاب', page: 0, perPage: Number.NaN }));
+      expect(searchBody()).to.include({ page: 1, hitsPerPage: 20 });
+    });
+
+    it('sorts by updatedAt, newest first, for sort=newest or an empty query, and leaves relevance alone otherwise', async function () {
+      const cases: [Partial<SearchQuery>, string[] | undefined][] = [
+        [{ q: 'کتاب', sort: 'newest' }, ['updatedAt:desc']],
+        [{ q: 'کتاب', sort: 'relevance' }, undefined],
+        [{ q: '', sort: 'relevance' }, ['updatedAt:desc']],
+        [{ q: '', sort: 'newest' }, ['updatedAt:desc']],
+      ];
+      for (const [overrides, sort] of cases) {
+        standIn.reset();
+        await index.search(secretariat, query(overrides));
+        expect(searchBody().sort, JSON.stringify(overrides)).to.deep.equal(sort);
+        expect(searchBody().showMatchesPosition).to.equal(overrides.q !== '');
+      }
+    });
+
+    it('counts each filtered facet under the other filters only, in the same request', async function () {
+      await index.search(reader, query({ q: 'زلزله', filters: { city: ['tehran'], hazard: ['flood', 'fire'] } }));
+      const visible = '(status = "published" AND access = "portal")';
+      const [page, ...counts] = searchQueries();
+      expect(page).to.include({ filter: `${visible} AND city = "tehran" AND (hazards = "flood" OR hazards = "fire")` });
+      expect(page!.facets).to.deep.equal(['kind', 'year', 'resolutions', 'fileType']);
+      expect(counts).to.deep.equal([
+        { indexUid: INDEX, q: 'زلزله', matchingStrategy: 'all', filter: `${visible} AND (hazards = "flood" OR hazards = "fire")`, facets: ['city'], page: 0 },
+        { indexUid: INDEX, q: 'زلزله', matchingStrategy: 'all', filter: `${visible} AND city = "tehran"`, facets: ['hazards'], page: 0 },
+      ]);
+    });
+  });
+
+  describe('search answers', function () {
+    const lead = 'این گزارش در چند بخش تهیه شده است و '.repeat(6);
+    const tail = ' و پس از آن بخش‌های دیگر می‌آیند'.repeat(8);
+    const typoBody = 'این سند دربارهٔ كتاپ‌های قدیمی است';
+    const typoAt = joinedForm(typoBody).text.indexOf('کتاپها');
+
+    function hit(fields: Record<string, unknown>): Record<string, unknown> {
+      return {
+        docId: 'doc-x',
+        page: 1,
+        originalTitle: 'عنوان',
+        originalSummary: '',
+        originalKeywords: [],
+        originalBody: '',
+        city: 'tehran',
+        kind: 'other',
+        year: 1391,
+        ...fields,
+      };
+    }
+
+    const hits = [
+      hit({ docId: 'doc-1', page: 7, originalTitle: 'مطالعهٔ <ایمنی>', originalBody: `${lead}<b> کِتابِ مُفید & </b>${tail}`, _matchesPosition: {} }),
+      hit({ docId: 'doc-2', page: 5, originalSummary: 'دربارهٔ كتاب & <راهنما>', originalBody: 'متنی بی‌ربط', city: 'mashhad', kind: 'training-material', year: 1400 }),
+      hit({
+        docId: 'doc-3',
+        page: 2,
+        originalBody: typoBody,
+        _matchesPosition: { body: [{ start: Buffer.byteLength(joinedForm(typoBody).text.slice(0, typoAt)), length: Buffer.byteLength('کتاپ') }] },
+      }),
+      hit({ docId: 'doc-4', page: null, originalTitle: 'راهنما & <نقشه>' }),
+      hit({ docId: 'doc-5', page: 3, originalSummary: 'خلاصه‌ای دیگر', originalKeywords: ['کتابخانه', 'زلزله'], originalBody: 'متن صفحه' }),
+      hit({ docId: 'doc-6', page: 1, originalTitle: 'كتاب سبز', originalSummary: 'خلاصه‌ای دیگر', originalBody: 'متن صفحه' }),
+    ];
+
+    async function answer(q = 'کتاب') {
+      standIn.on('POST', /\/search$/, (req) => ({
+        status: 200,
+        body: searchResponse(req.body as { q: string }, {
+          totalHits: 42,
+          hits,
+          facetDistribution: {
+            city: { tehran: 2, mashhad: 1 },
+            kind: { other: 2, 'training-material': 1 },
+            hazards: { flood: 3 },
+            year: { '1391': 2, '1400': 1 },
+            resolutions: { '9/2': 1 },
+          },
+        }),
+      }));
+      return index.search({ role: 'secretariat', city: null }, query({ q }));
+    }
+
+    it('reads total and facets, renaming the chunk attributes to the port\'s facets', async function () {
+      const result = await answer();
+      expect(result.total).to.equal(42);
+      expect(result.facets).to.deep.equal({
+        city: { tehran: 2, mashhad: 1 },
+        kind: { other: 2, 'training-material': 1 },
+        hazard: { flood: 3 },
+        year: { '1391': 2, '1400': 1 },
+        resolution: { '9/2': 1 },
+        fileType: {},
+      });
+      expect(result.hits.map((h) => [h.id, h.title, h.city, h.kind, h.year])).to.deep.equal([
+        ['doc-1', 'مطالعهٔ <ایمنی>', 'tehran', 'other', 1391],
+        ['doc-2', 'عنوان', 'mashhad', 'training-material', 1400],
+        ['doc-3', 'عنوان', 'tehran', 'other', 1391],
+        ['doc-4', 'راهنما & <نقشه>', 'tehran', 'other', 1391],
+        ['doc-5', 'عنوان', 'tehran', 'other', 1391],
+        ['doc-6', 'كتاب سبز', 'tehran', 'other', 1391],
+      ]);
+    });
+
+    it('takes a filtered facet\'s counts from its own query, which leaves that facet\'s filter out', async function () {
+      standIn.on('POST', /\/search$/, (req) => {
+        const body = req.body as { q: string; facets: string[] };
+        const distribution = Object.fromEntries(body.facets.map((f) => [f, { [`${f}-${body.facets.length}`]: body.facets.length }]));
+        return { status: 200, body: searchResponse(body, { hits: [], totalHits: 0, facetDistribution: distribution }) };
+      });
+      const result = await index.search({ role: 'reader', city: null }, query({ q: 'کتاب', filters: { city: ['tehran'], year: ['1391'] } }));
+      expect(result.facets).to.deep.equal({
+        city: { 'city-1': 1 },
+        kind: { 'kind-4': 4 },
+        hazard: { 'hazards-4': 4 },
+        year: { 'year-1': 1 },
+        resolution: { 'resolutions-4': 4 },
+        fileType: { 'fileType-4': 4 },
+      });
+    });
+
+    it('cuts the snippet from the original page text, escaped, the match in <mark>, with the page', async function () {
+      const [first] = (await answer()).hits;
+      expect(first!.page).to.equal(7);
+      expect(first!.snippet).to.include('<mark>کِتابِ</mark> مُفید &amp; &lt;/b&gt;');
+      expect(first!.snippet).to.include('&lt;b&gt;');
+      expect(first!.snippet).to.match(/^… /).and.to.match(/ …$/);
+      const visible = first!.snippet.replace(/<\/?mark>/g, '').replace(/&[a-z]+;/g, '_');
+      expect(visible.length).to.be.within(150, 260);
+      expect(first!.snippet).not.to.match(/<(?!\/?mark>)/);
+    });
+
+    it('gives no page and a summary snippet when only the metadata matched', async function () {
+      const [, second] = (await answer()).hits;
+      expect(second).to.include({ page: null, snippet: 'دربارهٔ <mark>كتاب</mark> &amp; &lt;راهنما&gt;' });
+    });
+
+    it('marks what only Meilisearch matched (a typo) from its UTF-8 byte positions, mapped to the original', async function () {
+      const [, , third] = (await answer()).hits;
+      expect(third).to.include({ page: 2, snippet: 'این سند دربارهٔ <mark>كتاپ‌های</mark> قدیمی است' });
+    });
+
+    it('marks the two words Meilisearch matched by splitting a query word', async function () {
+      hits.push(hit({ docId: 'doc-7', page: 4, originalBody: 'در هر کلان شهر دو ستاد' }));
+      try {
+        const result = await answer('کلانشهر');
+        expect(result.hits.at(-1)).to.include({ id: 'doc-7', page: 4, snippet: 'در هر <mark>کلان شهر</mark> دو ستاد' });
+      } finally {
+        hits.pop();
+      }
+    });
+
+    it('falls back to the keywords, then the title, that matched', async function () {
+      const [, , , , fifth, sixth] = (await answer()).hits;
+      expect(fifth).to.include({ page: null, snippet: '<mark>کتابخانه</mark>، زلزله' });
+      expect(sixth).to.include({ page: null, snippet: '<mark>كتاب</mark> سبز' });
+    });
+
+    it('shows the summary\'s start, or else the escaped title, when nothing matched or there was no query', async function () {
+      const result = await answer('');
+      expect(result.hits.map((h) => [h.id, h.page, h.snippet])).to.deep.equal([
+        ['doc-1', null, 'مطالعهٔ &lt;ایمنی&gt;'],
+        ['doc-2', null, 'دربارهٔ كتاب &amp; &lt;راهنما&gt;'],
+        ['doc-3', null, 'عنوان'],
+        ['doc-4', null, 'راهنما &amp; &lt;نقشه&gt;'],
+        ['doc-5', null, 'خلاصه‌ای دیگر'],
+        ['doc-6', null, 'خلاصه‌ای دیگر'],
+      ]);
+    });
+  });
+
+  describe('errors', function () {
+    it('rejects a search with the message of Meilisearch\'s error answer', async function () {
+      const message = 'Attribute `hazards` is not filterable. Available filterable attributes are: `city`.\n1:8 hazards = "flood"';
+      standIn.on('POST', /\/search$/, { status: 400, body: meiliError('invalid_search_filter', message) });
+      const error = await rejectionOf(index.search({ role: 'reader', city: null }, query({ filters: { hazard: ['flood'] } })));
+      expect(error.message).to.equal(`Inside \`.queries[0]\`: ${message}`);
+      expect((error as Error & { cause?: { code?: string } }).cause?.code).to.equal('invalid_search_filter');
+    });
+
+    it('rejects a write the server refuses outright', async function () {
+      standIn.on('POST', /\/documents\/delete$/, { status: 401, body: meiliError('invalid_api_key', 'The provided API key is invalid.', 'auth') });
+      const error = await rejectionOf(index.remove('doc-1'));
+      expect(error.message).to.equal('The provided API key is invalid.');
+    });
+  });
+});

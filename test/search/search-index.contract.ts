@@ -1,0 +1,600 @@
+import { expect } from 'chai';
+import {
+  FACETS,
+  visibleTo,
+  type Facet,
+  type IndexedDocument,
+  type SearchIndex,
+  type SearchQuery,
+  type SearchResult,
+  type Viewer,
+} from '../../search/search-index';
+
+export interface SearchIndexHarness {
+  index: SearchIndex;
+  cleanup: () => Promise<void>;
+}
+
+const SECRETARIAT: Viewer = { role: 'secretariat', city: null };
+const READER: Viewer = { role: 'reader', city: null };
+const cityViewer = (city: string): Viewer => ({ role: 'city', city });
+
+/** Text without the searched words, so that ranking statistics are not degenerate in a small corpus. */
+const FILLER = [
+  'مدیریت بحران در شهرهای بزرگ نیازمند برنامه‌ریزی دقیق و هماهنگی میان دستگاه‌های اجرایی است.',
+  'ستاد مدیریت بحران استان جلسات منظمی با حضور نمایندگان سازمان‌های امدادی برگزار کرد.',
+  'آموزش همگانی شهروندان برای کاهش خطرپذیری در برابر مخاطرات طبیعی اهمیت زیادی دارد.',
+  'نقشه‌های پهنه‌بندی خطر برای شناسایی محله‌های آسیب‌پذیر تهیه و به شهرداری‌ها ابلاغ شد.',
+  'گزارش عملکرد سالانه شامل فهرست تمرین‌ها، تجهیزات خریداری‌شده و نیروهای آموزش‌دیده است.',
+];
+const filler = (k: number): string => FILLER[k % FILLER.length]!;
+
+let sequence = 0;
+
+/** A published portal document of Tehran with the given pages; everything else can be overridden. */
+export function buildDocument(id: string, pages: string[], overrides: Partial<IndexedDocument> = {}): IndexedDocument {
+  sequence++;
+  return {
+    id,
+    title: `سند ${id}`,
+    summary: '',
+    keywords: [],
+    city: 'tehran',
+    kind: 'other',
+    hazards: [],
+    year: 1400,
+    resolutions: [],
+    fileType: 'pdf',
+    status: 'published',
+    access: 'portal',
+    sharedWith: [],
+    updatedAt: new Date(Date.UTC(2024, 0, 1) + sequence * 60_000).toISOString(),
+    pages: pages.map((text, i) => ({ page: i + 1, text })),
+    ...overrides,
+  };
+}
+
+function query(q: string, overrides: Partial<SearchQuery> = {}): SearchQuery {
+  return { q, filters: {}, sort: 'relevance', page: 1, perPage: 100, ...overrides };
+}
+
+const ids = (result: SearchResult): string[] => result.hits.map((hit) => hit.id);
+
+/** The text of a snippet, tags and entities undone. */
+function snippetText(html: string): string {
+  return html
+    .replace(/<\/?mark>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** The texts inside <mark>…</mark>. */
+function marked(html: string): string[] {
+  return [...html.matchAll(/<mark>(.*?)<\/mark>/gs)].map((m) => m[1]!);
+}
+
+/**
+ * The 17 cases of shared/persian.md: document text ⇐ queries. The document holds the case's
+ * text in a page among ordinary sentences; titles never contain the searched words.
+ */
+const PERSIAN_CASES: { n: number; text: string; queries: string[] }[] = [
+  { n: 1, text: 'کلان\u200cشهر', queries: ['کلانشهر'] },
+  { n: 2, text: 'کلانشهر', queries: ['کلان\u200cشهر'] },
+  { n: 3, text: 'کلان شهر', queries: ['کلانشهر'] },
+  { n: 4, text: 'کلانشهر', queries: ['کلان شهر'] },
+  { n: 5, text: 'يكي از كتاب\u200cهاي', queries: ['یکی', 'كتابهاي'] },
+  { n: 6, text: 'یکی', queries: ['يكي'] },
+  { n: 7, text: 'سال ۱۳۹۱', queries: ['1391'] },
+  { n: 8, text: 'سال 1391', queries: ['١٣٩١'] },
+  { n: 9, text: 'سال ١٣٩١', queries: ['۱۳۹۱'] },
+  { n: 10, text: 'کِتابِ مُفید', queries: ['کتاب'] },
+  { n: 11, text: 'کتـــاب قدیمی', queries: ['کتاب'] },
+  { n: 12, text: 'ﻛﺘﺎﺏ', queries: ['کتاب'] },
+  { n: 13, text: 'ﻻﺑﺮﺍﺗﻮﺍﺭ', queries: ['لابراتوار'] },
+  { n: 14, text: 'این کار می\u200cشود', queries: ['میشود', 'می شود', 'شود'] },
+  { n: 15, text: 'Report on کتابخانه', queries: ['REPORT کتابخانه', 'report کتاب'] },
+  { n: 16, text: 'خانۀ ما', queries: ['خانه'] },
+  { n: 17, text: 'پائین', queries: ['پایین'] },
+];
+
+/** Runs the SearchIndex port's behaviour, as every adapter must honour it, against the index `make` builds. */
+export function describeSearchIndex(name: string, make: () => Promise<SearchIndexHarness>): void {
+  describe(`SearchIndex contract: ${name}`, function () {
+    this.timeout(120_000);
+    let harness: SearchIndexHarness | undefined;
+    let index: SearchIndex;
+
+    before(async function () {
+      harness = await make();
+      index = harness.index;
+      await index.init();
+    });
+
+    after(async function () {
+      await harness?.cleanup();
+    });
+
+    async function reset(docs: IndexedDocument[]): Promise<void> {
+      await index.clear();
+      for (const doc of docs) await index.upsert(doc);
+    }
+
+    const search = (viewer: Viewer, q: string, overrides: Partial<SearchQuery> = {}): Promise<SearchResult> =>
+      index.search(viewer, query(q, overrides));
+
+    it('pings once initialized', async function () {
+      await index.ping();
+    });
+
+    describe('the 17 Persian cases of persian.md', function () {
+      before(async function () {
+        const docs = PERSIAN_CASES.map((c) => buildDocument(`case-${c.n}`, [`${filler(c.n)} ${c.text} ${filler(c.n + 1)}`], { title: `مورد ${c.n}` }));
+        for (let k = 0; k < 5; k++) docs.push(buildDocument(`filler-${k}`, [filler(k), filler(k + 2)], { title: `پرونده ${k}` }));
+        await reset(docs);
+      });
+
+      for (const c of PERSIAN_CASES) {
+        for (const q of c.queries) {
+          it(`case ${c.n}: «${c.text}» is found by «${q}»`, async function () {
+            const result = await search(SECRETARIAT, q);
+            expect(ids(result)).to.include(`case-${c.n}`);
+            const hit = result.hits.find((h) => h.id === `case-${c.n}`)!;
+            expect(hit.page).to.equal(1);
+            expect(marked(hit.snippet).length, hit.snippet).to.be.greaterThan(0);
+          });
+        }
+      }
+
+      it('case 15: «کتاب report» does not find «Report on کتابخانه» (only the last word is a prefix)', async function () {
+        expect(ids(await search(SECRETARIAT, 'کتاب report'))).not.to.include('case-15');
+      });
+
+      it('case 10: the highlight covers «کِتابِ» with its diacritics', async function () {
+        const hit = (await search(SECRETARIAT, 'کتاب')).hits.find((h) => h.id === 'case-10')!;
+        expect(marked(hit.snippet)).to.include('کِتابِ');
+      });
+
+      it('case 11: the highlight covers «کتـــاب» with its tatweels', async function () {
+        const hit = (await search(SECRETARIAT, 'کتاب')).hits.find((h) => h.id === 'case-11')!;
+        expect(marked(hit.snippet)).to.include('کتـــاب');
+      });
+
+      it('cases 12 and 13: the highlight covers the original presentation forms', async function () {
+        const book = (await search(SECRETARIAT, 'کتاب')).hits.find((h) => h.id === 'case-12')!;
+        expect(marked(book.snippet)).to.include('ﻛﺘﺎﺏ');
+        const lab = (await search(SECRETARIAT, 'لابراتوار')).hits.find((h) => h.id === 'case-13')!;
+        expect(marked(lab.snippet)).to.include('ﻻﺑﺮﺍﺗﻮﺍﺭ');
+      });
+
+      it('case 1: the highlight of «کلانشهر» covers «کلان‌شهر» with its ZWNJ', async function () {
+        const hit = (await search(SECRETARIAT, 'کلانشهر')).hits.find((h) => h.id === 'case-1')!;
+        expect(marked(hit.snippet).join(' ')).to.include('کلان\u200cشهر');
+      });
+
+      it('finds nothing for a word no document has', async function () {
+        const result = await search(SECRETARIAT, 'هواپیما');
+        expect(result.total).to.equal(0);
+        expect(result.hits).to.deep.equal([]);
+      });
+
+      it('treats engine syntax in the query as plain words and never fails', async function () {
+        for (const q of ['"کتاب', 'کتاب*', 'NEAR(کتاب مفید)', 'کتاب OR', 'AND', 'title:کتاب', '(کتاب', '-کتاب', '^کتاب', "کتاب' --", '{کتاب}', '\\', '٪', '""']) {
+          const result = await search(SECRETARIAT, q);
+          expect(result.total, q).to.be.a('number');
+        }
+        expect(ids(await search(SECRETARIAT, '"کتاب"'))).to.include('case-10');
+        expect(ids(await search(SECRETARIAT, 'title:کتاب*'))).to.not.include('case-10');
+      });
+    });
+
+    describe('ranking, pages and snippets', function () {
+      const LONG_PAGES = 500;
+      before(async function () {
+        const pages40 = Array.from({ length: 40 }, (_, i) => (i + 1 === 37 ? `${filler(i)} ریزپهنه‌بندی لرزه‌ای محله‌ها ${filler(i + 1)}` : `${filler(i)} ${filler(i + 3)}`));
+        const pages500 = Array.from({ length: LONG_PAGES }, (_, i) => {
+          const body = Array.from({ length: 6 }, (_, k) => filler(i + k)).join(' ');
+          return i + 1 === LONG_PAGES ? `${body} واپسین برگ این گزارش` : body;
+        });
+        await reset([
+          buildDocument('title-match', [filler(0), filler(1)], { title: 'گزارش سیلاب بهاری' }),
+          buildDocument('keyword-match', [filler(2), filler(3)], { title: 'گزارش عملکرد', keywords: ['سیلاب', 'رودخانه'] }),
+          buildDocument('body-match', [`${filler(4)} سیلاب سیلاب و باز هم سیلاب در حاشیه رودخانه. ${filler(0)}`, `سیلاب ${filler(1)}`], { title: 'گزارش سالانه' }),
+          buildDocument('forty-pages', pages40, { title: 'طرح جامع' }),
+          buildDocument('five-hundred-pages', pages500, { title: 'مجموعه کامل' }),
+          buildDocument('meta-only', [filler(1)], { title: 'دستورالعمل تخلیه اضطراری', summary: 'روش تخلیه ساختمان‌های اداری' }),
+          buildDocument('escaped', [`${filler(2)} <script>alert("x")</script> & <b>هشدار</b> ${filler(3)}`], { title: 'آزمون' }),
+          buildDocument('long-page', [`${filler(0)} ${filler(1)} ${filler(2)} ${filler(3)} میانه‌ی متن ${filler(4)} ${filler(0)} ${filler(1)} ${filler(2)} ${filler(3)}`], { title: 'متن بلند' }),
+          buildDocument('prefix', [`${filler(3)} برنامه آمادگی اضطراری مدارس ${filler(4)}`], { title: 'مدارس' }),
+          buildDocument('typo', [`${filler(1)} پیشگیری از حریق در انبارها ${filler(2)}`], { title: 'انبارها' }),
+        ]);
+      });
+
+      it('ranks title and keyword matches above a body-only match', async function () {
+        const found = ids(await search(SECRETARIAT, 'سیلاب'));
+        expect(found).to.include.members(['title-match', 'keyword-match', 'body-match']);
+        expect(found.indexOf('title-match')).to.be.lessThan(found.indexOf('body-match'));
+        expect(found.indexOf('keyword-match')).to.be.lessThan(found.indexOf('body-match'));
+      });
+
+      it('gives the best page of a body match', async function () {
+        const hit = (await search(SECRETARIAT, 'سیلاب')).hits.find((h) => h.id === 'body-match')!;
+        expect(hit.page).to.equal(1);
+        expect(marked(hit.snippet)).to.include('سیلاب');
+      });
+
+      it('gives page 37 for a word only on page 37 of 40', async function () {
+        const result = await search(SECRETARIAT, 'ریزپهنه\u200cبندی');
+        expect(ids(result)).to.deep.equal(['forty-pages']);
+        expect(result.hits[0]!.page).to.equal(37);
+        expect(marked(result.hits[0]!.snippet).join(' ')).to.include('ریزپهنه\u200cبندی');
+        expect((await search(SECRETARIAT, 'ریزپهنه بندی')).hits[0]?.page).to.equal(37);
+        expect((await search(SECRETARIAT, 'ریزپهنهبندی')).hits[0]?.page).to.equal(37);
+      });
+
+      it('indexes every page of a 500-page document, the last one included', async function () {
+        const result = await search(SECRETARIAT, 'واپسین');
+        expect(ids(result)).to.deep.equal(['five-hundred-pages']);
+        expect(result.hits[0]!.page).to.equal(500);
+      });
+
+      it('gives page null and a metadata snippet when only the metadata matched', async function () {
+        const result = await search(SECRETARIAT, 'تخلیه');
+        expect(ids(result)).to.deep.equal(['meta-only']);
+        expect(result.hits[0]!.page).to.equal(null);
+        expect(marked(result.hits[0]!.snippet)).to.include('تخلیه');
+      });
+
+      it('escapes the snippet: a document containing <script> shows &lt;script&gt;', async function () {
+        const hit = (await search(SECRETARIAT, 'هشدار')).hits[0]!;
+        expect(hit.id).to.equal('escaped');
+        expect(hit.snippet).to.include('&lt;script&gt;');
+        expect(hit.snippet).to.include('&amp;');
+        expect(hit.snippet).not.to.match(/<(?!\/?mark>)/);
+        expect(snippetText(hit.snippet)).to.include('<script>alert("x")</script>');
+        expect(marked(hit.snippet)).to.include('هشدار');
+      });
+
+      it('cuts about 200 characters around the match, on word boundaries', async function () {
+        const hit = (await search(SECRETARIAT, 'میانه')).hits[0]!;
+        expect(hit.id).to.equal('long-page');
+        const text = snippetText(hit.snippet);
+        expect(text.length).to.be.within(100, 320);
+        expect(text).to.include('میانه‌ی متن');
+        for (const piece of text.replace(/…/g, '').trim().split(/\s+/)) {
+          expect(`${FILLER.join(' ')} میانه‌ی متن`.split(/\s+/), `a word cut in two: ${piece}`).to.include(piece);
+        }
+      });
+
+      it('takes the last word as a prefix (search as you type)', async function () {
+        expect(ids(await search(SECRETARIAT, 'آمادگی اضط'))).to.include('prefix');
+        expect(ids(await search(SECRETARIAT, 'برنامه آمادگی اضطرار'))).to.include('prefix');
+        expect(ids(await search(SECRETARIAT, 'اضطرا'))).to.include('prefix');
+      });
+
+      it('forgives a one-letter typo in a word of 5+ letters: finds the document or suggests the word', async function () {
+        for (const typo of ['پیشگیزی', 'پیشگری', 'پیشگییری']) {
+          const result = await search(SECRETARIAT, typo);
+          const found = ids(result).includes('typo');
+          const suggested = (result.didYouMean ?? '').includes('پیشگیری');
+          expect(found || suggested, `${typo}: ${JSON.stringify(result)}`).to.equal(true);
+        }
+      });
+    });
+
+    describe('facets, filters, sorting and paging', function () {
+      const corpus = [
+        buildDocument('f1', ['تجربه مانور زلزله'], { city: 'tehran', kind: 'threat-study', hazards: ['earthquake'], year: 1391, resolutions: ['9/2'], fileType: 'pdf' }),
+        buildDocument('f2', ['تجربه مانور سیل'], { city: 'tehran', kind: 'training-material', hazards: ['flood'], year: 1392, resolutions: [], fileType: 'docx' }),
+        buildDocument('f3', ['تجربه مانور'], { city: 'mashhad', kind: 'threat-study', hazards: ['earthquake', 'flood'], year: 1391, resolutions: ['9/2', '9/3'], fileType: 'pdf' }),
+        buildDocument('f4', ['تجربه'], { city: 'mashhad', kind: 'meeting-minutes', hazards: ['fire'], year: 1393, resolutions: ['9/3'], fileType: 'xlsx' }),
+        buildDocument('f5', ['تجربه'], { city: 'isfahan', kind: 'threat-study', hazards: ['flood'], year: 1392, resolutions: [], fileType: 'pdf' }),
+        buildDocument('f6', ['چیز دیگری'], { city: 'isfahan', kind: 'other', hazards: ['drought'], year: 1390, fileType: 'txt' }),
+      ];
+      const tagged = corpus.filter((doc) => doc.id !== 'f6');
+
+      before(async function () {
+        await reset(corpus);
+      });
+
+      /** Counts a facet over documents, the way the index must: multi-valued facets count a document once per value. */
+      function expectedCounts(docs: IndexedDocument[], facet: Facet): Record<string, number> {
+        const counts: Record<string, number> = {};
+        for (const doc of docs) {
+          const values =
+            facet === 'city' ? [doc.city] : facet === 'kind' ? [doc.kind] : facet === 'hazard' ? doc.hazards : facet === 'year' ? [String(doc.year)] : facet === 'resolution' ? doc.resolutions : [doc.fileType];
+          for (const value of new Set(values)) counts[value] = (counts[value] ?? 0) + 1;
+        }
+        return counts;
+      }
+
+      it('counts every facet over the documents matching q', async function () {
+        const result = await search(READER, 'تجربه');
+        expect(result.total).to.equal(5);
+        expect(Object.keys(result.facets)).to.have.members([...FACETS]);
+        for (const facet of FACETS) expect(result.facets[facet], facet).to.deep.equal(expectedCounts(tagged, facet));
+      });
+
+      it('counts facets of all visible documents for an empty q', async function () {
+        const result = await search(READER, '');
+        expect(result.total).to.equal(6);
+        for (const facet of FACETS) expect(result.facets[facet], facet).to.deep.equal(expectedCounts(corpus, facet));
+      });
+
+      it('ORs the values of one facet', async function () {
+        const result = await search(READER, 'تجربه', { filters: { city: ['tehran', 'isfahan'] } });
+        expect(ids(result)).to.have.members(['f1', 'f2', 'f5']);
+        expect(result.total).to.equal(3);
+      });
+
+      it('ANDs different facets', async function () {
+        const result = await search(READER, 'تجربه', { filters: { city: ['tehran', 'mashhad'], hazard: ['flood'] } });
+        expect(ids(result)).to.have.members(['f2', 'f3']);
+        expect(result.total).to.equal(2);
+        const resolution = await search(READER, '', { filters: { resolution: ['9/3'], year: ['1391', '1393'], fileType: ['pdf'] } });
+        expect(ids(resolution)).to.deep.equal(['f3']);
+        const kind = await search(READER, 'تجربه', { filters: { kind: ['threat-study'], hazard: ['earthquake'] } });
+        expect(ids(kind)).to.have.members(['f1', 'f3']);
+      });
+
+      it('counts each facet with the filters of the other facets only', async function () {
+        const result = await search(READER, 'تجربه', { filters: { city: ['tehran'], hazard: ['flood'] } });
+        expect(ids(result)).to.deep.equal(['f2']);
+        // city: counted with hazard=flood only, so other cities stay selectable
+        expect(result.facets.city).to.deep.equal(expectedCounts(tagged.filter((d) => d.hazards.includes('flood')), 'city'));
+        // hazard: counted with city=tehran only
+        expect(result.facets.hazard).to.deep.equal(expectedCounts(tagged.filter((d) => d.city === 'tehran'), 'hazard'));
+        // the unfiltered facets: counted with both filters
+        for (const facet of ['kind', 'year', 'resolution', 'fileType'] as const) expect(result.facets[facet], facet).to.deep.equal(expectedCounts([tagged[1]!], facet));
+      });
+
+      it('finds nothing for a filter value no document has, and still counts that facet', async function () {
+        const result = await search(READER, 'تجربه', { filters: { city: ['tabriz'] } });
+        expect(result.total).to.equal(0);
+        expect(result.hits).to.deep.equal([]);
+        expect(result.facets.city).to.deep.equal(expectedCounts(tagged, 'city'));
+        expect(result.facets.kind).to.deep.equal({});
+      });
+
+      it('sorts by newest when asked, and browses newest first for an empty q', async function () {
+        const newestFirst = [...tagged].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).map((d) => d.id);
+        expect(ids(await search(READER, 'تجربه', { sort: 'newest' }))).to.deep.equal(newestFirst);
+        const all = [...corpus].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).map((d) => d.id);
+        expect(ids(await search(READER, ''))).to.deep.equal(all);
+        expect(ids(await search(READER, '', { sort: 'relevance' }))).to.deep.equal(all);
+      });
+
+      it('requires every word of the query', async function () {
+        const found = ids(await search(READER, 'تجربه مانور'));
+        expect(found).to.have.members(['f1', 'f2', 'f3']);
+      });
+
+      it('gives browsing hits no page', async function () {
+        for (const hit of (await search(READER, '')).hits) expect(hit.page).to.equal(null);
+      });
+
+      it('returns the hit fields', async function () {
+        const hit = (await search(READER, 'زلزله')).hits[0]!;
+        expect(hit).to.include({ id: 'f1', title: 'سند f1', city: 'tehran', kind: 'threat-study', year: 1391, page: 1 });
+        expect(hit.snippet).to.be.a('string');
+      });
+
+      describe('paging', function () {
+        const many = Array.from({ length: 25 }, (_, i) => buildDocument(`p${String(i).padStart(2, '0')}`, [`صفحه‌بندی نتایج ${filler(i)}`]));
+
+        before(async function () {
+          await reset(many);
+        });
+
+        it('splits the results into pages with one total', async function () {
+          const seen: string[] = [];
+          for (const page of [1, 2, 3]) {
+            const result = await search(READER, 'نتایج', { page, perPage: 10, sort: 'newest' });
+            expect(result.total).to.equal(25);
+            expect(result.hits).to.have.length(page === 3 ? 5 : 10);
+            seen.push(...ids(result));
+          }
+          expect(seen).to.deep.equal([...many].reverse().map((d) => d.id));
+          const beyond = await search(READER, 'نتایج', { page: 4, perPage: 10 });
+          expect(beyond.total).to.equal(25);
+          expect(beyond.hits).to.deep.equal([]);
+        });
+
+        it('pages a relevance ranking without repeating or losing a document', async function () {
+          const seen: string[] = [];
+          for (const page of [1, 2, 3, 4]) seen.push(...ids(await search(READER, 'نتایج', { page, perPage: 7 })));
+          expect(seen).to.have.length(25);
+          expect(new Set(seen).size).to.equal(25);
+        });
+
+        it('pages browsing', async function () {
+          const result = await search(READER, '', { page: 2, perPage: 20 });
+          expect(result.total).to.equal(25);
+          expect(result.hits).to.have.length(5);
+        });
+      });
+    });
+
+    describe('visibility', function () {
+      const WORD = 'هماهنگی';
+      const docs = [
+        buildDocument('draft-tehran', [`${WORD} پیش‌نویس تهران واژه‌یکم`], { status: 'draft', kind: 'threat-study', year: 1381, hazards: ['fire'] }),
+        buildDocument('submitted-tehran', [`${WORD} ارسالی تهران واژه‌دوم`], { status: 'submitted', kind: 'training-material', year: 1382, hazards: ['flood'] }),
+        buildDocument('returned-tehran', [`${WORD} برگشتی تهران واژه‌سوم`], { status: 'returned', kind: 'public-education', year: 1383, hazards: ['drought'] }),
+        buildDocument('portal-tehran', [`${WORD} عمومی تهران واژه‌چهارم`], { status: 'published', access: 'portal', kind: 'partnership-report', year: 1384, hazards: ['earthquake'] }),
+        buildDocument('restricted-tehran', [`${WORD} محدود تهران واژه‌پنجم`], { status: 'published', access: 'restricted', sharedWith: ['shiraz'], kind: 'meeting-minutes', year: 1385, hazards: ['landslide'] }),
+        buildDocument('withdrawn-tehran', [`${WORD} بایگانی تهران واژه‌ششم`], { status: 'withdrawn', access: 'portal', kind: 'health-safety-plan', year: 1386, hazards: ['epidemic'], fileType: 'mp4' }),
+        buildDocument('draft-mashhad', [`${WORD} پیش‌نویس مشهد واژه‌هفتم`], { status: 'draft', city: 'mashhad', kind: 'other', year: 1387, hazards: ['industrial'], fileType: 'docx' }),
+        buildDocument('restricted-mashhad', [`${WORD} محدود مشهد واژه‌هشتم`], { status: 'published', access: 'restricted', city: 'mashhad', sharedWith: [], kind: 'other', year: 1388, hazards: ['dust-storm'], fileType: 'odt' }),
+      ];
+      const viewers: [string, Viewer][] = [
+        ['the secretariat', SECRETARIAT],
+        ['the owner city (tehran)', cityViewer('tehran')],
+        ['another city (isfahan)', cityViewer('isfahan')],
+        ['a city shared with (shiraz)', cityViewer('shiraz')],
+        ['mashhad', cityViewer('mashhad')],
+        ['a reader', READER],
+        ['a city user without a city', { role: 'city', city: null }],
+      ];
+      const visibleIds = (viewer: Viewer, list: IndexedDocument[] = docs): string[] => list.filter((d) => visibleTo(viewer, d)).map((d) => d.id);
+      const facetValues = (doc: IndexedDocument): Record<Facet, string[]> => ({
+        city: [doc.city],
+        kind: [doc.kind],
+        hazard: doc.hazards,
+        year: [String(doc.year)],
+        resolution: doc.resolutions,
+        fileType: [doc.fileType],
+      });
+
+      async function expectVisible(viewer: Viewer, expected: string[], list: IndexedDocument[] = docs): Promise<void> {
+        const visible = list.filter((d) => expected.includes(d.id));
+        for (const q of [WORD, '']) {
+          const result = await search(viewer, q);
+          expect(ids(result), `q=${q}`).to.have.members(expected);
+          expect(result.total, `q=${q}`).to.equal(expected.length);
+          for (const facet of FACETS) {
+            const counts: Record<string, number> = {};
+            for (const doc of visible) for (const value of facetValues(doc)[facet]) counts[value] = (counts[value] ?? 0) + 1;
+            expect(result.facets[facet], `q=${q} facet ${facet}`).to.deep.equal(counts);
+          }
+          for (const hit of result.hits) {
+            const own = list.find((d) => d.id === hit.id)!.pages[0]!.text;
+            if (q) expect(snippetText(hit.snippet), `the snippet of ${hit.id}`).to.include(own);
+          }
+        }
+        for (const doc of list) {
+          const own = doc.pages[0]!.text.split(' ').pop()!;
+          const result = await search(viewer, own);
+          const shouldSee = expected.includes(doc.id);
+          expect(ids(result), `${doc.id} by its own word`).to.deep.equal(shouldSee ? [doc.id] : []);
+          expect(result.total).to.equal(shouldSee ? 1 : 0);
+          for (const facet of FACETS) for (const count of Object.values(result.facets[facet])) expect(count).to.equal(shouldSee ? 1 : 0);
+          const withFilter = await search(viewer, WORD, { filters: { year: [String(doc.year)] } });
+          expect(withFilter.total, `${doc.id} through a filter`).to.equal(shouldSee ? 1 : 0);
+        }
+      }
+
+      before(async function () {
+        await reset(docs);
+      });
+
+      for (const [who, viewer] of viewers) {
+        it(`shows ${who} exactly what visibleTo allows, in hits, snippets, totals and facet counts`, async function () {
+          await expectVisible(viewer, visibleIds(viewer));
+        });
+      }
+
+      it('spells out the matrix for the main viewers', function () {
+        expect(visibleIds(SECRETARIAT)).to.have.members(docs.map((d) => d.id).filter((id) => id !== 'withdrawn-tehran'));
+        expect(visibleIds(cityViewer('tehran'))).to.have.members(['draft-tehran', 'submitted-tehran', 'returned-tehran', 'portal-tehran', 'restricted-tehran']);
+        expect(visibleIds(cityViewer('shiraz'))).to.have.members(['portal-tehran', 'restricted-tehran']);
+        expect(visibleIds(cityViewer('isfahan'))).to.have.members(['portal-tehran']);
+        expect(visibleIds(cityViewer('mashhad'))).to.have.members(['portal-tehran', 'draft-mashhad', 'restricted-mashhad']);
+        expect(visibleIds(READER)).to.have.members(['portal-tehran']);
+      });
+
+      it('never suggests a word only invisible documents have', async function () {
+        const secret = buildDocument('secret-draft', ['ژئوتکنیک ساختگاه'], { status: 'draft', city: 'mashhad' });
+        await index.upsert(secret);
+        try {
+          for (const viewer of [READER, cityViewer('tehran')]) {
+            const result = await search(viewer, 'ژئوتکنیگ');
+            expect(result.total).to.equal(0);
+            expect(result.didYouMean ?? '').not.to.include('ژئوتکنیک');
+            expect((await search(viewer, 'ژئوتکنیک')).total).to.equal(0);
+          }
+          expect((await search(cityViewer('mashhad'), 'ژئوتکنیک')).total).to.equal(1);
+        } finally {
+          await index.remove('secret-draft');
+        }
+      });
+
+      describe('changes take effect at once', function () {
+        beforeEach(async function () {
+          await reset(docs);
+        });
+
+        it('publishing a draft shows it to everyone', async function () {
+          await index.updateAccess('draft-tehran', { status: 'published', access: 'portal', sharedWith: [], city: 'tehran' });
+          const changed = docs.map((d) => (d.id === 'draft-tehran' ? { ...d, status: 'published' as const } : d));
+          await expectVisible(READER, visibleIds(READER, changed), changed);
+          expect(visibleIds(READER, changed)).to.include('draft-tehran');
+        });
+
+        it('restricting and sharing', async function () {
+          await index.updateAccess('portal-tehran', { status: 'published', access: 'restricted', sharedWith: ['isfahan'], city: 'tehran' });
+          const changed = docs.map((d) => (d.id === 'portal-tehran' ? { ...d, access: 'restricted' as const, sharedWith: ['isfahan'] } : d));
+          for (const viewer of [READER, cityViewer('isfahan'), cityViewer('shiraz')]) await expectVisible(viewer, visibleIds(viewer, changed), changed);
+          expect(visibleIds(READER, changed)).to.deep.equal([]);
+          expect(visibleIds(cityViewer('isfahan'), changed)).to.deep.equal(['portal-tehran']);
+        });
+
+        it('unsharing', async function () {
+          await index.updateAccess('restricted-tehran', { status: 'published', access: 'restricted', sharedWith: [], city: 'tehran' });
+          const changed = docs.map((d) => (d.id === 'restricted-tehran' ? { ...d, sharedWith: [] } : d));
+          await expectVisible(cityViewer('shiraz'), ['portal-tehran'], changed);
+        });
+
+        it('withdrawing hides a document from everyone, its owner and the secretariat too', async function () {
+          await index.updateAccess('portal-tehran', { status: 'withdrawn', access: 'portal', sharedWith: [], city: 'tehran' });
+          const changed = docs.map((d) => (d.id === 'portal-tehran' ? { ...d, status: 'withdrawn' as const } : d));
+          for (const viewer of [SECRETARIAT, cityViewer('tehran'), READER]) await expectVisible(viewer, visibleIds(viewer, changed), changed);
+        });
+
+        it('moving a document to another city changes its owner and its city facet', async function () {
+          await index.updateAccess('draft-tehran', { status: 'draft', access: 'portal', sharedWith: [], city: 'isfahan' });
+          const changed = docs.map((d) => (d.id === 'draft-tehran' ? { ...d, city: 'isfahan' } : d));
+          for (const viewer of [SECRETARIAT, cityViewer('tehran'), cityViewer('isfahan')]) await expectVisible(viewer, visibleIds(viewer, changed), changed);
+        });
+
+        it('removing a document takes it out of hits, totals and counts', async function () {
+          await index.remove('portal-tehran');
+          const changed = docs.filter((d) => d.id !== 'portal-tehran');
+          for (const viewer of [SECRETARIAT, READER]) await expectVisible(viewer, visibleIds(viewer, changed), changed);
+          await index.remove('portal-tehran');
+          await index.remove('never-indexed');
+        });
+
+        it('updateAccess of an unknown document changes nothing', async function () {
+          await index.updateAccess('never-indexed', { status: 'published', access: 'portal', sharedWith: [], city: 'tehran' });
+          await expectVisible(READER, visibleIds(READER));
+        });
+      });
+    });
+
+    describe('upsert and clear', function () {
+      before(async function () {
+        await index.clear();
+      });
+
+      it('replaces a document and all its pages', async function () {
+        await index.upsert(buildDocument('replaced', ['نسخه نخست سند', 'صفحه دوم قدیمی'], { title: 'عنوان قدیم' }));
+        await index.upsert(buildDocument('replaced', ['نسخه دوباره‌نویسی‌شده'], { title: 'عنوان تازه', kind: 'threat-study' }));
+        expect((await search(SECRETARIAT, 'نخست')).total).to.equal(0);
+        expect((await search(SECRETARIAT, 'قدیمی')).total).to.equal(0);
+        expect((await search(SECRETARIAT, 'قدیم')).total).to.equal(0);
+        const result = await search(SECRETARIAT, 'نسخه');
+        expect(ids(result)).to.deep.equal(['replaced']);
+        expect(result.hits[0]!.title).to.equal('عنوان تازه');
+        expect(result.facets.kind).to.deep.equal({ 'threat-study': 1 });
+      });
+
+      it('indexes a document without pages by its metadata', async function () {
+        await index.upsert(buildDocument('no-pages', [], { title: 'فیلم آموزشی امداد', fileType: 'mp4' }));
+        const result = await search(SECRETARIAT, 'امداد');
+        expect(ids(result)).to.deep.equal(['no-pages']);
+        expect(result.hits[0]!.page).to.equal(null);
+      });
+
+      it('clear removes everything', async function () {
+        await index.clear();
+        const result = await search(SECRETARIAT, '');
+        expect(result.total).to.equal(0);
+        for (const facet of FACETS) expect(result.facets[facet]).to.deep.equal({});
+        expect((await search(SECRETARIAT, 'نسخه')).total).to.equal(0);
+      });
+    });
+  });
+}
