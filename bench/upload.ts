@@ -296,7 +296,28 @@ function treeRss(pid: number): number {
   return total;
 }
 
+/**
+ * Seconds on a CPU and seconds runnable but waiting for one, summed over the threads of `pid`
+ * (/proc/<pid>/task/<tid>/schedstat). The wait shows how much the other work on the machine held it back.
+ */
+function cpuTimes(pid: number): { run: number; wait: number } {
+  let run = 0;
+  let wait = 0;
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const [onCpu, waiting] = fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ').map(Number);
+      run += onCpu! / 1e9;
+      wait += waiting! / 1e9;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return { run, wait };
+}
+
 interface Memory {
+  /** CPU seconds used, and seconds spent waiting for a CPU, by the portal process and by this script during the phase. */
+  cpu: { portal: number; portalWait: number; bench: number; benchWait: number };
   before: number;
   /** VmHWM at the end: the peak since the reset before the phase, or since the start if reset failed. */
   hwm: number;
@@ -311,6 +332,8 @@ interface Memory {
 async function watchMemory<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; memory: Memory }> {
   const hwmReset = resetPeak(pid);
   const before = procStatus(pid).rss;
+  const portalCpu = cpuTimes(pid);
+  const benchCpu = cpuTimes(process.pid);
   let maxSampled = before;
   let maxTree = treeRss(pid);
   let samples = 0;
@@ -326,9 +349,16 @@ async function watchMemory<T>(pid: number, work: () => Promise<T>): Promise<{ re
   try {
     const result = await work();
     const end = procStatus(pid);
+    const [portalEnd, benchEnd] = [cpuTimes(pid), cpuTimes(process.pid)];
+    const cpu = {
+      portal: portalEnd.run - portalCpu.run,
+      portalWait: portalEnd.wait - portalCpu.wait,
+      bench: benchEnd.run - benchCpu.run,
+      benchWait: benchEnd.wait - benchCpu.wait,
+    };
     maxSampled = Math.max(maxSampled, end.rss);
     maxTree = Math.max(maxTree, treeRss(pid));
-    return { result, memory: { before, hwm: end.hwm, hwmSinceStart: !hwmReset, maxSampled, maxTree, samples } };
+    return { result, memory: { cpu, before, hwm: end.hwm, hwmSinceStart: !hwmReset, maxSampled, maxTree, samples } };
   } finally {
     clearInterval(timer);
   }
@@ -492,6 +522,7 @@ interface RunResult {
   run: number;
   size: number;
   generatorSeconds: number;
+  loadBefore: string;
   upload: { baseline: number; portal: number; memory: Memory };
   indexing: { seconds: number; state: string; reason?: string; settled: boolean; memory: Memory } | null;
   download: { baseline: number; portal: number; memory: Memory };
@@ -502,6 +533,7 @@ async function oneRun(run: number, options: Options, portal: Portal, workDir: st
   const pid = portal.child.pid!;
   const baselineFile = path.join(workDir, `baseline-${run}.bin`);
 
+  const loadBefore = loadAverage();
   const generatorSeconds = await generatorOnly(size);
 
   const written = await baselineWrite(baselineFile, size);
@@ -529,6 +561,7 @@ async function oneRun(run: number, options: Options, portal: Portal, workDir: st
     run,
     size,
     generatorSeconds,
+    loadBefore,
     upload: { baseline: written.seconds, portal: uploaded.seconds, memory: up.memory },
     indexing: indexing && { ...indexing.result, memory: indexing.memory },
     download: { baseline: read.seconds, portal: down.result.seconds, memory: down.memory },
@@ -542,19 +575,19 @@ class HashMismatch extends Error {}
 const mibps = (bytes: number, seconds: number) => (bytes / MIB / seconds).toFixed(1);
 const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
 
-function memoryCells(m: Memory): string[] {
-  return [
-    mib(m.before),
-    mib(m.hwm) + (m.hwmSinceStart ? ' (since start)' : ''),
-    `${mib(m.maxSampled)} (${m.samples} samples)`,
-    mib(m.maxTree),
-  ];
+function table(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(rows[0]!));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows.slice(1)) console.log(line(row));
 }
 
 function printRun(r: RunResult): void {
-  const rows: string[][] = [
-    ['phase', 'bytes', 'baseline s', 'baseline MiB/s', 'portal s', 'portal MiB/s', 'ratio', 'RSS before', 'peak RSS (VmHWM)', 'peak RSS (sampled)', 'peak RSS +children'],
-  ];
+  console.log(
+    `\nrun ${r.run}: ${mib(r.size)}; the generator + SHA-256 alone: ${r.generatorSeconds.toFixed(2)} s (${mibps(r.size, r.generatorSeconds)} MiB/s); ` +
+      `load average ${r.loadBefore} before, ${loadAverage()} after (other work on the machine skews the figures)`,
+  );
   const transfer = (phase: string, p: RunResult['upload']) => [
     phase,
     String(r.size),
@@ -563,17 +596,30 @@ function printRun(r: RunResult): void {
     p.portal.toFixed(2),
     mibps(r.size, p.portal),
     `${(p.portal / p.baseline).toFixed(2)}×`,
-    ...memoryCells(p.memory),
   ];
-  rows.push(transfer('upload', r.upload));
-  if (r.indexing) rows.push(['indexing (background)', '', '', '', r.indexing.seconds.toFixed(2), '', '', ...memoryCells(r.indexing.memory)]);
-  rows.push(transfer('download', r.download));
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`\nrun ${r.run}: ${mib(r.size)}; the generator + SHA-256 alone: ${r.generatorSeconds.toFixed(2)} s (${mibps(r.size, r.generatorSeconds)} MiB/s)`);
-  console.log(line(rows[0]!));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows.slice(1)) console.log(line(row));
+  table([
+    ['phase', 'bytes', 'baseline s', 'baseline MiB/s', 'portal s', 'portal MiB/s', 'ratio'],
+    transfer('upload', r.upload),
+    transfer('download', r.download),
+  ]);
+  const phases: [string, number, Memory][] = [['upload', r.upload.portal, r.upload.memory]];
+  if (r.indexing) phases.push(['indexing (background)', r.indexing.seconds, r.indexing.memory]);
+  phases.push(['download', r.download.portal, r.download.memory]);
+  console.log('');
+  table([
+    ['phase', 'wall s', 'portal CPU s', 'portal CPU-wait s (all threads)', 'bench CPU s', 'server RSS before', 'peak RSS (VmHWM)', 'peak RSS (sampled)', 'peak RSS +children'],
+    ...phases.map(([phase, wall, m]) => [
+      phase,
+      wall.toFixed(2),
+      m.cpu.portal.toFixed(2),
+      m.cpu.portalWait.toFixed(2),
+      m.cpu.bench.toFixed(2),
+      mib(m.before),
+      mib(m.hwm) + (m.hwmSinceStart ? ' (since start)' : ''),
+      `${mib(m.maxSampled)} (${m.samples} samples)`,
+      mib(m.maxTree),
+    ]),
+  ]);
   if (r.indexing) {
     const { state, reason, settled, seconds } = r.indexing;
     console.log(
@@ -587,6 +633,12 @@ function printRun(r: RunResult): void {
 }
 
 // --- main ---
+
+/** The 1-minute load average and the number of runnable processes from /proc/loadavg. */
+function loadAverage(): string {
+  const [one, , , running] = fs.readFileSync('/proc/loadavg', 'utf8').split(' ');
+  return `${one} (${running} runnable)`;
+}
 
 function since(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
@@ -612,11 +664,16 @@ async function main(): Promise<number> {
     await stopPortal();
     fs.rmSync(workDir, { recursive: true, force: true });
   };
+  // `on`, not `once`: on Ctrl-C the tsx wrapper relays a second SIGINT, and with no listener left
+  // its own handler would exit before the clean-up has finished.
+  let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
     void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     console.log(
@@ -629,6 +686,7 @@ async function main(): Promise<number> {
     console.log('\nratio = portal time / baseline time. Upload baseline: the same generated bytes written to a file on the same disk and fsynced;');
     console.log('download baseline: that file read back (hashed) before it is deleted. Both sides hash what they send or receive.');
     console.log('peak RSS (VmHWM) is reset before each phase through /proc/<pid>/clear_refs; +children adds the portal\'s child processes (extraction workers).');
+    console.log('CPU and CPU-wait seconds come from /proc/<pid>/task/*/schedstat of the portal process (its child processes not included) and of this script.');
     return 0;
   } catch (error) {
     console.error(`\nbench/upload FAILED${error instanceof HashMismatch ? ' (hash mismatch)' : ''}: ${error instanceof Error ? error.message : String(error)}`);

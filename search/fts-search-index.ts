@@ -12,28 +12,31 @@ import {
   type SearchResult,
   type Viewer,
 } from './search-index';
-import { joinedForm, queryTokens, splitForm, wordsOf } from './persian';
-import { basicPatterns, dedupePatterns, escapeHtml, snippet, type Pattern } from './snippet';
+import { joinedWordsOf, normalize, queryTokens, wordsOf, ZWNJ } from './persian';
+import { dedupePatterns, escapeHtml, MIN_PREFIX, snippet, type Pattern } from './snippet';
 
 /**
  * The search index on SQLite FTS5, in its own database file.
  *
- * Layout. `docs` holds one row per document (metadata, access, the display texts of title,
- * summary and keywords); `doc_facets` one row per (document, facet, value) for filtering and
- * counting; `doc_shares` the cities a restricted document is shared with; `chunks` the original
- * text of every page. Two contentless FTS5 tables hold the normalized words:
+ * Layout. `docs` holds one row per document: metadata, access, display texts. `doc_facets` holds
+ * one row per (document, facet value), the values numbered in `facet_values` so that counting
+ * groups integers; `doc_shares` the cities a restricted document is shared with; `chunks` the
+ * original text of every page, for snippets. Two contentless FTS5 tables hold normalized words:
  *  - `fts_meta`, one row per document (rowid = the document's rowid): title, keywords, summary;
  *  - `fts_pages`, one row per page (rowid = document rowid · 2^20 + page index): the page's
  *    body, and the title and keywords again, so a query whose words fall partly in the title
  *    and partly on a page still finds that page.
- * Every text field has two columns, the split form of rule 5 and its "joined" words: only the
- * words that a ZWNJ joined (`کلانشهر` from `کلان‌شهر`), since every other word of the joined form
- * is already in the split column. Both forms are thus searchable at half the index size.
- * `vocab` counts in how many documents each indexed word occurs; `vocab_edits` is its deletion
- * neighbourhood (hashes of each word of 5+ letters with one letter deleted) to find typos fast.
+ * Every text field has two columns (rule 5): the words of the split form, and the words only
+ * the joined form has (`کلانشهر` from `کلان‌شهر`); every other joined-form word is already in
+ * the split column, so both forms are searchable at little more than the size of one.
+ * `vocab` counts, for each indexed word, the documents and page rows it occurs in; it prunes
+ * and expands queries and estimates their cost. `vocab_edits` is its deletion neighbourhood
+ * (hashes of each word of 5+ letters with one letter deleted), to find typos with one lookup.
  *
- * Ranking: documents whose metadata row matches the whole query (title, keywords, summary) come
- * first, then by bm25 (metadata weighted above pages, title above keywords above body).
+ * Ranking (sort=relevance): documents whose metadata row matches the whole query come first,
+ * then bm25 of the metadata (weighted ×2) plus bm25 of the best page; title weighs more than
+ * keywords, keywords more than summary and body. A query whose words cover so many page rows
+ * that scoring them all would be slow is ranked by the metadata alone, then newest.
  *
  * Facets (the usual disjunctive semantics): the counts of one facet are computed over the
  * visible documents matching `q` and the filters of every OTHER facet, so that choosing
@@ -46,19 +49,25 @@ const PAGE_SLOTS = 2 ** PAGE_BITS;
 const MAX_TOKENS = 24;
 const MIN_TYPO_TARGET = 5;
 const MAX_CORRECTIONS = 3;
-/** A last token this short is not taken as a prefix: it would expand to most of the vocabulary. */
-const MIN_PREFIX = 2;
 /** A prefix with at most this many completions in the vocabulary is searched as those words. */
 const MAX_PREFIX_WORDS = 8;
-/** Above this many matching pages, documents are ranked without bm25 (metadata match, then matching pages). */
-const BM25_PAGE_LIMIT = 20_000;
+/** Above this many matching pages (estimated), documents are ranked without bm25: metadata match, then newest. */
+const BM25_PAGE_LIMIT = 15_000;
+/** How many completions of a short prefix are summed to estimate its matches. */
+const PREFIX_SCAN = 5000;
 /** Without bm25, how many pages from the first matching one are tried for a snippet. */
-const DENSE_PAGES_TO_TRY = 5;
+const DENSE_PAGES_TO_TRY = 3;
+/** An upsert normalizes this many pages, then lets other work run. */
+const PAGES_PER_SLICE = 20;
 /** bm25 weights of fts_pages (title, title joined, keywords, keywords joined, body, body joined). */
 const PAGE_WEIGHTS = '4.0, 4.0, 3.0, 3.0, 1.0, 1.0';
 /** bm25 weights of fts_meta (title, title joined, keywords, keywords joined, summary, summary joined). */
 const META_WEIGHTS = '4.0, 4.0, 3.0, 3.0, 1.5, 1.5';
 const META_FACTOR = 2;
+
+/** Bumped whenever the layout changes; an index file of another version is dropped and rebuilt empty (the index is derived data). */
+const SCHEMA_VERSION = 3;
+const TABLES = ['docs', 'doc_shares', 'facet_values', 'doc_facets', 'chunks', 'fts_pages', 'fts_meta', 'vocab', 'vocab_edits'];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -73,18 +82,21 @@ CREATE TABLE IF NOT EXISTS docs (
   status TEXT NOT NULL,
   access TEXT NOT NULL,
   updated_at TEXT NOT NULL,
-  chunk_count INTEGER NOT NULL
+  chunk_count INTEGER NOT NULL,
+  -- JSON [[word, pages], …] as counted into vocab, to count it out again on removal
+  words TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS docs_updated ON docs (updated_at);
 CREATE TABLE IF NOT EXISTS doc_shares (doc INTEGER NOT NULL, city TEXT NOT NULL, PRIMARY KEY (doc, city)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS doc_facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (doc, facet, value)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS doc_facets_value ON doc_facets (facet, value, doc);
+CREATE TABLE IF NOT EXISTS facet_values (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
+CREATE TABLE IF NOT EXISTS doc_facets (doc INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (doc, value)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS doc_facets_value ON doc_facets (value, doc);
 CREATE TABLE IF NOT EXISTS chunks (id INTEGER PRIMARY KEY, page INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_pages USING fts5(title, title_joined, keywords, keywords_joined, body, body_joined,
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_meta USING fts5(title, title_joined, keywords, keywords_joined, summary, summary_joined,
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
-CREATE TABLE IF NOT EXISTS vocab (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE, docs INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS vocab (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE, docs INTEGER NOT NULL, pages INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS vocab_edits (key INTEGER NOT NULL, word INTEGER NOT NULL, PRIMARY KEY (key, word)) WITHOUT ROWID;
 `;
 
@@ -96,13 +108,26 @@ interface IndexedText {
 }
 
 function indexedText(original: string): IndexedText {
-  const split = wordsOf(splitForm(original).text).map((w) => w.word);
-  if (!original.includes('\u200c')) return { split: split.join(' '), joined: '', words: split };
-  const inSplit = new Set(split);
-  const joined = wordsOf(joinedForm(original).text)
-    .map((w) => w.word)
-    .filter((w) => !inSplit.has(w));
+  const normalized = normalize(original).text;
+  const split = wordsOf(normalized).map((w) => w.word);
+  if (!normalized.includes(ZWNJ)) return { split: split.join(' '), joined: '', words: split };
+  const joined = joinedWordsOf(normalized)
+    .filter((w) => w.end - w.start !== w.word.length)
+    .map((w) => w.word);
   return { split: split.join(' '), joined: joined.join(' '), words: [...split, ...joined] };
+}
+
+/**
+ * For every word of a document, on how many of its page rows it occurs: a title or keyword word
+ * on all of them (each page row repeats title and keywords), a summary word on none. The counts
+ * let a query estimate how many page rows it will match before it asks FTS5.
+ */
+function wordPages(title: IndexedText, keywords: IndexedText, summary: IndexedText, pages: IndexedText[]): Map<string, number> {
+  const stats = new Map<string, number>();
+  for (const word of summary.words) stats.set(word, 0);
+  for (const page of pages) for (const word of new Set(page.words)) stats.set(word, (stats.get(word) ?? 0) + 1);
+  for (const word of [...title.words, ...keywords.words]) stats.set(word, pages.length);
+  return stats;
 }
 
 /** 32-bit FNV-1a; collisions only add candidates, which are verified. */
@@ -151,6 +176,8 @@ interface PlannedQuery {
   patterns: Pattern[];
   /** Per token index, the vocabulary words (best first) that stand in for a misspelt token. */
   corrections: Map<number, string[]>;
+  /** At most how many page rows the expression can match, from the vocabulary's counts. */
+  estimate: number;
 }
 
 interface Row {
@@ -171,8 +198,17 @@ export class FtsSearchIndex implements SearchIndex {
   readonly kind = 'sqlite' as const;
   private db: Database.Database | null = null;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Writes run one after another in call order, so an upsert that yields while it normalizes cannot overtake or be overtaken. */
+  private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly file: string) {}
+  /**
+   * @param file the index's own SQLite file, or ':memory:'
+   * @param options.bm25PageLimit above this many (estimated) matching pages, rank without bm25
+   */
+  constructor(
+    private readonly file: string,
+    private readonly options: { bm25PageLimit?: number } = {},
+  ) {}
 
   async init(): Promise<void> {
     if (this.db) return;
@@ -183,8 +219,13 @@ export class FtsSearchIndex implements SearchIndex {
     db.pragma('busy_timeout = 5000');
     db.pragma('temp_store = MEMORY');
     db.pragma('cache_size = -65536');
-    db.exec(SCHEMA);
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS matched (doc INTEGER PRIMARY KEY, chunk INTEGER, pages INTEGER NOT NULL, ps REAL, ms REAL)');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.transaction(() => {
+      if (version !== SCHEMA_VERSION) for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS matched (doc INTEGER PRIMARY KEY, chunk INTEGER, ps REAL, ms REAL)');
     this.db = db;
   }
 
@@ -199,22 +240,29 @@ export class FtsSearchIndex implements SearchIndex {
     this.statements.clear();
   }
 
-  async upsert(doc: IndexedDocument): Promise<void> {
+  upsert(doc: IndexedDocument): Promise<void> {
+    return this.serially(() => this.write(doc));
+  }
+
+  private async write(doc: IndexedDocument): Promise<void> {
     if (doc.pages.length > PAGE_SLOTS) throw new Error(`document ${doc.id} has ${doc.pages.length} pages; the index takes at most ${PAGE_SLOTS}`);
     const title = indexedText(doc.title);
     const keywords = indexedText(doc.keywords.join('\n'));
     const summary = indexedText(doc.summary);
-    const pages = doc.pages.map((page) => ({ page: page.page, text: page.text, indexed: indexedText(page.text) }));
-    const words = new Set<string>([...title.words, ...keywords.words, ...summary.words]);
-    for (const page of pages) for (const word of page.indexed.words) words.add(word);
+    const pages: { page: number; text: string; indexed: IndexedText }[] = [];
+    for (const page of doc.pages) {
+      pages.push({ page: page.page, text: page.text, indexed: indexedText(page.text) });
+      if (pages.length % PAGES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const words = wordPages(title, keywords, summary, pages.map((page) => page.indexed));
 
     this.database().transaction(() => {
       const existing = this.sql('SELECT n FROM docs WHERE id = ?').pluck().get(doc.id) as number | undefined;
       if (existing !== undefined) this.removeDocument(existing);
       const n = Number(
         this.sql(
-          `INSERT INTO docs (id, title, summary, keywords, city, kind, year, status, access, updated_at, chunk_count)
-           VALUES (@id, @title, @summary, @keywords, @city, @kind, @year, @status, @access, @updatedAt, @chunks)`,
+          `INSERT INTO docs (id, title, summary, keywords, city, kind, year, status, access, updated_at, chunk_count, words)
+           VALUES (@id, @title, @summary, @keywords, @city, @kind, @year, @status, @access, @updatedAt, @chunks, @words)`,
         ).run({
           id: doc.id,
           title: doc.title,
@@ -227,6 +275,7 @@ export class FtsSearchIndex implements SearchIndex {
           access: doc.access,
           updatedAt: doc.updatedAt,
           chunks: BigInt(pages.length),
+          words: JSON.stringify([...words]),
         }).lastInsertRowid,
       );
       this.writeFacets(n, doc);
@@ -245,26 +294,37 @@ export class FtsSearchIndex implements SearchIndex {
     })();
   }
 
-  async updateAccess(id: string, access: AccessFields): Promise<void> {
+  updateAccess(id: string, access: AccessFields): Promise<void> {
+    return this.serially(async () => this.changeAccess(id, access));
+  }
+
+  private changeAccess(id: string, access: AccessFields): void {
     this.database().transaction(() => {
       const n = this.sql('SELECT n FROM docs WHERE id = ?').pluck().get(id) as number | undefined;
       if (n === undefined) return;
       this.sql('UPDATE docs SET status = ?, access = ?, city = ? WHERE n = ?').run(access.status, access.access, access.city, BigInt(n));
-      this.sql(`UPDATE doc_facets SET value = ? WHERE doc = ? AND facet = 'city'`).run(access.city, BigInt(n));
+      this.sql(`DELETE FROM doc_facets WHERE doc = ? AND value IN (SELECT id FROM facet_values WHERE facet = 'city')`).run(BigInt(n));
+      this.sql('INSERT OR IGNORE INTO doc_facets (doc, value) VALUES (?, ?)').run(BigInt(n), BigInt(this.facetValue('city', access.city)));
       this.writeShares(n, access.sharedWith);
     })();
   }
 
-  async remove(id: string): Promise<void> {
-    this.database().transaction(() => {
-      const n = this.sql('SELECT n FROM docs WHERE id = ?').pluck().get(id) as number | undefined;
-      if (n !== undefined) this.removeDocument(n);
-    })();
+  remove(id: string): Promise<void> {
+    return this.serially(async () => {
+      this.database().transaction(() => {
+        const n = this.sql('SELECT n FROM docs WHERE id = ?').pluck().get(id) as number | undefined;
+        if (n !== undefined) this.removeDocument(n);
+      })();
+    });
   }
 
-  async clear(): Promise<void> {
+  clear(): Promise<void> {
+    return this.serially(async () => this.clearAll());
+  }
+
+  private clearAll(): void {
     this.database().transaction(() => {
-      for (const table of ['docs', 'doc_shares', 'doc_facets', 'chunks', 'vocab', 'vocab_edits']) this.sql(`DELETE FROM ${table}`).run();
+      for (const table of ['docs', 'doc_shares', 'facet_values', 'doc_facets', 'chunks', 'vocab', 'vocab_edits']) this.sql(`DELETE FROM ${table}`).run();
       this.sql(`INSERT INTO fts_pages (fts_pages) VALUES ('delete-all')`).run();
       this.sql(`INSERT INTO fts_meta (fts_meta) VALUES ('delete-all')`).run();
     })();
@@ -283,12 +343,11 @@ export class FtsSearchIndex implements SearchIndex {
     let order: string;
     let scored = false;
     if (plan) {
-      scored = this.fillMatched(plan.match, visible);
-      from = 'temp.matched m JOIN docs d ON d.n = m.doc';
+      scored = plan.estimate <= (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT);
+      this.fillMatched(plan.match, visible, scored);
+      from = 'temp.matched m CROSS JOIN docs d ON d.n = m.doc';
       where = '1 = 1';
-      const relevance = scored
-        ? `coalesce(m.ms, 0) * ${META_FACTOR} + coalesce(m.ps, 0)`
-        : 'coalesce(m.ms, 0), m.pages DESC';
+      const relevance = scored ? `coalesce(m.ms, 0) * ${META_FACTOR} + coalesce(m.ps, 0)` : 'coalesce(m.ms, 0)';
       order = query.sort === 'newest' ? 'd.updated_at DESC, d.n DESC' : `(m.ms IS NOT NULL) DESC, ${relevance}, d.updated_at DESC, d.n DESC`;
     } else {
       from = 'docs d';
@@ -316,7 +375,7 @@ export class FtsSearchIndex implements SearchIndex {
   // ---- indexing ----
 
   private writeFacets(n: number, doc: IndexedDocument): void {
-    const insert = this.sql('INSERT OR IGNORE INTO doc_facets (doc, facet, value) VALUES (?, ?, ?)');
+    const insert = this.sql('INSERT OR IGNORE INTO doc_facets (doc, value) VALUES (?, ?)');
     const values: Record<Facet, string[]> = {
       city: [doc.city],
       kind: [doc.kind],
@@ -325,7 +384,12 @@ export class FtsSearchIndex implements SearchIndex {
       resolution: doc.resolutions,
       fileType: [doc.fileType],
     };
-    for (const facet of FACETS) for (const value of values[facet]) if (value !== '') insert.run(BigInt(n), facet, value);
+    for (const facet of FACETS) for (const value of values[facet]) if (value !== '') insert.run(BigInt(n), BigInt(this.facetValue(facet, value)));
+  }
+
+  private facetValue(facet: Facet, value: string): number {
+    const id = this.sql('SELECT id FROM facet_values WHERE facet = ? AND value = ?').pluck().get(facet, value) as number | undefined;
+    return id ?? Number(this.sql('INSERT INTO facet_values (facet, value) VALUES (?, ?)').run(facet, value).lastInsertRowid);
   }
 
   private writeShares(n: number, cities: string[]): void {
@@ -335,16 +399,10 @@ export class FtsSearchIndex implements SearchIndex {
   }
 
   private removeDocument(n: number): void {
-    const doc = this.sql('SELECT title, summary, keywords, chunk_count FROM docs WHERE n = ?').get(BigInt(n)) as
-      | { title: string; summary: string; keywords: string; chunk_count: number }
-      | undefined;
+    const doc = this.sql('SELECT chunk_count, words FROM docs WHERE n = ?').get(BigInt(n)) as { chunk_count: number; words: string } | undefined;
     if (!doc) return;
     const lo = BigInt(n) * BigInt(PAGE_SLOTS);
-    const words = new Set<string>();
-    for (const text of [doc.title, doc.summary, (JSON.parse(doc.keywords) as string[]).join('\n')]) for (const w of indexedText(text).words) words.add(w);
-    const texts = this.sql('SELECT text FROM chunks WHERE id >= ? AND id < ?').pluck().iterate(lo, lo + BigInt(PAGE_SLOTS)) as IterableIterator<string>;
-    for (const text of texts) for (const w of indexedText(text).words) words.add(w);
-    this.countWords(words, -1);
+    this.countWords(new Map(JSON.parse(doc.words) as [string, number][]), -1);
 
     const deletePage = this.sql('DELETE FROM fts_pages WHERE rowid = ?');
     for (let index = 0; index < doc.chunk_count; index++) deletePage.run(lo + BigInt(index));
@@ -355,20 +413,22 @@ export class FtsSearchIndex implements SearchIndex {
     this.sql('DELETE FROM docs WHERE n = ?').run(BigInt(n));
   }
 
-  private countWords(words: Set<string>, delta: 1 | -1): void {
+  private countWords(words: Map<string, number>, delta: 1 | -1): void {
     if (delta > 0) {
-      const upsert = this.sql('INSERT INTO vocab (word, docs) VALUES (?, 1) ON CONFLICT (word) DO UPDATE SET docs = docs + 1 RETURNING id, docs');
+      const upsert = this.sql(
+        'INSERT INTO vocab (word, docs, pages) VALUES (?, 1, ?) ON CONFLICT (word) DO UPDATE SET docs = docs + 1, pages = pages + excluded.pages RETURNING id, docs',
+      );
       const edit = this.sql('INSERT OR IGNORE INTO vocab_edits (key, word) VALUES (?, ?)');
-      for (const word of words) {
-        const { id, docs } = upsert.get(word) as { id: number; docs: number };
+      for (const [word, pages] of words) {
+        const { id, docs } = upsert.get(word, BigInt(pages)) as { id: number; docs: number };
         if (docs === 1 && typoTarget(word)) for (const key of deletionKeys(word)) edit.run(BigInt(key), BigInt(id));
       }
     } else {
-      const lower = this.sql('UPDATE vocab SET docs = docs - 1 WHERE word = ? RETURNING id, docs');
+      const lower = this.sql('UPDATE vocab SET docs = docs - 1, pages = pages - ? WHERE word = ? RETURNING id, docs');
       const drop = this.sql('DELETE FROM vocab WHERE id = ?');
       const dropEdit = this.sql('DELETE FROM vocab_edits WHERE key = ? AND word = ?');
-      for (const word of words) {
-        const row = lower.get(word) as { id: number; docs: number } | undefined;
+      for (const [word, pages] of words) {
+        const row = lower.get(BigInt(pages), word) as { id: number; docs: number } | undefined;
         if (!row || row.docs > 0) continue;
         drop.run(BigInt(row.id));
         if (typoTarget(word)) for (const key of deletionKeys(word)) dropEdit.run(BigInt(key), BigInt(row.id));
@@ -397,63 +457,83 @@ export class FtsSearchIndex implements SearchIndex {
     }
     const corrections = new Map<number, string[]>();
     tokens.forEach((token, i) => {
-      const splits = this.splits(token, i === last, known);
+      const splits = this.splits(token, known);
       groups[i]!.push(...splits);
       const explained = known.has(token) || splits.length > 0 || (i === last && this.hasPrefix(token));
       if (!explained && typoSource(token)) {
         const words = this.corrections(token);
         if (words.length > 0) {
-          corrections.set(i, words);
-          for (const word of words) known.add(word);
-          groups[i]!.push(...words.map((word) => ({ words: [word], prefix: false })));
+          corrections.set(i, words.map((w) => w.word));
+          for (const { word, pages } of words) known.set(word, pages);
+          groups[i]!.push(...words.map(({ word }) => ({ words: [word], prefix: false })));
         }
       }
     });
+    let estimate = Infinity;
     const expressions = groups.map((group, i) => {
-      const alternatives = dedupePatterns(group).flatMap((pattern) => this.expand(pattern, known));
-      if (alternatives.length === 0) alternatives.push(term(tokens[i]!, false));
-      return `(${[...new Set(alternatives)].join(' OR ')})`;
+      const phrases = new Set<string>();
+      let matches = 0;
+      for (const pattern of dedupePatterns(group)) {
+        const expanded = this.expand(pattern, known);
+        for (const phrase of expanded.phrases) phrases.add(phrase);
+        matches += expanded.estimate;
+      }
+      estimate = Math.min(estimate, matches);
+      if (phrases.size === 0) phrases.add(term(tokens[i]!, false));
+      return `(${[...phrases].join(' OR ')})`;
     });
-    return { tokens, match: expressions.join(' AND '), patterns: dedupePatterns([...basicPatterns(tokens), ...groups.flat()]), corrections };
+    return { tokens, match: expressions.join(' AND '), patterns: dedupePatterns(groups.flat()), corrections, estimate };
   }
 
-  /** The FTS5 phrases for one pattern: none when a word is not in the vocabulary, a prefix with few completions as those words. */
-  private expand(pattern: Pattern, known: Set<string>): string[] {
+  /**
+   * The FTS5 phrases for one pattern (none when a word is not in the vocabulary; a prefix with
+   * few completions as those words) and at most how many page rows they match.
+   */
+  private expand(pattern: Pattern, known: Map<string, number>): { phrases: string[]; estimate: number } {
+    const none = { phrases: [], estimate: 0 };
     const head = pattern.words.slice(0, -1);
     const tail = pattern.words[pattern.words.length - 1]!;
-    if (!head.every((word) => known.has(word))) return [];
-    const prefix = head.map((word) => `${quote(word)} + `).join('');
-    if (!pattern.prefix) return known.has(tail) ? [`${prefix}${quote(tail)}`] : [];
-    const completions = this.sql('SELECT word FROM vocab WHERE word >= ? AND word < ? LIMIT ?')
-      .pluck()
-      .all(tail, tail + END, BigInt(MAX_PREFIX_WORDS + 1)) as string[];
-    if (completions.length > MAX_PREFIX_WORDS) return [`${prefix}${quote(tail)}*`];
-    return completions.map((word) => `${prefix}${quote(word)}`);
+    if (!head.every((word) => known.has(word))) return none;
+    const headPages = Math.min(Infinity, ...head.map((word) => known.get(word)!));
+    const before = head.map((word) => `${quote(word)} + `).join('');
+    if (!pattern.prefix) {
+      const pages = known.get(tail);
+      return pages === undefined ? none : { phrases: [`${before}${quote(tail)}`], estimate: Math.min(headPages, pages) };
+    }
+    const completions = this.sql('SELECT word, pages FROM vocab WHERE word >= ? AND word < ? LIMIT ?').all(tail, tail + END, BigInt(MAX_PREFIX_WORDS + 1)) as {
+      word: string;
+      pages: number;
+    }[];
+    if (completions.length <= MAX_PREFIX_WORDS) {
+      return {
+        phrases: completions.map(({ word }) => `${before}${quote(word)}`),
+        estimate: completions.reduce((sum, { pages }) => sum + Math.min(headPages, pages), 0),
+      };
+    }
+    const pages = this.sql(`SELECT sum(pages) FROM (SELECT pages FROM vocab WHERE word >= ? AND word < ? LIMIT ${PREFIX_SCAN})`).pluck().get(tail, tail + END) as number;
+    return { phrases: [`${before}${quote(tail)}*`], estimate: Math.min(headPages, pages) };
   }
 
-  /** Which of the tokens, their concatenations and their possible halves are indexed words. */
-  private knownWords(tokens: string[]): Set<string> {
+  /** Which of the tokens, their concatenations and their possible halves are indexed words, with their page counts. */
+  private knownWords(tokens: string[]): Map<string, number> {
     const candidates = new Set<string>(tokens);
     for (const token of tokens) for (const [a, b] of halves(token)) candidates.add(a).add(b);
     for (let size = 2; size <= 3; size++) for (let from = 0; from + size <= tokens.length; from++) candidates.add(tokens.slice(from, from + size).join(''));
     const list = [...candidates];
-    const known = new Set<string>();
+    const known = new Map<string, number>();
     for (let i = 0; i < list.length; i += 500) {
       const part = list.slice(i, i + 500);
-      const words = this.sql(`SELECT word FROM vocab WHERE word IN (${part.map(() => '?').join(',')})`).pluck().all(...part) as string[];
-      for (const word of words) known.add(word);
+      const rows = this.sql(`SELECT word, pages FROM vocab WHERE word IN (${part.map(() => '?').join(',')})`).all(...part) as { word: string; pages: number }[];
+      for (const row of rows) known.set(row.word, row.pages);
     }
     return known;
   }
 
-  /** `کلانشهر` → `کلان` + `شهر` when both halves are indexed words (the last token's second half may be a prefix). */
-  private splits(token: string, last: boolean, known: Set<string>): Pattern[] {
-    const patterns: Pattern[] = [];
-    for (const [a, b] of halves(token)) {
-      if (!known.has(a)) continue;
-      if (known.has(b) || (last && this.hasPrefix(b))) patterns.push({ words: [a, b], prefix: last });
-    }
-    return patterns;
+  /** `کلانشهر` → `کلان` + `شهر` when both halves are indexed words. */
+  private splits(token: string, known: Map<string, number>): Pattern[] {
+    return halves(token)
+      .filter(([a, b]) => known.has(a) && known.has(b))
+      .map(([a, b]) => ({ words: [a, b], prefix: false }));
   }
 
   private hasPrefix(prefix: string): boolean {
@@ -461,49 +541,48 @@ export class FtsSearchIndex implements SearchIndex {
   }
 
   /** Indexed words of 5+ letters one edit away from the token, the most common first. */
-  private corrections(token: string): string[] {
+  private corrections(token: string): { word: string; pages: number }[] {
     const keys = deletionKeys(token);
     const rows = this.sql(
-      `SELECT v.word, v.docs FROM vocab v WHERE v.id IN (SELECT word FROM vocab_edits WHERE key IN (${keys.map(() => '?').join(',')}))`,
-    ).all(...keys.map((k) => BigInt(k))) as { word: string; docs: number }[];
+      `SELECT v.word, v.docs, v.pages FROM vocab v WHERE v.id IN (SELECT word FROM vocab_edits WHERE key IN (${keys.map(() => '?').join(',')}))`,
+    ).all(...keys.map((k) => BigInt(k))) as { word: string; docs: number; pages: number }[];
     return rows
       .filter((row) => row.word !== token && typoTarget(row.word) && withinOneEdit(token, row.word))
       .sort((a, b) => b.docs - a.docs || (a.word < b.word ? -1 : 1))
       .slice(0, MAX_CORRECTIONS)
-      .map((row) => row.word);
+      .map(({ word, pages }) => ({ word, pages }));
   }
 
   /**
-   * Fills temp.matched with the visible documents the expression matches: how many of their
-   * pages match, the first one, and the metadata's bm25. Then, unless the query matches so many
-   * pages that bm25 over all of them would be slow (a word on nearly every page, whose bm25 is
-   * near zero anyway), the best page of each document and its bm25. Returns whether it scored.
+   * Fills temp.matched with the visible documents the expression matches: per document its best
+   * page, that page's bm25 and the metadata's bm25. When the vocabulary says the query matches
+   * more page rows than bm25 can score in time (a word on nearly every page, whose bm25 is near
+   * zero anyway), `scored` is false and the first matching page stands in for the best one.
+   * Both passes avoid sorting the page rows: FTS5 yields them in rowid (document, page) order,
+   * and the temp table keeps one row per document.
    */
-  private fillMatched(match: string, visible: { sql: string; params: Params }): boolean {
+  private fillMatched(match: string, visible: { sql: string; params: Params }, scored: boolean): void {
     this.sql('DELETE FROM temp.matched').run();
-    this.sql(
-      `INSERT INTO temp.matched (doc, chunk, pages, ps, ms)
-       SELECT x.doc, min(x.chunk), sum(x.pages), NULL, min(x.ms) FROM (
-         SELECT rowid >> ${PAGE_BITS} AS doc, min(rowid) AS chunk, count(*) AS pages, NULL AS ms
-           FROM fts_pages WHERE fts_pages MATCH @match GROUP BY 1
-         UNION ALL
-         SELECT rowid AS doc, NULL AS chunk, 0 AS pages, bm25(fts_meta, ${META_WEIGHTS}) AS ms
-           FROM fts_meta WHERE fts_meta MATCH @match
-       ) x JOIN docs d ON d.n = x.doc
-       WHERE ${visible.sql}
-       GROUP BY x.doc`,
-    ).run({ ...visible.params, match });
-    const pages = (this.sql('SELECT coalesce(sum(pages), 0) FROM temp.matched').pluck().get() as number) ?? 0;
-    if (pages > BM25_PAGE_LIMIT) return false;
-    if (pages === 0) return true;
-    this.sql(
-      `UPDATE temp.matched SET chunk = b.chunk, ps = b.ps FROM (
-         SELECT chunk >> ${PAGE_BITS} AS doc, chunk, min(s) AS ps FROM (
+    if (scored) {
+      this.sql(
+        `INSERT INTO temp.matched (doc, chunk, ps)
+         SELECT chunk >> ${PAGE_BITS}, chunk, s FROM (
            SELECT rowid AS chunk, bm25(fts_pages, ${PAGE_WEIGHTS}) AS s FROM fts_pages WHERE fts_pages MATCH @match LIMIT -1
-         ) GROUP BY 1
-       ) b WHERE b.doc = temp.matched.doc`,
+         ) WHERE true
+         ON CONFLICT (doc) DO UPDATE SET chunk = excluded.chunk, ps = excluded.ps WHERE excluded.ps < temp.matched.ps`,
+      ).run({ match });
+    } else {
+      this.sql(
+        `INSERT OR IGNORE INTO temp.matched (doc, chunk)
+         SELECT rowid >> ${PAGE_BITS}, rowid FROM fts_pages WHERE fts_pages MATCH @match ORDER BY rowid`,
+      ).run({ match });
+    }
+    this.sql(
+      `INSERT INTO temp.matched (doc, ms)
+       SELECT doc, s FROM (SELECT rowid AS doc, bm25(fts_meta, ${META_WEIGHTS}) AS s FROM fts_meta WHERE fts_meta MATCH @match LIMIT -1) WHERE true
+       ON CONFLICT (doc) DO UPDATE SET ms = excluded.ms`,
     ).run({ match });
-    return true;
+    this.sql(`DELETE FROM temp.matched WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.n = temp.matched.doc AND ${visible.sql})`).run(visible.params);
   }
 
   /** Counts per facet; a facet with its own filter is counted without it (see the class comment). */
@@ -511,10 +590,13 @@ export class FtsSearchIndex implements SearchIndex {
     const facets = Object.fromEntries(FACETS.map((facet) => [facet, {}])) as Record<Facet, Record<string, number>>;
     const count = (which: Facet[], conditions: string[]): void => {
       if (which.length === 0) return;
+      const only = which.length === FACETS.length ? '' : `AND f.value IN (SELECT id FROM facet_values WHERE facet IN (${which.map((f) => `'${f}'`).join(',')}))`;
       const rows = this.sql(
-        `SELECT f.facet, f.value, count(*) AS n FROM ${from} JOIN doc_facets f ON f.doc = d.n
-         WHERE ${[where, ...conditions].join(' AND ')} AND f.facet IN (${which.map((f) => `'${f}'`).join(',')})
-         GROUP BY f.facet, f.value`,
+        `SELECT v.facet, v.value, c.n FROM (
+           SELECT f.value AS id, count(*) AS n FROM ${from} CROSS JOIN doc_facets f ON f.doc = d.n
+           WHERE ${[where, ...conditions].join(' AND ')} ${only}
+           GROUP BY f.value
+         ) c JOIN facet_values v ON v.id = c.id`,
       ).all(params) as { facet: Facet; value: string; n: number }[];
       for (const row of rows) facets[row.facet][row.value] = row.n;
     };
@@ -541,13 +623,16 @@ export class FtsSearchIndex implements SearchIndex {
     const base = { id: row.id, title: row.title, city: row.city, kind: row.kind, year: row.year };
     if (row.chunk !== null && patterns.length > 0) {
       const end = (BigInt(row.chunk) >> BigInt(PAGE_BITS)) * BigInt(PAGE_SLOTS) + BigInt(PAGE_SLOTS);
-      const chunks = this.sql('SELECT page, text FROM chunks WHERE id >= ? AND id < ? ORDER BY id LIMIT ?').all(BigInt(row.chunk), end, BigInt(tries)) as {
+      const chunks = this.sql('SELECT page, text FROM chunks WHERE id >= ? AND id < ? ORDER BY id LIMIT ?').iterate(BigInt(row.chunk), end, BigInt(tries)) as IterableIterator<{
         page: number;
         text: string;
-      }[];
+      }>;
       for (const chunk of chunks) {
         const cut = snippet(chunk.text, patterns);
-        if (cut.matched) return { ...base, snippet: cut.html, page: chunk.page };
+        if (cut.matched) {
+          chunks.return?.();
+          return { ...base, snippet: cut.html, page: chunk.page };
+        }
       }
     }
     const keywords = JSON.parse(row.keywords) as string[];
@@ -569,7 +654,7 @@ export class FtsSearchIndex implements SearchIndex {
       candidates = new Map();
       plan.tokens.forEach((token, i) => {
         if (!typoSource(token)) return;
-        const words = this.corrections(token);
+        const words = this.corrections(token).map((w) => w.word);
         if (words.length > 0) candidates.set(i, words);
       });
     }
@@ -591,10 +676,16 @@ export class FtsSearchIndex implements SearchIndex {
       `SELECT 1 FROM (
          SELECT rowid AS doc FROM fts_meta WHERE fts_meta MATCH @match
          UNION ALL
-         SELECT rowid >> ${PAGE_BITS} AS doc FROM fts_pages WHERE fts_pages MATCH @match LIMIT -1
+         SELECT rowid >> ${PAGE_BITS} AS doc FROM fts_pages WHERE fts_pages MATCH @match
        ) x JOIN docs d ON d.n = x.doc WHERE ${visible.sql} LIMIT 1`,
     ).get({ ...visible.params, match: quote(word) });
     return row !== undefined;
+  }
+
+  private serially<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(operation, operation);
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 
   private database(): Database.Database {
@@ -650,7 +741,8 @@ function filterSql(filters: SearchQuery['filters'], params: Params): Partial<Rec
       params[name] = value;
       return `@${name}`;
     });
-    conditions[facet] = `EXISTS (SELECT 1 FROM doc_facets ff WHERE ff.doc = d.n AND ff.facet = '${facet}' AND ff.value IN (${names.join(', ')}))`;
+    conditions[facet] = `EXISTS (SELECT 1 FROM doc_facets ff WHERE ff.doc = d.n
+      AND ff.value IN (SELECT id FROM facet_values WHERE facet = '${facet}' AND value IN (${names.join(', ')})))`;
   }
   return conditions;
 }

@@ -80,23 +80,31 @@ function normalizedCodePoint(cp: number): string {
 type ZwnjMode = 'keep' | 'delete' | 'space';
 
 function transform(original: string, zwnj: ZwnjMode): Normalized {
-  const parts: string[] = [];
+  const joiner = zwnj === 'keep' ? ZWNJ : zwnj === 'space' ? ' ' : '';
+  let text = '';
   const map: number[] = [];
-  let i = 0;
-  while (i < original.length) {
-    const cp = original.codePointAt(i)!;
-    const width = cp > 0xffff ? 2 : 1;
+  for (let i = 0; i < original.length; ) {
+    const unit = original.charCodeAt(i);
     let out: string;
-    if (cp === 0x200c) out = zwnj === 'keep' ? ZWNJ : zwnj === 'space' ? ' ' : '';
-    else out = normalizedCodePoint(cp);
-    if (out.length > 0) {
-      parts.push(out);
+    let width = 1;
+    if (unit === 0x200c) out = joiner;
+    else if (unit < 0xd800 || unit > 0xdbff) out = bmpCache[unit] ?? normalizedCodePoint(unit);
+    else {
+      const cp = original.codePointAt(i)!;
+      width = cp > 0xffff ? 2 : 1;
+      out = normalizedCodePoint(cp);
+    }
+    if (out.length === 1) {
+      text += out;
+      map.push(i);
+    } else if (out.length > 1) {
+      text += out;
       for (let k = 0; k < out.length; k++) map.push(i);
     }
     i += width;
   }
   map.push(original.length);
-  return { text: parts.join(''), map };
+  return { text, map };
 }
 
 /** Rules 1–4 of persian.md; ZWNJ (U+200C) kept as is. */
@@ -120,19 +128,73 @@ export function normalizeQueryText(q: string): string {
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
 /** Rule 7: the query's tokens, maximal runs of letters and digits of its normalized text. */
 export function queryTokens(q: string): string[] {
   return normalizeQueryText(q).match(WORD) ?? [];
 }
 
+const OTHER = 1;
+const LETTER = 2;
+const JOINER = 3;
+/** Per BMP code unit: 0 not yet known, else OTHER, LETTER (\p{L} or \p{N}) or JOINER (ZWNJ). */
+const classes = new Uint8Array(0x10000);
+classes[0x200c] = JOINER;
+
+function classAt(text: string, i: number): { kind: number; width: number } {
+  const unit = text.charCodeAt(i);
+  if (unit < 0xd800 || unit > 0xdfff) {
+    let kind = classes[unit]!;
+    if (kind === 0) classes[unit] = kind = WORD_CHAR.test(text[i]!) ? LETTER : OTHER;
+    return { kind, width: 1 };
+  }
+  const cp = text.codePointAt(i)!;
+  if (cp <= 0xffff) return { kind: OTHER, width: 1 };
+  return { kind: WORD_CHAR.test(String.fromCodePoint(cp)) ? LETTER : OTHER, width: 2 };
+}
+
+/** Maximal runs of letters and digits, with ZWNJs inside a run when `bridge` (each word without them). */
+function scanWords(text: string, bridge: boolean): Word[] {
+  const words: Word[] = [];
+  let start = -1;
+  let lastLetterEnd = -1;
+  let hasJoiner = false;
+  const close = (): void => {
+    if (start < 0) return;
+    const raw = text.slice(start, lastLetterEnd);
+    words.push({ word: hasJoiner ? raw.replaceAll(ZWNJ, '') : raw, start, end: lastLetterEnd });
+    start = -1;
+    hasJoiner = false;
+  };
+  for (let i = 0; i < text.length; ) {
+    const { kind, width } = classAt(text, i);
+    if (kind === LETTER) {
+      if (start < 0) start = i;
+      lastLetterEnd = i + width;
+    } else if (kind === JOINER && bridge && start >= 0) {
+      hasJoiner = true;
+    } else {
+      close();
+    }
+    i += width;
+  }
+  close();
+  return words;
+}
+
 /** The words (maximal runs of letters and digits) of an already normalized text, with their [start, end) positions in it. */
 export function wordsOf(normalizedText: string): Word[] {
-  const words: Word[] = [];
-  for (const match of normalizedText.matchAll(WORD)) {
-    words.push({ word: match[0], start: match.index, end: match.index + match[0].length });
-  }
-  return words;
+  return scanWords(normalizedText, false);
+}
+
+/**
+ * The words of the joined form (rule 5) read off a `normalize()` text, so one normalization
+ * serves both forms: runs of letters and digits that ZWNJs hold together, each word without its
+ * ZWNJs, positions in the normalized text. `wordsOf` on the same text gives the split form's words.
+ */
+export function joinedWordsOf(normalizedText: string): Word[] {
+  return scanWords(normalizedText, true);
 }
 
 /**

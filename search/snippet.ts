@@ -1,4 +1,4 @@
-import { joinedForm, originalSpan, splitForm, wordsOf, type Normalized } from './persian';
+import { joinedWordsOf, normalize, originalSpan, wordsOf, ZWNJ, type Word } from './persian';
 
 /**
  * What a query looks for in a text: a sequence of normalized words that must stand next to each
@@ -15,6 +15,8 @@ export interface Span {
 }
 
 export const SNIPPET_WIDTH = 200;
+/** A last token this short is not taken as a prefix: it would expand to most of the vocabulary. */
+export const MIN_PREFIX = 2;
 const LEAD = 60;
 const SNAP = 20;
 
@@ -25,7 +27,7 @@ const SNAP = 20;
 export function basicPatterns(tokens: string[]): Pattern[] {
   const patterns: Pattern[] = [];
   const last = tokens.length - 1;
-  tokens.forEach((token, i) => patterns.push({ words: [token], prefix: i === last }));
+  tokens.forEach((token, i) => patterns.push({ words: [token], prefix: i === last && [...token].length >= MIN_PREFIX }));
   for (let size = 2; size <= 3; size++) {
     for (let from = 0; from + size <= tokens.length; from++) {
       patterns.push({ words: [tokens.slice(from, from + size).join('')], prefix: from + size - 1 === last });
@@ -51,23 +53,35 @@ interface TaggedSpan extends Span {
 function taggedSpans(original: string, patterns: Pattern[]): TaggedSpan[] {
   const spans: TaggedSpan[] = [];
   if (patterns.length === 0 || original.length === 0) return spans;
-  const forms: Normalized[] = [joinedForm(original)];
-  if (original.includes('\u200c')) forms.push(splitForm(original));
-  for (const form of forms) {
-    const words = wordsOf(form.text);
+  const form = normalize(original);
+  const lists = [wordsOf(form.text)];
+  if (form.text.includes(ZWNJ)) lists.push(joinedWordsOf(form.text).filter((w) => w.end - w.start !== w.word.length));
+  // Patterns by their first word, so each word of the text is looked up once; single-word prefixes are tried on every word.
+  const byFirst = new Map<string, number[]>();
+  const prefixes: number[] = [];
+  patterns.forEach((pattern, p) => {
+    if (pattern.prefix && pattern.words.length === 1) prefixes.push(p);
+    else byFirst.set(pattern.words[0]!, [...(byFirst.get(pattern.words[0]!) ?? []), p]);
+  });
+  const matchesAt = (words: Word[], i: number, pattern: Pattern): boolean => {
+    const n = pattern.words.length;
+    if (i + n > words.length) return false;
+    for (let k = 0; k < n; k++) {
+      const word = words[i + k]!.word;
+      const wanted = pattern.words[k]!;
+      if (!(k === n - 1 && pattern.prefix ? word.startsWith(wanted) : word === wanted)) return false;
+    }
+    return true;
+  };
+  for (const words of lists) {
     for (let i = 0; i < words.length; i++) {
-      patterns.forEach((pattern, p) => {
-        const n = pattern.words.length;
-        if (i + n > words.length) return;
-        for (let k = 0; k < n; k++) {
-          const word = words[i + k]!.word;
-          const wanted = pattern.words[k]!;
-          const ok = k === n - 1 && pattern.prefix ? word.startsWith(wanted) : word === wanted;
-          if (!ok) return;
-        }
-        const span = originalSpan(form, words[i]!.start, words[i + n - 1]!.end);
+      const candidates = byFirst.get(words[i]!.word);
+      for (const p of candidates ? [...candidates, ...prefixes] : prefixes) {
+        const pattern = patterns[p]!;
+        if (!matchesAt(words, i, pattern)) continue;
+        const span = originalSpan(form, words[i]!.start, words[i + pattern.words.length - 1]!.end);
         spans.push({ ...span, pattern: p });
-      });
+      }
     }
   }
   return spans.sort((a, b) => a.start - b.start || b.end - a.end);

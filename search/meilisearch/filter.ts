@@ -36,7 +36,7 @@ export function visibilityFilter(viewer: Viewer): string {
 export function userFilters(filters: SearchQuery['filters']): string[] {
   const clauses: string[] = [];
   for (const [facet, attribute] of Object.entries(FACET_ATTRIBUTES) as [Facet, string][]) {
-    const values = filters[facet] ?? [];
+    const values = [...new Set(filters[facet] ?? [])];
     if (values.length === 0) continue;
     const alternatives = values.map((value) => `${attribute} = ${quote(value)}`);
     clauses.push(alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(' OR ')})`);

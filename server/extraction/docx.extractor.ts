@@ -13,9 +13,6 @@ export const extractDocx: Extractor = async (input, context) => {
   const archive = await ZipArchive.open(input.path);
   try {
     for (const name of archive.names()) if (/\.(xml|rels)$/i.test(name)) archive.check(name);
-    if (!archive.has('word/document.xml') && !archive.has('[Content_Types].xml')) {
-      throw new ExtractionError('unreadable document', 'not a Word document: word/document.xml is missing');
-    }
   } finally {
     archive.close();
   }

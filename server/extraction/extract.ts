@@ -51,6 +51,12 @@ export async function extractText(input: ExtractionInput, limits?: ExtractionLim
   }
 }
 
+/** Kills of the workers still running: should the portal itself exit, it takes its extractions with it. */
+const running = new Set<() => void>();
+process.on('exit', () => {
+  for (const kill of running) kill();
+});
+
 function runWorker(request: WorkerRequest): Promise<ExtractionResult> {
   const resolved = request.limits;
   return new Promise<ExtractionResult>((resolve, reject) => {
@@ -78,15 +84,13 @@ function runWorker(request: WorkerRequest): Promise<ExtractionResult> {
       timedOut = true;
       killGroup();
     }, resolved.timeoutMs);
-    // Should the portal itself exit meanwhile, it takes the extraction with it.
-    const onParentExit = () => killGroup();
-    process.once('exit', onParentExit);
+    running.add(killGroup);
 
     const finish = (outcome: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      process.removeListener('exit', onParentExit);
+      running.delete(killGroup);
       outcome();
     };
 
@@ -98,9 +102,10 @@ function runWorker(request: WorkerRequest): Promise<ExtractionResult> {
       reply = message as WorkerReply;
     });
     child.on('error', (error) => finish(() => reject(new ExtractionError('worker crashed', `cannot start the extraction worker: ${error.message}`))));
-    child.on('exit', (code, signal) => {
-      // Tools the worker started may outlive it in its process group; none of them is wanted any more.
-      killGroup();
+    // 'close', not 'exit': by then every IPC message has been delivered.
+    child.on('close', (code, signal) => {
+      // A worker that died without answering may leave tools running in its process group.
+      if (!reply) killGroup();
       finish(() => {
         if (reply?.ok) return resolve(reply.result);
         if (reply && !reply.ok) return reject(new ExtractionError(reply.reason, reply.message));

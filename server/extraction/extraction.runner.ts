@@ -8,7 +8,7 @@ export type ExtractionRequest = { input: ExtractionInput; limits: ResolvedLimits
 export async function runExtraction(request: ExtractionRequest): Promise<ExtractionResult> {
   const { input, limits, softDeadline, tempDir } = request;
   const context = new ExtractionContext(limits, softDeadline, tempDir);
-  const extractor = extractorFor(input.contentType, input.filename);
+  const extractor = await extractorFor(input.contentType, input.filename);
   if (!extractor) {
     return { pages: [], method: 'none', warnings: [`no text extractor for ${input.contentType || input.filename}`] };
   }

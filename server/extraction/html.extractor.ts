@@ -94,12 +94,16 @@ function resolveBreaks(text: string): string {
   let line = false;
   let paragraph = false;
   let tab = false;
+  let seenText = false;
   for (let index = 0; index <= text.length; index++) {
     const char = index < text.length ? text[index]! : undefined;
     const blank = char !== undefined && BLANK.has(char);
     if (blank) {
       if (!inRun) {
-        out.push(text.slice(textStart, index));
+        if (index > textStart) {
+          out.push(text.slice(textStart, index));
+          seenText = true;
+        }
         inRun = true;
       }
       if (char === PARAGRAPH_BREAK) paragraph = true;
@@ -110,7 +114,7 @@ function resolveBreaks(text: string): string {
     }
     if (inRun) {
       // Runs at the very start or end vanish.
-      if (char !== undefined && out.some((part) => part !== '')) {
+      if (char !== undefined && seenText) {
         out.push(paragraph || newlines >= 2 ? '\n\n' : line || newlines === 1 ? '\n' : tab ? '\t' : ' ');
       }
       inRun = false;

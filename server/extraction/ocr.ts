@@ -1,5 +1,6 @@
 import type { ExtractionContext } from './extraction-context';
 import { findTool, runTool } from './external-tools';
+import { removeBidiControls } from './text-quality';
 
 /** One tesseract run, single-threaded: several OpenMP threads make a page slower, not faster, on a shared machine. */
 const OCR_TIMEOUT_PER_IMAGE_MS = 90_000;
@@ -52,8 +53,9 @@ export class TesseractOcr {
   }
 }
 
+/** tesseract wraps Latin words inside Persian lines in LRM/RLM marks; they are layout, not content. */
 function tidyOcrText(text: string): string {
-  return text
+  return removeBidiControls(text)
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

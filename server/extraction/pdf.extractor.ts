@@ -50,7 +50,7 @@ export const extractPdf: Extractor = async (input, context) => {
     const popplerPages = info && pdftotext ? await runPdftotext(pdftotext, input.path, last, context) : [];
     const ocr = pdftoppm ? await TesseractOcr.find() : undefined;
     if (ocr?.limitation) context.warn(ocr.limitation);
-    const scannedPages = ocr && pdfimages && info ? await pagesWithLargeImages(pdfimages, input.path, last, context) : new Set<number>();
+    const scannedPages = pdfimages && info ? await pagesWithLargeImages(pdfimages, input.path, last, context) : new Set<number>();
 
     const used = new Set<PdfMethod>();
     const remarks = new PageWarnings();
@@ -70,7 +70,7 @@ export const extractPdf: Extractor = async (input, context) => {
       if (chosen && chosen.quality.letters > 0) used.add(chosen.method);
       context.collector.add(page, chosen?.text ?? '');
     }
-    if (pdfjs.failure && pdfjs.wanted) context.warn(`pdf.js could not read the file: ${pdfjs.failure}`);
+    if (pdfjs.failure) context.warn(`pdf.js could not read the file (no fallback, no ligature check): ${pdfjs.failure}`);
     for (const remark of remarks.list()) context.warn(remark);
     return combineMethods(used.size ? used : ['pdftotext'], METHOD_ORDER);
   } finally {
@@ -95,7 +95,8 @@ async function readPage(page: number, sources: PageSources): Promise<Candidate |
     const text = removeBidiControls(sources.poppler).replace(/^[ \t]+|[ \t]+$/gm, '').trim();
     const candidate: Candidate = { method: 'pdftotext', text, quality: assessText(sources.poppler) };
     if (candidate.quality.problems.length === 0) {
-      candidate.text = await repairSwappedPairs(text, page, sources.pdfjs);
+      if (context.timeLeft() > 0) candidate.text = await repairSwappedPairs(text, page, sources.pdfjs);
+      else if (text.includes(REVERSED_LAM_ALEF)) remarks.add('ligature check skipped: time limit reached', page);
       return candidate;
     }
     candidates.push(candidate);
@@ -110,23 +111,24 @@ async function readPage(page: number, sources: PageSources): Promise<Candidate |
 
   const best = candidates.sort((a, b) => qualityScore(b.quality) - qualityScore(a.quality))[0];
   const noText = !best || best.quality.letters < MIN_LETTERS;
-  const worthOcr = noText ? sources.scanned : true;
-  if (worthOcr) {
-    if (!sources.ocr) {
-      remarks.add(noText ? 'scanned page not read: OCR not available' : `doubtful text (${best!.quality.problems.join(', ')}); OCR not available`, page);
-    } else if (context.timeLeft() <= 0) {
-      remarks.add('OCR skipped: time limit reached', page);
-    } else {
-      const read = await ocrPage(page, sources.ocr, context);
-      if (read.ok) {
-        const candidate: Candidate = { method: 'ocr', text: read.text, quality: assessText(read.text) };
-        if (candidate.quality.letters >= MIN_LETTERS || noText) return candidate;
-      } else {
-        remarks.add(`OCR failed: ${read.why}`, page);
-      }
-    }
+  const doubt = best && !noText ? `doubtful text (${best.quality.problems.join(', ')})` : undefined;
+  if (noText && !sources.scanned) return best; // a blank page, or one with a page number only
+  if (!sources.ocr) {
+    remarks.add(doubt ? `${doubt}; OCR not available` : 'scanned page not read: OCR not available', page);
+    return best;
   }
-  if (best && !noText && best.quality.problems.length) remarks.add(`doubtful text (${best.quality.problems.join(', ')})`, page);
+  if (context.timeLeft() <= 0) {
+    remarks.add(doubt ? `${doubt}; OCR skipped: time limit reached` : 'OCR skipped: time limit reached', page);
+    return best;
+  }
+  const read = await ocrPage(page, sources.ocr, context);
+  if (read.ok) {
+    const candidate: Candidate = { method: 'ocr', text: read.text, quality: assessText(read.text) };
+    if (candidate.quality.letters >= MIN_LETTERS || noText) return candidate;
+  } else {
+    remarks.add(`OCR failed: ${read.why}`, page);
+  }
+  if (doubt) remarks.add(doubt, page);
   return best;
 }
 
@@ -205,7 +207,7 @@ async function ocrPage(
       ['-r', String(dpi), '-gray', '-png', '-f', String(page), '-l', String(page), '-singlefile', path, base],
       { timeoutMs: Math.min(context.timeLeft(), RENDER_TIMEOUT_MS), maxStdoutBytes: 64 * 1024 },
     );
-    if (render.timedOut) return { ok: false, why: 'rendering the page took too long' };
+    if (render.timedOut) return { ok: false, why: context.timeLeft() <= 0 ? 'time limit reached' : 'rendering the page took too long' };
     if (render.code !== 0) return { ok: false, why: `pdftoppm failed: ${lastLine(render.stderr)}` };
     const read = await ocr.recognize(`${base}.png`, context);
     if (!read.ok) return read;
@@ -221,16 +223,13 @@ class LazyPdfjs {
   private document: PdfjsDocument | undefined;
   private opening: Promise<PdfjsDocument | undefined> | undefined;
   failure: string | undefined;
-  wanted = false;
 
   constructor(
     private readonly path: string,
     private readonly maxBytes: number,
   ) {}
 
-  /** `asFallback`: the text is needed, not only consulted, so a failure to open is worth a warning. */
-  get(asFallback = true): Promise<PdfjsDocument | undefined> {
-    if (asFallback) this.wanted = true;
+  get(): Promise<PdfjsDocument | undefined> {
     this.opening ??= openWithPdfjs(this.path, this.maxBytes).then(
       (document) => (this.document = document),
       (error: unknown) => {
@@ -241,8 +240,8 @@ class LazyPdfjs {
     return this.opening;
   }
 
-  async pageText(page: number, asFallback = true): Promise<string | undefined> {
-    const document = await this.get(asFallback);
+  async pageText(page: number): Promise<string | undefined> {
+    const document = await this.get();
     if (!document || page > document.numPages) return undefined;
     try {
       return await document.pageText(page);
@@ -264,8 +263,8 @@ class LazyPdfjs {
  * pdf.js often loses; the ZWNJ of the pdftotext word is kept.
  */
 async function repairSwappedPairs(text: string, page: number, pdfjs: LazyPdfjs): Promise<string> {
-  if (!/[\p{Script=Arabic}]/u.test(text)) return text;
-  const reference = await pdfjs.pageText(page, false);
+  if (!text.includes(REVERSED_LAM_ALEF)) return text;
+  const reference = await pdfjs.pageText(page);
   if (!reference) return text;
   const known = new Set<string>();
   for (const word of reference.match(WORD) ?? []) {
@@ -294,6 +293,8 @@ async function repairSwappedPairs(text: string, page: number, pdfjs: LazyPdfjs):
 }
 
 const ZWNJ = '\u200C';
+/** What a reversed lam-alef looks like; a page without it needs no check. */
+const REVERSED_LAM_ALEF = 'ال';
 const withoutZwnj = (word: string) => word.replaceAll(ZWNJ, '');
 const WORD = /[\p{Script=Arabic}\u200C]+/gu;
 

@@ -9,7 +9,12 @@ import { paginate } from './page-collector';
  */
 export const extractPlainText: Extractor = async (input, context) => {
   const text = await readDecoded(input.path, input.contentType, context);
-  paginate(text.replace(/\r\n?/g, '\n')).forEach((page, index) => context.collector.add(index + 1, page));
+  // A form feed is a page break (text exported from PDFs and printers has them); long pages are split further.
+  const pages = text
+    .replace(/\r\n?/g, '\n')
+    .split('\f')
+    .flatMap((page) => paginate(page));
+  pages.forEach((page, index) => context.collector.add(index + 1, page));
   return 'text';
 };
 

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { normalizeQueryText } from '../../search/persian';
 
 const run = promisify(execFile);
 
@@ -78,10 +79,10 @@ export class ScratchDir {
     return output;
   }
 
-  /** Renders an HTML page to a PNG screenshot with headless Chromium. */
-  async screenshot(name: string, html: string, size = '1000,420'): Promise<string> {
+  /** Renders an HTML page to a screenshot with headless Chromium; the extension chooses PNG or JPEG. */
+  async screenshot(name: string, html: string, format: 'png' | 'jpg' = 'png', size = '1000,420'): Promise<string> {
     const source = await this.write(`${name}.html`, html);
-    const output = this.file(`${name}.png`);
+    const output = this.file(`${name}.${format}`);
     await run(
       CHROMIUM,
       [...CHROMIUM_FLAGS, `--window-size=${size}`, `--user-data-dir=${this.file('chromium-profile')}`, `--screenshot=${output}`, source],
@@ -101,21 +102,24 @@ export function persianHtml(pages: string[], fontSize = '16pt'): string {
 }
 
 /**
- * Eye-level comparison of Persian text: presentation forms folded (NFKC), diacritics, tatweel, ZWNJ and bidi
- * controls removed, Arabic yeh/kaf folded, spaces collapsed. Enough to say "the word came back".
+ * Eye-level comparison of extracted text through the portal's own normalization (persian.md rules 1–4, ZWNJ
+ * deleted: presentation forms, diacritics, tatweel, bidi controls, yeh/kaf, digits, Latin case), spaces
+ * collapsed. Enough to say "the word came back, as search will see it".
  */
 export function fold(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[\u064B-\u065F\u0670\u0640\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '')
-    .replace(/[يى]/g, 'ی')
-    .replace(/ك/g, 'ک')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return normalizeQueryText(text).replace(/\s+/g, ' ').trim();
 }
 
-/** Windows-1256 bytes for a string, by inverting Node's decoder table (no encoder ships with Node). */
+/**
+ * Windows-1256 bytes for a string, by inverting Node's decoder table (no encoder ships with Node). The code
+ * page has no Persian yeh (ی); Persian text written in it uses the Arabic yeh (ي), and so does this.
+ */
+export function windows1256Form(text: string): string {
+  return text.replace(/ی/g, 'ي');
+}
+
 export function encodeWindows1256(text: string): Buffer {
+  text = windows1256Form(text);
   const decoder = new TextDecoder('windows-1256');
   const table = new Map<string, number>();
   for (let byte = 0; byte < 256; byte++) table.set(decoder.decode(Uint8Array.of(byte)), byte);

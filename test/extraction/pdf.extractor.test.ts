@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractText, ExtractionError, type ExtractionResult } from '../../server/extraction/extract';
 import { runExtraction } from '../../server/extraction/extraction.runner';
 import { DEFAULT_LIMITS } from '../../server/extraction/extraction.types';
 import { openWithPdfjs } from '../../server/extraction/pdfjs-text';
-import { fold, persianHtml, requireTools, ScratchDir } from './extraction-helpers';
+import { fold, persianHtml, requireTools, ScratchDir, toolPath } from './extraction-helpers';
 
 const PDF = 'application/pdf';
 
@@ -52,13 +52,13 @@ describe('PDF extraction', function () {
     expect(result.warnings).to.deep.equal([]);
 
     const [first, second, third] = [1, 2, 3].map((page) => pageText(result, page));
-    expect(first).to.include('MARKER-P1').and.include('زلزله').and.include('تهران').and.include('مدیریت بحران');
+    expect(first).to.include('marker-p1').and.include('زلزله').and.include('تهران').and.include('مدیریت بحران');
     // pdftotext reverses the lam-alef ligature («کالن»); the repair from pdf.js's words puts it back.
     expect(first).to.include('کلانشهر');
-    expect(first).not.to.include('MARKER-P2');
-    expect(second).to.include('MARKER-P2').and.include('سیل').and.include('مشهد').and.include('میشود').and.include('کتابهای');
+    expect(first).not.to.include('marker-p2');
+    expect(second).to.include('marker-p2').and.include('سیل').and.include('مشهد').and.include('میشود').and.include('کتابهای');
     expect(second).not.to.include('زلزله');
-    expect(third).to.include('MARKER-P3').and.include('اصفهان').and.include('رانش زمین');
+    expect(third).to.include('marker-p3').and.include('اصفهان').and.include('رانش زمین');
     // The ZWNJ survives, and no bidi control is left in the text.
     expect(result.pages[1]!.text).to.include('می\u200Cشود');
     expect(result.pages.map((page) => page.text).join('')).not.to.match(/[\u202A-\u202E\u2066-\u2069]/);
@@ -70,7 +70,7 @@ describe('PDF extraction', function () {
       expect(document.numPages).to.equal(3);
       const first = fold(await document.pageText(1));
       expect(first).to.include('گزارش مدیریت بحران کلانشهر تهران درباره زلزله');
-      expect(first).to.include('این سند برای آزمون استخراج متن نوشته شده است.');
+      expect(first).to.include(fold('این سند برای آزمون استخراج متن نوشته شده است.'));
       expect(fold(await document.pageText(3))).to.include('رانش زمین و گرد و غبار در اصفهان');
     } finally {
       await document.close();
@@ -85,7 +85,7 @@ describe('PDF extraction', function () {
       expect(result.method).to.equal('pdfjs');
       expect(result.warnings).to.include('poppler-utils not installed: PDF text read with pdf.js only');
       expect(pageText(result, 1)).to.include('کلانشهر تهران درباره زلزله');
-      expect(pageText(result, 2)).to.include('MARKER-P2');
+      expect(pageText(result, 2)).to.include('marker-p2');
     } finally {
       process.env.PATH = path;
     }
@@ -122,10 +122,27 @@ describe('PDF extraction', function () {
       console.log(`      (two pages, one by OCR, in ${Date.now() - started} ms)`);
       expect(result.method).to.equal('pdftotext+ocr');
       expect(result.warnings).to.deep.equal([]);
-      expect(pageText(result, 1)).to.include('MARKER-P1');
+      expect(pageText(result, 1)).to.include('marker-p1');
       const scanned = pageText(result, 2);
       expect(scanned).to.include('زلزله');
       expect(scanned).to.include('تهران');
+    });
+
+    it('says which pages are scans when tesseract is missing', async () => {
+      // Poppler without tesseract: a PATH with links to the poppler tools only.
+      const bin = scratch.file('poppler-only');
+      await mkdir(bin);
+      for (const tool of ['pdfinfo', 'pdftotext', 'pdftoppm', 'pdfimages']) await symlink(toolPath(tool)!, join(bin, tool));
+      const saved = process.env.PATH;
+      process.env.PATH = bin;
+      try {
+        const result = await extractText({ path: mixedPdf, contentType: PDF, filename: 'scan.pdf' });
+        expect(result.method).to.equal('pdftotext');
+        expect(result.pages[1]!.text).to.equal('');
+        expect(result.warnings).to.deep.equal(['scanned page not read: OCR not available (page 2)']);
+      } finally {
+        process.env.PATH = saved;
+      }
     });
 
     it('skips OCR and says so once the time is up', async () => {
@@ -138,7 +155,7 @@ describe('PDF extraction', function () {
           tempDir,
         });
         expect(result.pages).to.have.length(2);
-        expect(pageText(result, 1)).to.include('MARKER-P1');
+        expect(pageText(result, 1)).to.include('marker-p1');
         expect(result.pages[1]!.text).to.equal('');
         expect(result.warnings).to.include('OCR skipped: time limit reached (page 2)');
         expect(result.warnings).to.include('time limit reached: the text may be incomplete');

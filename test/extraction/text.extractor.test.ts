@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { extractText } from '../../server/extraction/extract';
-import { encodeWindows1256, ScratchDir } from './extraction-helpers';
+import { encodeWindows1256, ScratchDir, windows1256Form } from './extraction-helpers';
 
 const ZWNJ = '\u200C';
 
@@ -23,7 +23,8 @@ describe('Text and HTML extraction', function () {
     const persian = 'گزارش زلزله در کلان‌شهر تهران\nپیشگیری و آمادگی';
     const path = await scratch.write('legacy.txt', encodeWindows1256(persian));
     const result = await extractText({ path, contentType: 'text/plain', filename: 'legacy.txt' });
-    expect(result.pages).to.deep.equal([{ page: 1, text: persian }]);
+    expect(result.pages).to.deep.equal([{ page: 1, text: windows1256Form(persian) }]);
+    expect(result.pages[0]!.text).to.include('کلان\u200Cشهر'); // ZWNJ has a byte (0x9D) in Windows-1256
     expect(result.warnings).to.deep.equal(['not valid UTF-8: decoded as Windows-1256']);
   });
 
@@ -44,6 +45,16 @@ describe('Text and HTML extraction', function () {
       expect(page.text).to.match(/^بند \d+:/);
     }
     expect(result.pages.map((page) => page.text).join('\n\n')).to.equal(paragraphs.join('\n\n'));
+  });
+
+  it('starts a new page at each form feed', async () => {
+    const path = await scratch.write('exported.txt', 'صفحه اول\fصفحه دوم\n\f\fصفحه سوم');
+    const result = await extractText({ path, contentType: 'text/plain', filename: 'exported.txt' });
+    expect(result.pages).to.deep.equal([
+      { page: 1, text: 'صفحه اول' },
+      { page: 2, text: 'صفحه دوم' },
+      { page: 3, text: 'صفحه سوم' },
+    ]);
   });
 
   it('cuts at maxChars and says so', async () => {
@@ -77,6 +88,6 @@ describe('Text and HTML extraction', function () {
   it('reads Windows-1256 HTML', async () => {
     const path = await scratch.write('legacy.html', encodeWindows1256('<html><body><p>آموزش همگانی زلزله</p></body></html>'));
     const result = await extractText({ path, contentType: 'text/html; charset=windows-1256', filename: 'legacy.html' });
-    expect(result.pages).to.deep.equal([{ page: 1, text: 'آموزش همگانی زلزله' }]);
+    expect(result.pages).to.deep.equal([{ page: 1, text: 'آموزش همگاني زلزله' }]);
   });
 });

@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { FtsSearchIndex, withinOneEdit } from '../../search/fts-search-index';
+import { basicPatterns, snippet, type Pattern } from '../../search/snippet';
 import type { SearchQuery, Viewer } from '../../search/search-index';
 import { buildDocument, describeSearchIndex } from './search-index.contract';
 
@@ -12,6 +14,11 @@ const query = (q: string, overrides: Partial<SearchQuery> = {}): SearchQuery => 
 describe('FtsSearchIndex', function () {
   describeSearchIndex('sqlite (in memory)', async () => {
     const index = new FtsSearchIndex(':memory:');
+    return { index, cleanup: async () => index.close() };
+  });
+
+  describeSearchIndex('sqlite, ranking every query as too dense for bm25', async () => {
+    const index = new FtsSearchIndex(':memory:', { bm25PageLimit: 0 });
     return { index, cleanup: async () => index.close() };
   });
 
@@ -39,6 +46,22 @@ describe('FtsSearchIndex', function () {
       const result = await second.search(SECRETARIAT, query('ماندگار'));
       expect(result.hits.map((h) => h.id)).to.deep.equal(['kept']);
       expect(result.hits[0]!.page).to.equal(1);
+      second.close();
+    });
+
+    it('drops an index file of another layout version and starts empty (the index is derived data)', async function () {
+      const first = new FtsSearchIndex(file);
+      await first.init();
+      await first.upsert(buildDocument('old', ['سند قدیمی']));
+      first.close();
+      const raw = new Database(file);
+      raw.pragma('user_version = 999');
+      raw.close();
+      const second = new FtsSearchIndex(file);
+      await second.init();
+      expect((await second.search(SECRETARIAT, query(''))).total).to.equal(0);
+      await second.upsert(buildDocument('new', ['سند تازه']));
+      expect((await second.search(SECRETARIAT, query('تازه'))).total).to.equal(1);
       second.close();
     });
 
@@ -123,6 +146,40 @@ describe('FtsSearchIndex', function () {
       expect(result.didYouMean).to.equal(undefined);
     });
 
+    it('applies writes in call order, even when a long upsert is still normalizing', async function () {
+      const pages = Array.from({ length: 120 }, (_, i) => `صفحه ${i + 1} ترتیب نوشتن`);
+      const upsert = index.upsert(buildDocument('ordered', pages, { status: 'draft' }));
+      const access = index.updateAccess('ordered', { status: 'published', access: 'portal', sharedWith: [], city: 'tehran' });
+      const removal = index.remove('ordered');
+      const again = index.upsert(buildDocument('ordered-2', ['ترتیب دوم']));
+      await Promise.all([upsert, access, removal, again]);
+      expect((await index.search(SECRETARIAT, query('ترتیب'))).hits.map((h) => h.id)).to.deep.equal(['ordered-2']);
+    });
+
+    it('takes a last token of one letter as a whole word, not a prefix', async function () {
+      await index.upsert(buildDocument('one-letter', ['مانور ب و ج']));
+      expect((await index.search(SECRETARIAT, query('مانور ب'))).hits.map((h) => h.id)).to.have.members(['one-letter']);
+      expect((await index.search(SECRETARIAT, query('مانور م'))).total).to.equal(0);
+      await index.remove('one-letter');
+    });
+
+    it('searches a prefix with many completions as a prefix', async function () {
+      const words = ['سازمان', 'سازه', 'سازنده', 'سازگار', 'سازش', 'سازمانی', 'سازوکار', 'سازماندهی', 'سازندگی', 'سازها'];
+      for (const [i, word] of words.entries()) await index.upsert(buildDocument(`prefix-${i}`, [`متن ${word} است`]));
+      const result = await index.search(SECRETARIAT, query('ساز'));
+      expect(result.hits.map((h) => h.id)).to.have.members(words.map((_, i) => `prefix-${i}`));
+      for (const hit of result.hits) expect(hit.snippet).to.match(/<mark>ساز[^<]*<\/mark>/);
+      for (const [i] of words.entries()) await index.remove(`prefix-${i}`);
+    });
+
+    it('binds filter values, never splicing them into SQL', async function () {
+      for (const value of ["tehran' OR 1=1 --", 'tehran") OR ("1"="1', '%']) {
+        const result = await index.search(SECRETARIAT, query('', { filters: { city: [value] } }));
+        expect(result.total, value).to.equal(0);
+      }
+      expect((await index.search(SECRETARIAT, query('', { filters: { city: ['tehran'] } }))).total).to.be.greaterThan(0);
+    });
+
     it('gives a 500-page document all its pages quickly enough', async function () {
       const pages = Array.from({ length: 500 }, (_, i) => `صفحه شماره ${i + 1} از گزارش بلند درباره مدیریت بحران و آمادگی شهری ${'متن '.repeat(200)}`);
       const started = Date.now();
@@ -133,6 +190,60 @@ describe('FtsSearchIndex', function () {
       expect(result.hits.map((h) => [h.id, h.page])).to.deep.equal([['big', 500]]);
       await index.upsert(buildDocument('big', pages.slice(0, 10), { title: 'گزارش بلند' }));
       expect((await index.search(SECRETARIAT, query('500'))).total).to.equal(0);
+    });
+  });
+
+  describe('snippet (search/snippet.ts)', function () {
+    const marks = (html: string): string[] => [...html.matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]!);
+
+    it('marks every match in the original text, HTML-escaped', function () {
+      const cut = snippet('<b>کِتابِ</b> & كتاب‌ها', basicPatterns(['کتاب']));
+      expect(cut.matched).to.equal(true);
+      expect(cut.html).to.equal('&lt;b&gt;<mark>کِتابِ</mark>&lt;/b&gt; &amp; <mark>كتاب‌ها</mark>');
+    });
+
+    it('marks a two-word pattern as one span, and a prefix as the whole word', function () {
+      const patterns: Pattern[] = [{ words: ['کلان', 'شهر'], prefix: true }];
+      expect(marks(snippet('در کلان شهرداری و کلان شهر ما', patterns).html)).to.deep.equal(['کلان شهرداری', 'کلان شهر']);
+    });
+
+    it('finds a joined query word across a ZWNJ and a part of a compound', function () {
+      expect(marks(snippet('این کار می‌شود', basicPatterns(['میشود'])).html)).to.deep.equal(['می‌شود']);
+      expect(marks(snippet('این کار می‌شود', basicPatterns(['شود'])).html)).to.deep.equal(['شود']);
+    });
+
+    it('cuts about 200 characters around the densest place, at spaces, with ellipses', function () {
+      const words = Array.from({ length: 200 }, (_, i) => `واژه${i}`);
+      words[120] = 'هدف';
+      words[125] = 'هدف';
+      words[20] = 'هدف';
+      const text = words.join(' ');
+      const cut = snippet(text, basicPatterns(['هدف']));
+      expect(cut.html.startsWith('… ')).to.equal(true);
+      expect(cut.html.endsWith(' …')).to.equal(true);
+      expect(marks(cut.html)).to.deep.equal(['هدف', 'هدف']);
+      const plain = cut.html.replace(/<\/?mark>/g, '').replace(/^… | …$/g, '');
+      expect(plain.length).to.be.within(150, 240);
+      expect(text).to.include(plain);
+      for (const piece of plain.split(' ')) expect(words).to.include(piece);
+    });
+
+    it('never cuts a surrogate pair when there is no space to cut at', function () {
+      const text = `x${'😀'.repeat(150)}هدف${'😀'.repeat(150)}`;
+      const cut = snippet(text, basicPatterns(['هدف']));
+      const plain = cut.html.replace(/<\/?mark>/g, '').replace(/^… | …$/g, '');
+      expect(plain).not.to.match(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+      expect(marks(cut.html)).to.deep.equal(['هدف']);
+    });
+
+    it('without a match, gives the start of the text', function () {
+      const cut = snippet('آغاز متن و ادامه', basicPatterns(['هیچ']));
+      expect(cut).to.deep.equal({ html: 'آغاز متن و ادامه', matched: false });
+    });
+
+    it('takes a one-letter last token as a whole word', function () {
+      expect(basicPatterns(['کتاب', 'م'])).to.deep.include({ words: ['م'], prefix: false });
+      expect(basicPatterns(['کتاب', 'م'])).to.deep.include({ words: ['کتابم'], prefix: true });
     });
   });
 

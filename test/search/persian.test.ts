@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   joinedForm,
+  joinedWordsOf,
   normalize,
   normalizeQueryText,
   originalSpan,
@@ -200,6 +201,23 @@ describe('persian normalization', function () {
         { word: 'a', start: 0, end: 1 },
         { word: 'b', start: 3, end: 4 },
       ]);
+    });
+  });
+
+  describe('joinedWordsOf', function () {
+    const samples = ['کلان\u200cشهر و کتاب\u200cهای ما', '\u200cآغاز\u200c پایان\u200c\u200cها', 'a\u200c.b', 'می\u200cشود 1391', ''];
+    for (const sample of samples) {
+      it(`gives the words of the joined form, positioned in the normalized text: ${JSON.stringify(sample)}`, function () {
+        const normalized = normalize(sample);
+        const words = joinedWordsOf(normalized.text);
+        expect(words.map((w) => w.word)).to.deep.equal(wordsOf(joinedForm(sample).text).map((w) => w.word));
+        for (const w of words) expect(normalized.text.slice(w.start, w.end).replaceAll('\u200c', '')).to.equal(w.word);
+        expect(wordsOf(normalized.text).map((w) => w.word)).to.deep.equal(wordsOf(splitForm(sample).text).map((w) => w.word));
+      });
+    }
+
+    it('spans a compound with its ZWNJ', function () {
+      expect(joinedWordsOf('کلان\u200cشهر')).to.deep.equal([{ word: 'کلانشهر', start: 0, end: 8 }]);
     });
   });
 
