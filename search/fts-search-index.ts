@@ -53,6 +53,10 @@ const MAX_CORRECTIONS = 3;
 const MAX_PREFIX_WORDS = 8;
 /** Above this many matching pages (estimated), documents are ranked without bm25: metadata match, then newest. */
 const BM25_PAGE_LIMIT = 15_000;
+/** Above this bm25 weighing cost (doclist entries, see PlannedQuery.cost), documents are ranked without bm25 too. */
+const BM25_COST_LIMIT = 200_000;
+/** A phrase of several words costs this many times its words' doclists: positions are compared. */
+const PHRASE_COST = 4;
 /** How many completions of a short prefix are summed to estimate its matches. */
 const PREFIX_SCAN = 5000;
 /** Without bm25, how many pages from the first matching one are tried for a snippet. */
@@ -178,6 +182,8 @@ interface PlannedQuery {
   corrections: Map<number, string[]>;
   /** At most how many page rows the expression can match, from the vocabulary's counts. */
   estimate: number;
+  /** About how many doclist entries bm25 reads to weigh the phrases (it scans each phrase's whole doclist). */
+  cost: number;
 }
 
 interface Row {
@@ -234,7 +240,7 @@ export class FtsSearchIndex implements SearchIndex {
   }
 
   /** Closes the database file (tests and shutdown). */
-  close(): void {
+  async close(): Promise<void> {
     this.db?.close();
     this.db = null;
     this.statements.clear();
@@ -343,7 +349,7 @@ export class FtsSearchIndex implements SearchIndex {
     let order: string;
     let scored = false;
     if (plan) {
-      scored = plan.estimate <= (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT);
+      scored = plan.estimate <= (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT) && plan.cost <= BM25_COST_LIMIT;
       this.fillMatched(plan.match, visible, scored);
       from = 'temp.matched m CROSS JOIN docs d ON d.n = m.doc';
       where = '1 = 1';
@@ -470,35 +476,40 @@ export class FtsSearchIndex implements SearchIndex {
       }
     });
     let estimate = Infinity;
+    const costs = new Map<string, number>();
     const expressions = groups.map((group, i) => {
       const phrases = new Set<string>();
       let matches = 0;
       for (const pattern of dedupePatterns(group)) {
         const expanded = this.expand(pattern, known);
         for (const phrase of expanded.phrases) phrases.add(phrase);
+        costs.set(expanded.phrases.join(' OR '), expanded.cost);
         matches += expanded.estimate;
       }
       estimate = Math.min(estimate, matches);
       if (phrases.size === 0) phrases.add(term(tokens[i]!, false));
       return `(${[...phrases].join(' OR ')})`;
     });
-    return { tokens, match: expressions.join(' AND '), patterns: dedupePatterns(groups.flat()), corrections, estimate };
+    const cost = [...costs.values()].reduce((sum, c) => sum + c, 0);
+    return { tokens, match: expressions.join(' AND '), patterns: dedupePatterns(groups.flat()), corrections, estimate, cost };
   }
 
   /**
    * The FTS5 phrases for one pattern (none when a word is not in the vocabulary; a prefix with
    * few completions as those words) and at most how many page rows they match.
    */
-  private expand(pattern: Pattern, known: Map<string, number>): { phrases: string[]; estimate: number } {
-    const none = { phrases: [], estimate: 0 };
+  private expand(pattern: Pattern, known: Map<string, number>): { phrases: string[]; estimate: number; cost: number } {
+    const none = { phrases: [], estimate: 0, cost: 0 };
     const head = pattern.words.slice(0, -1);
     const tail = pattern.words[pattern.words.length - 1]!;
     if (!head.every((word) => known.has(word))) return none;
     const headPages = Math.min(Infinity, ...head.map((word) => known.get(word)!));
+    const headCost = head.reduce((sum, word) => sum + known.get(word)!, 0);
     const before = head.map((word) => `${quote(word)} + `).join('');
+    const weigh = (pages: number): number => (head.length === 0 ? pages : PHRASE_COST * (headCost + pages));
     if (!pattern.prefix) {
       const pages = known.get(tail);
-      return pages === undefined ? none : { phrases: [`${before}${quote(tail)}`], estimate: Math.min(headPages, pages) };
+      return pages === undefined ? none : { phrases: [`${before}${quote(tail)}`], estimate: Math.min(headPages, pages), cost: weigh(pages) };
     }
     const completions = this.sql('SELECT word, pages FROM vocab WHERE word >= ? AND word < ? LIMIT ?').all(tail, tail + END, BigInt(MAX_PREFIX_WORDS + 1)) as {
       word: string;
@@ -508,10 +519,11 @@ export class FtsSearchIndex implements SearchIndex {
       return {
         phrases: completions.map(({ word }) => `${before}${quote(word)}`),
         estimate: completions.reduce((sum, { pages }) => sum + Math.min(headPages, pages), 0),
+        cost: completions.reduce((sum, { pages }) => sum + weigh(pages), 0),
       };
     }
     const pages = this.sql(`SELECT sum(pages) FROM (SELECT pages FROM vocab WHERE word >= ? AND word < ? LIMIT ${PREFIX_SCAN})`).pluck().get(tail, tail + END) as number;
-    return { phrases: [`${before}${quote(tail)}*`], estimate: Math.min(headPages, pages) };
+    return { phrases: [`${before}${quote(tail)}*`], estimate: Math.min(headPages, pages), cost: weigh(pages) };
   }
 
   /** Which of the tokens, their concatenations and their possible halves are indexed words, with their page counts. */

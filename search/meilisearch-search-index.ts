@@ -67,6 +67,9 @@ export class MeilisearchSearchIndex implements SearchIndex {
     }
   }
 
+  /** The HTTP client holds no connection open between requests. */
+  async close(): Promise<void> {}
+
   async ping(): Promise<void> {
     try {
       await this.client.health();

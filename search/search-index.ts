@@ -66,6 +66,7 @@ export interface SearchHit {
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
+  /** Counts per value, over visible documents matching q; each facet applies the other facets' filters but not its own. */
   facets: Record<Facet, Record<string, number>>;
   /** A correction from the index's own vocabulary when a word found little or nothing. */
   didYouMean?: string;
@@ -83,6 +84,8 @@ export interface SearchIndex {
   /** Removes everything (before a rebuild). */
   clear(): Promise<void>;
   search(viewer: Viewer, query: SearchQuery): Promise<SearchResult>;
+  /** Releases files and connections. */
+  close(): Promise<void>;
 }
 
 /**

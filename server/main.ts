@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const stop = () => {
     server.close(async () => {
       await services.worker.stop();
+      await services.searchIndex.close();
       services.sessions.close();
       services.db.close();
       process.exit(0);

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     }
   }
   services.sessions.close();
+  await searchIndex.close();
   db.close();
 }
 

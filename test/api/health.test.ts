@@ -54,6 +54,7 @@ describe('start-up and /healthz', () => {
       const first = await wire(loadConfig({ DATA_DIR: dataDir }));
       await first.users.create({ username: 'keeper', password: 'long-enough-pw', role: 'reader' }, null);
       first.sessions.close();
+      await first.searchIndex.close();
       first.db.close();
       const second = await wire(loadConfig({ DATA_DIR: dataDir }));
       expect(second.users.count()).to.equal(1);
@@ -62,6 +63,7 @@ describe('start-up and /healthz', () => {
       expect(second.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).to.equal(MIGRATIONS.length);
       expect(second.db.pragma('journal_mode', { simple: true })).to.equal('wal');
       second.sessions.close();
+      await second.searchIndex.close();
       second.db.close();
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });

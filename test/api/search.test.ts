@@ -110,6 +110,7 @@ describe('search API', function () {
       expect(restarted.documents.getVisible(c.owner.user, id).indexing.state).to.equal('done');
     } finally {
       restarted.sessions.close();
+      await restarted.searchIndex.close();
       restarted.db.close();
     }
   });

@@ -34,6 +34,8 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
     services,
     dataDir,
     async close() {
+      await services.worker.stop();
+      await services.searchIndex.close();
       services.sessions.close();
       services.db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -37,8 +37,9 @@ describe('HTML pages', function () {
     ]);
   });
 
-  after(function () {
+  after(async function () {
     services.sessions.close();
+    await services.searchIndex.close();
     services.db.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     expect(logged.map(String), 'errors the portal logged').to.deep.equal([]);
