@@ -63,8 +63,12 @@ const PREFIX_SCAN = 5000;
 const DENSE_PAGES_TO_TRY = 3;
 /** An upsert normalizes this many pages, then lets other work run. */
 const PAGES_PER_SLICE = 20;
-/** bm25 weights of fts_pages (title, title joined, keywords, keywords joined, body, body joined). */
-const PAGE_WEIGHTS = '4.0, 4.0, 3.0, 3.0, 1.0, 1.0';
+/**
+ * bm25 weights of fts_pages (title, title joined, keywords, keywords joined, body, body joined).
+ * Title and keywords are repeated on every page so a query can combine them with body words, but
+ * only the body chooses the best page; ranking by title and keywords is fts_meta's job.
+ */
+const PAGE_WEIGHTS = '0.0, 0.0, 0.0, 0.0, 1.0, 1.0';
 /** bm25 weights of fts_meta (title, title joined, keywords, keywords joined, summary, summary joined). */
 const META_WEIGHTS = '4.0, 4.0, 3.0, 3.0, 1.5, 1.5';
 const META_FACTOR = 2;

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { cast, startPortal, type TestPortal } from '../helpers/portal';
+import { loadConfig } from '../../server/config';
+import { wire } from '../../server/wire';
+
+const run = promisify(execFile);
+
+describe('npm run reindex', function () {
+  this.timeout(120_000);
+  let portal: TestPortal;
+
+  before(async () => {
+    portal = await startPortal();
+  });
+  after(() => portal.close());
+
+  it('rebuilds a lost index from the database and the stored page texts, showing progress', async () => {
+    const c = await cast(portal);
+    const res = await supertest(portal.app)
+      .post('/api/v1/documents')
+      .set(c.owner.auth)
+      .field('title', 'بازسازی نمایه')
+      .field('summary', 'آزمون')
+      .field('kind', 'other')
+      .field('year', '1391')
+      .attach('file', Buffer.from('پناهگاه‌های اضطراری محله‌ها\fصفحهٔ دوم دربارهٔ آبرسانی سیار', 'utf8'), { filename: 'پناهگاه.txt' });
+    expect(res.status).to.equal(201);
+    await portal.services.worker.drain();
+    await portal.services.searchIndex.clear();
+    const find = async (services: TestPortal['services']) =>
+      (await services.search.search(c.owner.user, { q: 'آبرسانی', city: [], kind: [], hazard: [], year: [], resolution: [], fileType: [], page: 1, perPage: 20 })).hits;
+    expect(await find(portal.services)).to.deep.equal([]);
+
+    const { stderr } = await run(process.execPath, ['--import', 'tsx', path.resolve('server/search/reindex.ts')], {
+      env: { ...process.env, DATA_DIR: portal.dataDir, STORAGE: 'fs', SEARCH: 'sqlite' },
+    });
+    expect(stderr).to.match(/rebuilding the sqlite index from \d+ documents/);
+    expect(stderr).to.match(/\[#+\] (\d+)\/\1/);
+
+    const reopened = await wire(loadConfig({ DATA_DIR: portal.dataDir }), () => undefined);
+    try {
+      const hits = await find(reopened);
+      expect(hits.map((h) => h.id)).to.deep.equal([res.body.id]);
+      expect(hits[0]!.page).to.equal(2);
+    } finally {
+      await reopened.searchIndex.close();
+      reopened.sessions.close();
+      reopened.db.close();
+    }
+    expect(fs.existsSync(path.join(portal.dataDir, 'search.sqlite'))).to.equal(true);
+  });
+});
