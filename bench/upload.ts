@@ -233,7 +233,7 @@ async function stopPortal(): Promise<void> {
   clearTimeout(timer);
 }
 
-// --- memory of the child ---
+// --- memory and CPU of the child ---
 
 function procStatus(pid: number): { rss: number; hwm: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -315,7 +315,7 @@ function cpuTimes(pid: number): { run: number; wait: number } {
   return { run, wait };
 }
 
-interface Memory {
+interface PhaseStats {
   /** CPU seconds used, and seconds spent waiting for a CPU, by the portal process and by this script during the phase. */
   cpu: { portal: number; portalWait: number; bench: number; benchWait: number };
   before: number;
@@ -329,7 +329,7 @@ interface Memory {
 }
 
 /** Samples the child's RSS (and its descendants') every 50 ms while `work` runs. */
-async function watchMemory<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; memory: Memory }> {
+async function watchServer<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; stats: PhaseStats }> {
   const hwmReset = resetPeak(pid);
   const before = procStatus(pid).rss;
   const portalCpu = cpuTimes(pid);
@@ -358,7 +358,7 @@ async function watchMemory<T>(pid: number, work: () => Promise<T>): Promise<{ re
     };
     maxSampled = Math.max(maxSampled, end.rss);
     maxTree = Math.max(maxTree, treeRss(pid));
-    return { result, memory: { cpu, before, hwm: end.hwm, hwmSinceStart: !hwmReset, maxSampled, maxTree, samples } };
+    return { result, stats: { cpu, before, hwm: end.hwm, hwmSinceStart: !hwmReset, maxSampled, maxTree, samples } };
   } finally {
     clearInterval(timer);
   }
@@ -523,9 +523,9 @@ interface RunResult {
   size: number;
   generatorSeconds: number;
   loadBefore: string;
-  upload: { baseline: number; portal: number; memory: Memory };
-  indexing: { seconds: number; state: string; reason?: string; settled: boolean; memory: Memory } | null;
-  download: { baseline: number; portal: number; memory: Memory };
+  upload: { baseline: number; portal: number; stats: PhaseStats };
+  indexing: { seconds: number; state: string; reason?: string; settled: boolean; stats: PhaseStats } | null;
+  download: { baseline: number; portal: number; stats: PhaseStats };
 }
 
 async function oneRun(run: number, options: Options, portal: Portal, workDir: string): Promise<RunResult> {
@@ -543,16 +543,16 @@ async function oneRun(run: number, options: Options, portal: Portal, workDir: st
     throw new HashMismatch(`baseline read back ${read.bytes} bytes with sha256 ${read.sha256}, wrote ${size} with ${written.sha256}`);
   }
 
-  const up = await watchMemory(pid, () => portalUpload(portal, size));
+  const up = await watchServer(pid, () => portalUpload(portal, size));
   const uploaded = up.result;
   if (uploaded.sha256 !== written.sha256) throw new HashMismatch(`the generator is not deterministic: ${uploaded.sha256} vs ${written.sha256}`);
   if (uploaded.stored.sha256 !== uploaded.sha256 || uploaded.stored.size !== size) {
     throw new HashMismatch(`the portal stored ${uploaded.stored.size} bytes with sha256 ${uploaded.stored.sha256}; sent ${size} with ${uploaded.sha256}`);
   }
 
-  const indexing = options.settle > 0 ? await watchMemory(pid, () => settle(portal, uploaded.id, options.settle)) : null;
+  const indexing = options.settle > 0 ? await watchServer(pid, () => settle(portal, uploaded.id, options.settle)) : null;
 
-  const down = await watchMemory(pid, () => portalDownload(portal, uploaded.id));
+  const down = await watchServer(pid, () => portalDownload(portal, uploaded.id));
   if (down.result.bytes !== size || down.result.sha256 !== uploaded.sha256) {
     throw new HashMismatch(`the download gave ${down.result.bytes} bytes with sha256 ${down.result.sha256}; uploaded ${size} with ${uploaded.sha256}`);
   }
@@ -562,9 +562,9 @@ async function oneRun(run: number, options: Options, portal: Portal, workDir: st
     size,
     generatorSeconds,
     loadBefore,
-    upload: { baseline: written.seconds, portal: uploaded.seconds, memory: up.memory },
-    indexing: indexing && { ...indexing.result, memory: indexing.memory },
-    download: { baseline: read.seconds, portal: down.result.seconds, memory: down.memory },
+    upload: { baseline: written.seconds, portal: uploaded.seconds, stats: up.stats },
+    indexing: indexing && { ...indexing.result, stats: indexing.stats },
+    download: { baseline: read.seconds, portal: down.result.seconds, stats: down.stats },
   };
 }
 
@@ -602,9 +602,9 @@ function printRun(r: RunResult): void {
     transfer('upload', r.upload),
     transfer('download', r.download),
   ]);
-  const phases: [string, number, Memory][] = [['upload', r.upload.portal, r.upload.memory]];
-  if (r.indexing) phases.push(['indexing (background)', r.indexing.seconds, r.indexing.memory]);
-  phases.push(['download', r.download.portal, r.download.memory]);
+  const phases: [string, number, PhaseStats][] = [['upload', r.upload.portal, r.upload.stats]];
+  if (r.indexing) phases.push(['indexing (background)', r.indexing.seconds, r.indexing.stats]);
+  phases.push(['download', r.download.portal, r.download.stats]);
   console.log('');
   table([
     ['phase', 'wall s', 'portal CPU s', 'portal CPU-wait s (all threads)', 'bench CPU s', 'server RSS before', 'peak RSS (VmHWM)', 'peak RSS (sampled)', 'peak RSS +children'],
@@ -624,7 +624,7 @@ function printRun(r: RunResult): void {
     const { state, reason, settled, seconds } = r.indexing;
     console.log(
       settled
-        ? `indexing after the upload: ${state}${reason ? ` (${reason})` : ''} after ${seconds.toFixed(1)} s; the download ran on a quiet server`
+        ? `indexing after the upload: ${state}${reason ? ` (${reason})` : ''} after ${seconds.toFixed(1)} s; no indexing ran during the download`
         : `indexing after the upload: still ${state} after ${seconds.toFixed(1)} s (--settle); the download competed with it`,
     );
   } else {

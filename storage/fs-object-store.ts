@@ -14,6 +14,9 @@ import {
 } from './object-store';
 
 /** Objects as plain files under `<root>/objects/<key>`, written through `<root>/.tmp` and renamed into place. */
+/** Fewer, larger reads: 64 KiB reads cost a large download a third of its time in syscalls and callbacks. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 export class FsObjectStore implements ObjectStore {
   readonly kind = 'fs';
   readonly objectsDir: string;
@@ -86,7 +89,7 @@ export class FsObjectStore implements ObjectStore {
       await handle.close();
       throw error;
     }
-    return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+    return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, ...(range ? { start: range.start, end: range.end } : {}) });
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {

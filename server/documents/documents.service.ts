@@ -82,6 +82,7 @@ export class DocumentsService {
         at,
       });
       this.repository.addVersion(id, file, actor.id, at);
+      this.jobs.enqueue('index', id);
       this.jobs.enqueue('extract', id);
       this.audit.record(actor, 'document.created', { documentId: id, details: { city, title: metadata.title, version: 1, sha256: file.sha256 } });
     })();
@@ -93,6 +94,7 @@ export class DocumentsService {
     this.db.transaction(() => {
       this.assertCanAddVersion(actor, id);
       const number = this.repository.addVersion(id, file, actor.id, at);
+      this.jobs.enqueue('index', id);
       this.jobs.enqueue('extract', id);
       this.audit.record(actor, 'document.version_added', { documentId: id, details: { version: number, filename: file.filename, sha256: file.sha256 } });
     })();

@@ -50,9 +50,22 @@ export type ExtractionFailure =
   | 'archive limits exceeded'
   | 'worker crashed';
 
+const PERMANENT_FAILURES: ReadonlySet<ExtractionFailure> = new Set([
+  'unreadable PDF',
+  'encrypted PDF',
+  'unreadable document',
+  'corrupt archive',
+  'archive limits exceeded',
+]);
+
 /** A file whose text could not be extracted. `reason` is stable; the message says more for the logs. */
 export class ExtractionError extends Error {
   readonly code = 'extraction_failed';
+
+  /** The file itself is the problem: trying again would fail the same way. */
+  get permanent(): boolean {
+    return PERMANENT_FAILURES.has(this.reason);
+  }
 
   constructor(
     readonly reason: ExtractionFailure,

@@ -30,8 +30,11 @@ describe('documents API: upload, versions, workflow, download', () => {
     expect(res.body.versions[0]).to.not.have.property('objectKey');
     const audit = portal.services.audit.forDocument(res.body.id);
     expect(audit.map((a) => a.action)).to.deep.equal(['document.created']);
-    const job = portal.services.db.prepare('SELECT kind, state FROM jobs WHERE document_id = ?').get(res.body.id);
-    expect(job).to.deep.equal({ kind: 'extract', state: 'queued' });
+    const jobs = portal.services.db.prepare('SELECT kind, state FROM jobs WHERE document_id = ? ORDER BY id').all(res.body.id);
+    expect(jobs, 'metadata indexed before the response; extraction queued').to.deep.equal([
+      { kind: 'index', state: 'done' },
+      { kind: 'extract', state: 'queued' },
+    ]);
   });
 
   it('accepts `hazards[]`-style repeated fields and a single value alike', async () => {

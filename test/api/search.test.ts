@@ -128,6 +128,25 @@ describe('search API', function () {
     expect(doc.indexing.reason).to.be.a('string').and.not.be.empty;
   });
 
+  it('gives up at once on a file that cannot be parsed, without retrying', async () => {
+    const res = await supertest(portal.app)
+      .post('/api/v1/documents')
+      .set(c.owner.auth)
+      .field('title', 'پی‌دی‌اف خراب')
+      .field('summary', 'x')
+      .field('kind', 'other')
+      .field('year', '1391')
+      .attach('file', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2048, 0x41)]), { filename: 'خراب.pdf' })
+      .expect(201);
+    await portal.services.worker.drain();
+    const job = portal.services.db.prepare(`SELECT state, attempts FROM jobs WHERE document_id = ? AND kind = 'extract'`).get(res.body.id);
+    expect(job).to.deep.equal({ state: 'failed', attempts: 1 });
+    const doc = (await supertest(portal.app).get(`/api/v1/documents/${res.body.id}`).set(c.owner.auth)).body;
+    expect(doc.indexing.state).to.equal('failed');
+    const found = await search(c.owner, `q=${encodeURIComponent('پیدیاف خراب')}`).expect(200);
+    expect(found.body.hits.map((h: { id: string }) => h.id)).to.include(res.body.id);
+  });
+
   it('uses the upload fields as metadata in the index (title above body)', async () => {
     const body = await uploadText(c.owner, 'زمین‌لغزش در متن آمده است', { title: 'عنوان دیگر' });
     const title = await uploadText(c.owner, 'متن بی‌ربط', { title: 'زمین‌لغزش دامنه‌ها' });
