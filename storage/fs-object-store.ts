@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   assertValidKey,
+  assertValidRange,
+  assertValidSize,
   InvalidObjectKeyError,
   ObjectNotFoundError,
   type ByteRange,
@@ -143,18 +145,6 @@ async function syncDirectory(dir: string): Promise<void> {
     if (!hasCode(error, 'EISDIR', 'EINVAL', 'EPERM', 'EACCES')) throw error;
   } finally {
     await handle?.close();
-  }
-}
-
-function assertValidSize(size: number | undefined): void {
-  if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) {
-    throw new RangeError(`invalid object size ${size}`);
-  }
-}
-
-function assertValidRange({ start, end }: ByteRange): void {
-  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end >= start)) {
-    throw new RangeError(`invalid byte range ${start}-${end}`);
   }
 }
 

@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 import { Client } from 'minio';
 import {
   assertValidKey,
+  assertValidRange,
+  assertValidSize,
   ObjectNotFoundError,
   type ByteRange,
   type ObjectInfo,
@@ -213,14 +215,3 @@ function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : '';
 }
 
-function assertValidSize(size: number | undefined): void {
-  if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) {
-    throw new RangeError(`invalid object size ${size}`);
-  }
-}
-
-function assertValidRange({ start, end }: ByteRange): void {
-  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end >= start)) {
-    throw new RangeError(`invalid byte range ${start}-${end}`);
-  }
-}

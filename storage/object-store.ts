@@ -61,3 +61,15 @@ const KEY_PATTERN = /^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*$/;
 export function assertValidKey(key: string): void {
   if (key.length > 512 || !KEY_PATTERN.test(key)) throw new InvalidObjectKeyError(key);
 }
+
+export function assertValidSize(size: number | undefined): void {
+  if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) {
+    throw new RangeError(`invalid object size ${size}`);
+  }
+}
+
+export function assertValidRange({ start, end }: ByteRange): void {
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end >= start)) {
+    throw new RangeError(`invalid byte range ${start}-${end}`);
+  }
+}
