@@ -606,7 +606,8 @@ export class FtsSearchIndex implements SearchIndex {
     const facets = Object.fromEntries(FACETS.map((facet) => [facet, {}])) as Record<Facet, Record<string, number>>;
     const count = (which: Facet[], conditions: string[]): void => {
       if (which.length === 0) return;
-      const only = which.length === FACETS.length ? '' : `AND f.value IN (SELECT id FROM facet_values WHERE facet IN (${which.map((f) => `'${f}'`).join(',')}))`;
+      // The unary + keeps SQLite from probing doc_facets once per candidate value; it reads each document's own rows.
+      const only = which.length === FACETS.length ? '' : `AND +f.value IN (SELECT id FROM facet_values WHERE facet IN (${which.map((f) => `'${f}'`).join(',')}))`;
       const rows = this.sql(
         `SELECT v.facet, v.value, c.n FROM (
            SELECT f.value AS id, count(*) AS n FROM ${from} CROSS JOIN doc_facets f ON f.doc = d.n
