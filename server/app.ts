@@ -9,6 +9,8 @@ import { authPages } from './auth/auth.pages';
 import { usersApi } from './users/users.api';
 import { usersPages } from './users/users.pages';
 import { referenceApi } from './reference/reference.api';
+import { resolutionsApi } from './resolutions/resolutions.api';
+import { resolutionsPages } from './resolutions/resolutions.pages';
 import { documentsApi } from './documents/documents.api';
 import { documentsPages } from './documents/documents.pages';
 import { searchApi } from './search/search.api';
@@ -19,6 +21,12 @@ import { openApiRoute } from './http/openapi.route';
 import { errorHandler } from './http/error-handler';
 import { NotFoundError } from './http/errors';
 import { viewHelpers } from './http/view-helpers';
+import { packagesApi } from './packages/packages.api';
+import { packagesPages } from './packages/packages.pages';
+import { notificationsApi } from './notifications/notifications.api';
+import { notificationsPages } from './notifications/notifications.pages';
+import { dashboardPages } from './dashboard/dashboard.pages';
+import { auditPages } from './audit/audit.pages';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -39,6 +47,9 @@ export function createApp(services: Services, logError: (error: unknown) => void
   api.use(tokensApi(services));
   api.use(requireApiUser(services.passport));
   api.use(usersApi(services), referenceApi(services), documentsApi(services), searchApi(services));
+  api.use(notificationsApi(services));
+  api.use(resolutionsApi(services));
+  api.use(packagesApi(services));
   api.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
   app.use('/api/v1', api);
   app.use('/api', (_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
@@ -60,6 +71,9 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.use(csrfToken);
   app.use(viewHelpers(services));
   app.use(authPages(services), usersPages(services), documentsPages(services), reviewPages(services), searchPages(services));
+  app.use(notificationsPages(services), dashboardPages(services), auditPages(services));
+  app.use(resolutionsPages(services));
+  app.use(packagesPages(services));
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError()));
   app.use(errorHandler(logError));
   return app;

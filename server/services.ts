@@ -10,11 +10,14 @@ import type { DocumentsService } from './documents/documents.service';
 import type { ReviewService } from './review/review.service';
 import type { UsersService } from './users/users.service';
 import type { ReferenceService } from './reference/reference.service';
+import type { ResolutionsService } from './resolutions/resolutions.service';
 import type { SearchIndex } from '../search/search-index';
 import type { JobsQueue } from './jobs/jobs.queue';
 import type { JobsWorker } from './jobs/jobs.worker';
 import type { SearchIndexer } from './search/indexer';
 import type { SearchService } from './search/search.service';
+import type { NotificationsService } from './notifications/notifications.service';
+import type { PackagesService } from './packages/packages.service';
 
 /** Everything a route needs, built once in `wire.ts` and passed down. */
 export interface Services {
@@ -26,6 +29,7 @@ export interface Services {
   indexer: SearchIndexer;
   worker: JobsWorker;
   search: SearchService;
+  notifications: NotificationsService;
   audit: AuditLog;
   users: UsersService;
   tokens: TokensService;
@@ -35,5 +39,7 @@ export interface Services {
   documents: DocumentsService;
   review: ReviewService;
   reference: ReferenceService;
+  packages: PackagesService;
+  resolutions: ResolutionsService;
   sessionSecret: string;
 }

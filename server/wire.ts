@@ -18,6 +18,7 @@ import { DocumentsRepository } from './documents/documents.repository';
 import { DocumentsService } from './documents/documents.service';
 import { ReviewService } from './review/review.service';
 import { ReferenceService } from './reference/reference.service';
+import { ResolutionsService } from './resolutions/resolutions.service';
 import type { SearchIndex } from '../search/search-index';
 import { FtsSearchIndex } from '../search/fts-search-index';
 import { MeilisearchSearchIndex } from '../search/meilisearch-search-index';
@@ -26,6 +27,8 @@ import { JobsWorker } from './jobs/jobs.worker';
 import { SearchIndexer } from './search/indexer';
 import { SearchService } from './search/search.service';
 import { extractText } from './extraction/extract';
+import { NotificationsService } from './notifications/notifications.service';
+import { PackagesService } from './packages/packages.service';
 
 /**
  * The one place the portal is put together: configuration in, engines and services out.
@@ -53,6 +56,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
   const repository = new DocumentsRepository(db);
   const jobs = new JobsQueue(db);
   const documents = new DocumentsService(db, repository, audit, jobs);
+  const notifications = new NotificationsService(db);
   const indexer = new SearchIndexer(repository, store, searchIndex, jobs, (input) => extractText(input, config.extraction), log);
   return {
     config,
@@ -63,6 +67,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
     indexer,
     worker: new JobsWorker(jobs, indexer),
     search: new SearchService(db, searchIndex),
+    notifications,
     audit,
     users,
     tokens,
@@ -70,8 +75,10 @@ export async function wire(config: Config, log: (message: string) => void = cons
     sessions: new SqliteSessionStore(db, config.sessionTtlMs),
     passport: configurePassport(users, tokens),
     documents,
-    review: new ReviewService(db, documents, repository, audit, jobs),
+    review: new ReviewService(db, documents, repository, audit, jobs, notifications),
     reference: new ReferenceService(db),
+    packages: new PackagesService(db, repository, audit, notifications),
+    resolutions: new ResolutionsService(db, audit, notifications),
     sessionSecret: config.sessionSecret ?? persistentSecret(path.join(config.dataDir, 'session-secret')),
   };
 }

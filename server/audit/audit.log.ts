@@ -13,6 +13,30 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
+export interface AuditFilter {
+  action?: string;
+  /** A username, matched exactly. */
+  user?: string;
+  documentId?: string;
+  /** Inclusive ISO dates (YYYY-MM-DD, UTC). */
+  from?: string;
+  to?: string;
+}
+
+interface AuditRow {
+  id: number;
+  at: string;
+  user_id: number | null;
+  username: string | null;
+  action: string;
+  document_id: string | null;
+  target: string | null;
+  details: string;
+}
+
+const SELECT_ENTRIES = `SELECT a.id, a.at, a.user_id, u.username, a.action, a.document_id, a.target, a.details
+  FROM audit_log a LEFT JOIN users u ON u.id = a.user_id`;
+
 /** One row per change, written inside the same transaction as the change itself. */
 export class AuditLog {
   constructor(private readonly db: Db) {}
@@ -25,6 +49,41 @@ export class AuditLog {
     this.db
       .prepare('INSERT INTO audit_log (at, user_id, action, document_id, target, details) VALUES (?, ?, ?, ?, ?, ?)')
       .run(nowIso(), actor?.id ?? null, action, options.documentId ?? null, options.target ?? null, JSON.stringify(options.details ?? {}));
+  }
+
+  /** A page of entries matching `filter`, newest first. */
+  search(filter: AuditFilter, page: number, perPage: number): { total: number; entries: AuditEntry[] } {
+    const { where, params } = whereOf(filter);
+    const total = this.db.prepare(`SELECT count(*) FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ${where}`).pluck().get(...params) as number;
+    const rows = this.db.prepare(`${SELECT_ENTRIES} ${where} ORDER BY a.id DESC LIMIT ? OFFSET ?`).all(...params, perPage, (page - 1) * perPage) as AuditRow[];
+    return { total, entries: rows.map(entryOf) };
+  }
+
+  /**
+   * Every entry matching `filter`, newest first, in batches: each batch is read with `.iterate()` and handed over row by row;
+   * between batches the caller may wait (for a socket to drain) without holding the connection busy.
+   */
+  async eachMatching(filter: AuditFilter, onRow: (entry: AuditEntry) => void, between: () => Promise<void>, batch = 500): Promise<number> {
+    const { where, params } = whereOf(filter);
+    const statement = this.db.prepare(`${SELECT_ENTRIES} ${where ? `${where} AND` : 'WHERE'} a.id < ? ORDER BY a.id DESC LIMIT ?`);
+    let before = Number.MAX_SAFE_INTEGER;
+    let count = 0;
+    for (;;) {
+      let inBatch = 0;
+      for (const row of statement.iterate(...params, before, batch) as IterableIterator<AuditRow>) {
+        onRow(entryOf(row));
+        before = row.id;
+        inBatch += 1;
+      }
+      count += inBatch;
+      if (inBatch < batch) return count;
+      await between();
+    }
+  }
+
+  /** The actions that occur in the log, for a filter's choices. */
+  actions(): string[] {
+    return this.db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').pluck().all() as string[];
   }
 
   forDocument(documentId: string): AuditEntry[] {
@@ -55,4 +114,34 @@ export class AuditLog {
       details: JSON.parse(r.details) as Record<string, unknown>,
     }));
   }
+}
+
+function entryOf(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    userId: r.user_id,
+    username: r.username,
+    action: r.action,
+    documentId: r.document_id,
+    target: r.target,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  };
+}
+
+function whereOf(filter: AuditFilter): { where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filter.action) clauses.push('a.action = ?') && params.push(filter.action);
+  if (filter.user) clauses.push('u.username = ?') && params.push(filter.user);
+  if (filter.documentId) clauses.push('a.document_id = ?') && params.push(filter.documentId);
+  if (filter.from) clauses.push('a.at >= ?') && params.push(filter.from);
+  if (filter.to) clauses.push('a.at < ?') && params.push(nextDay(filter.to));
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function nextDay(isoDate: string): string {
+  const day = new Date(`${isoDate}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
 }

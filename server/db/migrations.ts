@@ -1,3 +1,7 @@
+import { PACKAGES_MIGRATION } from '../packages/packages.migration';
+import { NOTIFICATIONS_MIGRATION } from '../notifications/notifications.migration';
+import { RESOLUTIONS_MIGRATION } from '../resolutions/resolutions.migration';
+
 /** Forward-only: a migration, once released, is never edited; a change is a new entry. */
 export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = [
   {
@@ -165,4 +169,7 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
       CREATE INDEX search_log_empty ON search_log(total, at);
     `,
   },
+  PACKAGES_MIGRATION,
+  NOTIFICATIONS_MIGRATION,
+  RESOLUTIONS_MIGRATION,
 ];

@@ -39,11 +39,12 @@ export function fileSize(bytes: number): string {
 }
 
 /** Labels and formatters every template can use, and the signed-in user. */
-export function viewHelpers({ reference }: Services) {
+export function viewHelpers({ reference, notifications }: Services) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const vocabulary = reference.vocabulary();
     const cities = reference.cities();
     res.locals.user = req.user ?? null;
+    res.locals.unreadNotifications = req.user ? notifications.unreadCount(req.user.id) : 0;
     res.locals.currentPath = req.path;
     res.locals.faDigits = faDigits;
     res.locals.faNumber = faNumber;

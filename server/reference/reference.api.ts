@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Services } from '../services';
-import { currentUser } from '../auth/passport';
 
+/** Cities and vocabulary; the resolutions register lives in `server/resolutions/`. */
 export function referenceApi({ reference }: Services): Router {
   const router = Router();
   router.get('/cities', (_req, res) => {
@@ -9,9 +9,6 @@ export function referenceApi({ reference }: Services): Router {
   });
   router.get('/vocabulary', (_req, res) => {
     res.json(reference.vocabulary());
-  });
-  router.get('/resolutions', (req, res) => {
-    res.json(reference.resolutions(currentUser(req)));
   });
   return router;
 }

@@ -39,7 +39,10 @@ export class ReferenceService {
     return { kinds: terms('kind'), hazards: terms('hazard') };
   }
 
-  /** Meetings with their resolutions; each resolution lists only the documents `viewer` may see. */
+  /**
+   * Meetings with their resolutions, for the upload form's choices (documents.pages.ts); each resolution
+   * lists only the documents `viewer` may see. The register itself (API, pages, follow-up) is `ResolutionsService`.
+   */
   resolutions(viewer: User) {
     const meetings = this.db.prepare('SELECT number, city_id, date, title FROM meetings ORDER BY number').all() as {
       number: number;

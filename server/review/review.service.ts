@@ -8,6 +8,7 @@ import type { DocumentStatus, PortalDocument } from '../documents/document';
 import type { DocumentsRepository } from '../documents/documents.repository';
 import type { DocumentsService } from '../documents/documents.service';
 import type { JobsQueue } from '../jobs/jobs.queue';
+import type { NotificationInput, NotificationsService } from '../notifications/notifications.service';
 
 export type ReviewAction = 'submit' | 'publish' | 'return' | 'withdraw';
 
@@ -28,6 +29,7 @@ export class ReviewService {
     private readonly repository: DocumentsRepository,
     private readonly audit: AuditLog,
     private readonly jobs: JobsQueue,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** 404 if the actor cannot see the document, 403 if they may not take the action, 409 if the status does not allow it. */
@@ -45,8 +47,14 @@ export class ReviewService {
         documentId: id,
         details: { from: doc.status, to: transition.to, ...(comment ? { comment } : {}) },
       });
+      const notice = noticeOf(actor, action, doc, comment, () => this.otherReviewers(actor));
+      if (notice) this.notifications.notify(notice);
     })();
     return this.documents.getVisible(actor, id);
+  }
+
+  private otherReviewers(actor: User): number[] {
+    return this.db.prepare("SELECT id FROM users WHERE role = 'secretariat' AND disabled = 0 AND id != ?").pluck().all(actor.id) as number[];
   }
 
   /** The document, if `actor` may take `action` on it at all: 404 when they cannot see it, 403 when they may not act. */
@@ -63,5 +71,32 @@ export class ReviewService {
       const permitted = t.by === 'reviewer' ? canReview(actor) : canManageDoc;
       return permitted && t.from.includes(doc.status);
     });
+  }
+}
+
+const COMMENT_IN_TITLE = 300;
+
+/** Who hears of a step: the uploading city of a return, a publication or a withdrawal it did not make; the secretariat of a submission. */
+function noticeOf(
+  actor: User,
+  action: ReviewAction,
+  doc: PortalDocument,
+  comment: string | undefined,
+  reviewers: () => number[],
+): NotificationInput | null {
+  const link = `/documents/${doc.id}`;
+  const title = `«${doc.title}»`;
+  switch (action) {
+    case 'return': {
+      const note = comment ? `: ${comment.length > COMMENT_IN_TITLE ? `${comment.slice(0, COMMENT_IN_TITLE)}…` : comment}` : '';
+      return { to: { cities: [doc.city] }, kind: 'document.returned', title: `سند ${title} برای اصلاح برگشت داده شد${note}`, link };
+    }
+    case 'publish':
+      return { to: { cities: [doc.city] }, kind: 'document.published', title: `سند ${title} منتشر شد.`, link };
+    case 'withdraw':
+      if (actor.role === 'city' && actor.city === doc.city) return null;
+      return { to: { cities: [doc.city] }, kind: 'document.withdrawn', title: `سند ${title} بایگانی شد.`, link };
+    case 'submit':
+      return { to: { userIds: reviewers() }, kind: 'document.submitted', title: `سند ${title} برای بررسی فرستاده شد.`, link };
   }
 }

@@ -1,0 +1,262 @@
+import crypto from 'node:crypto';
+import type { Db } from '../db/database';
+import { nowIso } from '../db/database';
+import type { AuditLog } from '../audit/audit.log';
+import type { User } from '../auth/roles';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
+import { canView } from '../documents/access.policy';
+import type { DocumentsRepository } from '../documents/documents.repository';
+import type { PortalDocument } from '../documents/document';
+import type { NotificationInput } from '../notifications/notifications.service';
+import type { Audience, DeliveredItem, PackageItem, PortalPackage } from './package';
+import type { AudienceInput, PackageCreate, PackageUpdate } from './packages.schema';
+
+interface PackageRow {
+  id: string;
+  title: string;
+  note: string;
+  status: 'draft' | 'published';
+  audience: 'all' | 'cities' | 'new-metropolises';
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  downloads: number;
+}
+
+/** The part of the notifications service a package needs: one synchronous call inside the publish transaction. */
+export interface PackageNotifier {
+  notify(input: NotificationInput): number;
+}
+
+/**
+ * Curated, ordered sets of published documents the secretariat sends to an audience.
+ *
+ * Who sees a package: the secretariat sees every package, drafts included. Everyone else sees
+ * only published packages addressed to them: audience "all"; "cities" naming their city; or
+ * "new metropolises" when their city carries the flag now. A reader belongs to no city, so a
+ * reader receives only packages addressed to all. Any other package answers 404, as if absent.
+ *
+ * What a package delivers: each item is checked again at every read — an item reaches a reader
+ * only while its document is published and `canView` allows it, so a document withdrawn or
+ * restricted after publication silently drops out of the page, the JSON and the ZIP.
+ */
+export class PackagesService {
+  constructor(
+    private readonly db: Db,
+    private readonly documents: DocumentsRepository,
+    private readonly audit: AuditLog,
+    private readonly notifier: PackageNotifier,
+  ) {}
+
+  /** Checked before the request body is read, so a non-secretariat gets 403 whatever it sends. */
+  assertCanCompile(actor: User): void {
+    assertSecretariat(actor);
+  }
+
+  listFor(user: User): PortalPackage[] {
+    const where = this.addressedSql(user);
+    const rows = this.db
+      .prepare(`${SELECT_PACKAGE} WHERE ${where.sql} ORDER BY coalesce(p.published_at, p.created_at) DESC, p.id`)
+      .all(where.params) as PackageRow[];
+    return rows.map((row) => this.hydrate(row));
+  }
+
+  /** The package if it is addressed to `user` (or `user` is the secretariat); NotFound otherwise. */
+  getFor(user: User, id: string): PortalPackage {
+    const where = this.addressedSql(user);
+    const row = this.db.prepare(`${SELECT_PACKAGE} WHERE p.id = @id AND ${where.sql}`).get({ ...where.params, id }) as PackageRow | undefined;
+    if (!row) throw new NotFoundError('no such package');
+    return this.hydrate(row);
+  }
+
+  /** The items `user` may receive right now, in order, each with its latest version. */
+  deliveredItems(user: User, pkg: PortalPackage): DeliveredItem[] {
+    const out: DeliveredItem[] = [];
+    for (const item of pkg.items) {
+      const document = this.documents.find(item.documentId);
+      if (!document || !deliverable(user, document)) continue;
+      const version = document.versions.at(-1);
+      if (!version) continue;
+      out.push({ position: item.position, note: item.note, document, version });
+    }
+    return out;
+  }
+
+  /** For the secretariat: items that no longer reach anyone because their document is not published any more. */
+  undeliverableItems(user: User, pkg: PortalPackage): { item: PackageItem; document: PortalDocument | null }[] {
+    if (user.role !== 'secretariat') return [];
+    return pkg.items
+      .map((item) => ({ item, document: this.documents.find(item.documentId) }))
+      .filter(({ document }) => !document || document.status !== 'published');
+  }
+
+  create(actor: User, input: PackageCreate): PortalPackage {
+    assertSecretariat(actor);
+    const id = crypto.randomUUID();
+    const at = nowIso();
+    this.db.transaction(() => {
+      this.assertItems(actor, input.documents);
+      const audience = this.toAudience(input.audience);
+      this.db
+        .prepare('INSERT INTO packages (id, title, note, status, audience, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(id, input.title, input.note, 'draft', audience.kind, actor.id, at, at);
+      this.writeAudience(id, audience);
+      this.writeItems(id, input.documents);
+      this.audit.record(actor, 'package.created', { target: id, details: { title: input.title, documents: input.documents.map((d) => d.id) } });
+    })();
+    return this.getFor(actor, id);
+  }
+
+  /** Title, cover note, items (order and notes) and audience may change while the package is a draft. */
+  update(actor: User, id: string, input: PackageUpdate): PortalPackage {
+    assertSecretariat(actor);
+    this.db.transaction(() => {
+      const pkg = this.getFor(actor, id);
+      if (pkg.status !== 'draft') throw new ConflictError('a published package can no longer be changed', 'invalid_transition');
+      if (input.title !== undefined) this.db.prepare('UPDATE packages SET title = ? WHERE id = ?').run(input.title, id);
+      if (input.note !== undefined) this.db.prepare('UPDATE packages SET note = ? WHERE id = ?').run(input.note, id);
+      if (input.documents !== undefined) {
+        this.assertItems(actor, input.documents);
+        this.db.prepare('DELETE FROM package_items WHERE package_id = ?').run(id);
+        this.writeItems(id, input.documents);
+      }
+      if (input.audience !== undefined) {
+        const audience = this.toAudience(input.audience);
+        this.db.prepare('UPDATE packages SET audience = ? WHERE id = ?').run(audience.kind, id);
+        this.db.prepare('DELETE FROM package_audience WHERE package_id = ?').run(id);
+        this.writeAudience(id, audience);
+      }
+      this.db.prepare('UPDATE packages SET updated_at = ? WHERE id = ?').run(nowIso(), id);
+      this.audit.record(actor, 'package.updated', { target: id, details: { fields: Object.keys(input) } });
+    })();
+    return this.getFor(actor, id);
+  }
+
+  /** Publishes once and notifies the audience in the same transaction. */
+  publish(actor: User, id: string): PortalPackage {
+    assertSecretariat(actor);
+    this.db.transaction(() => {
+      const pkg = this.getFor(actor, id);
+      if (pkg.status === 'published') throw new ConflictError('the package is already published', 'already_published');
+      if (this.deliveredItems(actor, pkg).length === 0) {
+        throw new ConflictError('none of the package documents is published any more', 'empty_package');
+      }
+      const at = nowIso();
+      this.db.prepare("UPDATE packages SET status = 'published', published_at = ?, updated_at = ? WHERE id = ?").run(at, at, id);
+      this.notifier.notify({ to: this.recipients(pkg.audience), kind: 'package.received', title: `بستهٔ تازه: ${pkg.title}`, link: `/packages/${id}` });
+      this.audit.record(actor, 'package.published', { target: id, details: { audience: pkg.audience } });
+    })();
+    return this.getFor(actor, id);
+  }
+
+  /** Counted when the ZIP starts streaming to someone the package is addressed to. */
+  recordDownload(user: User, id: string): void {
+    this.db.prepare('INSERT INTO package_downloads (package_id, user_id, at) VALUES (?, ?, ?)').run(id, user.id, nowIso());
+  }
+
+  /** The cities of a package's audience as of now (every city for "all"). */
+  audienceCities(audience: Audience): string[] {
+    if (audience.kind === 'cities') return audience.cities;
+    const sql = audience.kind === 'all' ? 'SELECT id FROM cities ORDER BY rowid' : 'SELECT id FROM cities WHERE is_new_metropolis = 1 ORDER BY rowid';
+    return this.db.prepare(sql).pluck().all() as string[];
+  }
+
+  private recipients(audience: Audience): NotificationInput['to'] {
+    if (audience.kind === 'all') return { roles: ['city', 'reader'] };
+    return { cities: this.audienceCities(audience) };
+  }
+
+  private addressedSql(user: User): { sql: string; params: Record<string, string | null> } {
+    if (user.role === 'secretariat') return { sql: '1 = 1', params: {} };
+    return {
+      sql: `(p.status = 'published' AND (p.audience = 'all' OR (@viewerCity IS NOT NULL AND (
+              (p.audience = 'cities' AND EXISTS (SELECT 1 FROM package_audience a WHERE a.package_id = p.id AND a.city_id = @viewerCity))
+              OR (p.audience = 'new-metropolises' AND EXISTS (SELECT 1 FROM cities c WHERE c.id = @viewerCity AND c.is_new_metropolis = 1))))))`,
+      params: { viewerCity: user.role === 'city' ? user.city : null },
+    };
+  }
+
+  private hydrate(row: PackageRow): PortalPackage {
+    const items = this.db
+      .prepare('SELECT position, document_id AS documentId, note FROM package_items WHERE package_id = ? ORDER BY position')
+      .all(row.id) as PackageItem[];
+    let audience: Audience;
+    if (row.audience === 'cities') {
+      const cities = this.db
+        .prepare('SELECT a.city_id FROM package_audience a JOIN cities c ON c.id = a.city_id WHERE a.package_id = ? ORDER BY c.rowid')
+        .pluck()
+        .all(row.id) as string[];
+      audience = { kind: 'cities', cities };
+    } else {
+      audience = { kind: row.audience };
+    }
+    return {
+      id: row.id,
+      title: row.title,
+      note: row.note,
+      status: row.status,
+      audience,
+      items,
+      downloads: row.downloads,
+      createdBy: row.created_by,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      publishedAt: row.published_at,
+    };
+  }
+
+  private assertItems(actor: User, items: { id: string }[]): void {
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    for (const { id } of items) {
+      if (seen.has(id)) problems.push(`document ${id} is listed twice`);
+      seen.add(id);
+      const doc = this.documents.find(id);
+      if (!doc || !canView(actor, doc)) problems.push(`no such document: ${id}`);
+      else if (doc.status !== 'published') problems.push(`document ${id} is ${doc.status}; only published documents go into a package`);
+    }
+    if (problems.length > 0) throw new BadRequestError(problems.join('; '), { fields: problems.map((message) => ({ field: 'documents', message })) }, 'validation_failed');
+  }
+
+  private toAudience(input: AudienceInput): Audience {
+    if ('all' in input) return { kind: 'all' };
+    if ('newMetropolises' in input) return { kind: 'new-metropolises' };
+    const cities = [...new Set(input.cities)];
+    const known = new Set(this.db.prepare('SELECT id FROM cities').pluck().all() as string[]);
+    const unknown = cities.filter((c) => !known.has(c));
+    if (unknown.length > 0) {
+      throw new BadRequestError(`unknown cities: ${unknown.join(', ')}`, { fields: [{ field: 'audience.cities', message: 'unknown city' }] }, 'validation_failed');
+    }
+    return { kind: 'cities', cities };
+  }
+
+  private writeAudience(id: string, audience: Audience): void {
+    if (audience.kind !== 'cities') return;
+    const insert = this.db.prepare('INSERT INTO package_audience (package_id, city_id) VALUES (?, ?)');
+    for (const city of audience.cities) insert.run(id, city);
+  }
+
+  private writeItems(id: string, items: { id: string; note: string }[]): void {
+    const insert = this.db.prepare('INSERT INTO package_items (package_id, position, document_id, note) VALUES (?, ?, ?, ?)');
+    items.forEach((item, index) => insert.run(id, index + 1, item.id, item.note));
+  }
+}
+
+const SELECT_PACKAGE = `SELECT p.*, (SELECT count(*) FROM package_downloads d WHERE d.package_id = p.id) AS downloads FROM packages p`;
+
+/** An item reaches a reader only while its document is published and the reader may see it. */
+function deliverable(user: User, document: PortalDocument): boolean {
+  return document.status === 'published' && canView(user, document);
+}
+
+function assertSecretariat(actor: User): void {
+  if (actor.role !== 'secretariat') throw new ForbiddenError('only the secretariat compiles and publishes packages');
+}
+
+/** The audience as the API writes it. */
+export function presentAudience(audience: Audience): AudienceInput {
+  if (audience.kind === 'all') return { all: true };
+  if (audience.kind === 'new-metropolises') return { newMetropolises: true };
+  return { cities: audience.cities };
+}

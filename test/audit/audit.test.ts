@@ -1,0 +1,185 @@
+import { expect } from 'chai';
+import supertest from 'supertest';
+import { binaryBody, bring, cast, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
+import { signIn } from '../notifications/sign-in';
+import { csvCell } from '../../server/audit/audit.csv';
+
+describe('audit log page and CSV', function () {
+  let portal: TestPortal;
+  let c: Cast;
+  let publishedId: string;
+  let returnedId: string;
+
+  before(async function () {
+    portal = await startPortal();
+    c = await cast(portal);
+    publishedId = (await upload(portal, c.owner)).id;
+    await bring(portal, c, publishedId, 'published');
+    returnedId = (await upload(portal, c.otherCity, { ...fieldsFor(), title: 'سند شیراز' })).id;
+    await supertest(portal.app)
+      .post(`/api/v1/documents/${returnedId}/submit`)
+      .set(c.otherCity.auth)
+      .send({})
+      .expect(200);
+    await supertest(portal.app)
+      .post(`/api/v1/documents/${returnedId}/return`)
+      .set(c.secretariat.auth)
+      .send({ comment: '=HYPERLINK("http://evil.example","کلیک") و "نقل‌قول", با ویرگول\nو خط تازه' })
+      .expect(200);
+  });
+
+  after(async function () {
+    await portal.close();
+  });
+
+  describe('access', function () {
+    it('sends a visitor to the sign-in page, and refuses city users and readers with 403', async function () {
+      for (const url of ['/audit', '/audit.csv']) {
+        const res = await supertest(portal.app).get(url).expect(303);
+        expect(res.headers.location).to.equal('/login');
+      }
+      for (const username of ['tehran-staff', 'reader']) {
+        const browser = await signIn(portal, username);
+        await browser.agent.get('/audit').expect(403);
+        await browser.agent.get('/audit.csv').expect(403);
+      }
+    });
+  });
+
+  describe('page', function () {
+    it('lists entries newest first with Persian action names', async function () {
+      const browser = await signIn(portal, 'sec');
+      const res = await browser.agent.get('/audit').expect(200);
+      expect(res.text).to.include('برگشت برای اصلاح').and.include('انتشار').and.include('بارگذاری سند');
+      expect(res.text.indexOf('<td>برگشت برای اصلاح</td>'), 'newest first').to.be.lessThan(res.text.indexOf('<td>انتشار</td>'));
+    });
+
+    it('filters by action, user, document and date range', async function () {
+      const browser = await signIn(portal, 'sec');
+      const byAction = await browser.agent.get('/audit').query({ action: 'document.published' }).expect(200);
+      expect(rowsOf(byAction.text)).to.have.length(1);
+      expect(byAction.text).to.include(`/documents/${publishedId}`);
+
+      const byUser = await browser.agent.get('/audit').query({ user: 'shiraz-staff' }).expect(200);
+      expect(rowsOf(byUser.text).every((row) => row.includes('shiraz-staff'))).to.equal(true);
+      expect(rowsOf(byUser.text)).to.have.length(2);
+
+      const byDocument = await browser.agent.get('/audit').query({ documentId: returnedId }).expect(200);
+      expect(rowsOf(byDocument.text)).to.have.length(3);
+      expect(byDocument.text).not.to.include(`/documents/${publishedId}`);
+
+      const today = new Date().toISOString().slice(0, 10);
+      const inRange = await browser.agent.get('/audit').query({ from: today, to: today }).expect(200);
+      expect(rowsOf(inRange.text).length).to.be.greaterThan(5);
+      const past = await browser.agent.get('/audit').query({ from: '2001-01-01', to: '2001-12-31' }).expect(200);
+      expect(rowsOf(past.text)).to.have.length(0);
+      expect(past.text).to.include('رویدادی با این شرایط ثبت نشده است');
+      await browser.agent.get('/audit').query({ from: 'yesterday' }).expect(400);
+    });
+
+    it('pages 50 entries at a time', async function () {
+      const { audit } = portal.services;
+      for (let i = 0; i < 60; i += 1) audit.record(c.secretariat.user, 'document.updated', { documentId: 'paging-test', details: { i } });
+      const browser = await signIn(portal, 'sec');
+      const first = await browser.agent.get('/audit').query({ documentId: 'paging-test' }).expect(200);
+      expect(rowsOf(first.text)).to.have.length(50);
+      expect(first.text).to.include('{&#34;i&#34;:59}');
+      expect(first.text).to.include('page=2');
+      const second = await browser.agent.get('/audit').query({ documentId: 'paging-test', page: 2 }).expect(200);
+      expect(rowsOf(second.text)).to.have.length(10);
+      expect(second.text).to.include('{&#34;i&#34;:0}');
+    });
+  });
+
+  describe('CSV', function () {
+    async function csv(query: Record<string, string>) {
+      const browser = await signIn(portal, 'sec');
+      const res = await browser.agent.get('/audit.csv').query(query).buffer(true).parse(binaryBody).expect(200);
+      return { res, bytes: res.body as Buffer, text: (res.body as Buffer).toString('utf8') };
+    }
+
+    it('is UTF-8 with a byte order mark, a Persian header, and an attachment', async function () {
+      const { res, bytes, text } = await csv({});
+      expect(res.headers['content-type']).to.match(/^text\/csv; charset=utf-8/);
+      expect(res.headers['content-disposition']).to.match(/^attachment;/);
+      expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+      expect(text.slice(1).split('\r\n')[0]).to.include('زمان (هجری خورشیدی)').and.include('نام رویداد');
+    });
+
+    it('applies the filters and quotes cells with commas, quotes and line breaks, defusing formulas', async function () {
+      const { text } = await csv({ action: 'document.returned' });
+      const records = parseCsv(text.slice(1));
+      expect(records).to.have.length(2);
+      const row = records[1]!;
+      expect(row[4]).to.equal('document.returned');
+      expect(row[5]).to.equal('برگشت برای اصلاح');
+      expect(row[6]).to.equal(returnedId);
+      const details = JSON.parse(row[8]!) as { comment: string };
+      expect(details.comment).to.include('"نقل‌قول", با ویرگول\nو خط تازه');
+      expect(text).to.include('\\""نقل‌قول\\""');
+      expect(records.every((r) => r.every((cell) => !/^[=+\-@]/.test(cell))), 'no cell starts like a formula').to.equal(true);
+    });
+
+    it('streams every matching row, newest first, across batches', async function () {
+      const { audit } = portal.services;
+      for (let i = 0; i < 1200; i += 1) audit.record(c.secretariat.user, 'document.updated', { documentId: 'csv-batch', details: { i } });
+      const { text } = await csv({ documentId: 'csv-batch' });
+      const records = parseCsv(text.slice(1));
+      expect(records).to.have.length(1201);
+      expect(JSON.parse(records[1]![8]!)).to.deep.equal({ i: 1199 });
+      expect(JSON.parse(records[1200]![8]!)).to.deep.equal({ i: 0 });
+    });
+
+    it('prefixes a cell that starts like a formula with a quote', function () {
+      expect(csvCell('=1+2')).to.equal("'=1+2");
+      expect(csvCell('+98 21')).to.equal("'+98 21");
+      expect(csvCell('-5')).to.equal("'-5");
+      expect(csvCell('@SUM(A1)')).to.equal("'@SUM(A1)");
+      expect(csvCell('=A1,"x"')).to.equal(`"'=A1,""x"""`);
+      expect(csvCell('سلام')).to.equal('سلام');
+      expect(csvCell(42)).to.equal('42');
+      expect(csvCell(null)).to.equal('');
+    });
+
+    it('defuses formula-looking cells in the export', async function () {
+      portal.services.audit.record(c.reader.user, 'document.updated', { documentId: '@evil', target: '=2+3', details: {} });
+      const { text } = await csv({ documentId: '@evil' });
+      const records = parseCsv(text.slice(1));
+      expect(records[1]![6]).to.equal("'@evil");
+      expect(records[1]![7]).to.equal("'=2+3");
+    });
+  });
+});
+
+function rowsOf(html: string): string[] {
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+  return body.match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
+}
+
+/** RFC 4180: records of fields, quoted fields may hold commas, doubled quotes and line breaks. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') record.push(field), (field = '');
+    else if (ch === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      (record = []), (field = ''), (i += 1);
+    } else field += ch;
+  }
+  if (field || record.length) record.push(field), records.push(record);
+  return records;
+}
+
+function fieldsFor() {
+  return { title: 'سند', summary: 'بررسی', kind: 'threat-study', year: '1391', hazards: ['earthquake'], keywords: ['زلزله'], access: 'portal' };
+}
