@@ -87,32 +87,8 @@ export class AuditLog {
   }
 
   forDocument(documentId: string): AuditEntry[] {
-    const rows = this.db
-      .prepare(
-        `SELECT a.id, a.at, a.user_id, u.username, a.action, a.document_id, a.target, a.details
-         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
-         WHERE a.document_id = ? ORDER BY a.id`,
-      )
-      .all(documentId) as {
-      id: number;
-      at: string;
-      user_id: number | null;
-      username: string | null;
-      action: string;
-      document_id: string | null;
-      target: string | null;
-      details: string;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      userId: r.user_id,
-      username: r.username,
-      action: r.action,
-      documentId: r.document_id,
-      target: r.target,
-      details: JSON.parse(r.details) as Record<string, unknown>,
-    }));
+    const rows = this.db.prepare(`${SELECT_ENTRIES} WHERE a.document_id = ? ORDER BY a.id`).all(documentId) as AuditRow[];
+    return rows.map(entryOf);
   }
 }
 
@@ -130,13 +106,14 @@ function entryOf(r: AuditRow): AuditEntry {
 }
 
 function whereOf(filter: AuditFilter): { where: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (filter.action) clauses.push('a.action = ?') && params.push(filter.action);
-  if (filter.user) clauses.push('u.username = ?') && params.push(filter.user);
-  if (filter.documentId) clauses.push('a.document_id = ?') && params.push(filter.documentId);
-  if (filter.from) clauses.push('a.at >= ?') && params.push(filter.from);
-  if (filter.to) clauses.push('a.at < ?') && params.push(nextDay(filter.to));
+  const conditions: [string, unknown][] = [];
+  if (filter.action) conditions.push(['a.action = ?', filter.action]);
+  if (filter.user) conditions.push(['u.username = ?', filter.user]);
+  if (filter.documentId) conditions.push(['a.document_id = ?', filter.documentId]);
+  if (filter.from) conditions.push(['a.at >= ?', filter.from]);
+  if (filter.to) conditions.push(['a.at < ?', nextDay(filter.to)]);
+  const clauses = conditions.map(([clause]) => clause);
+  const params = conditions.map(([, value]) => value);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
