@@ -57,6 +57,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
   const jobs = new JobsQueue(db);
   const documents = new DocumentsService(db, repository, audit, jobs);
   const notifications = new NotificationsService(db);
+  const packages = new PackagesService(db, repository, audit, notifications);
   const indexer = new SearchIndexer(repository, store, searchIndex, jobs, (input) => extractText(input, config.extraction), log);
   return {
     config,
@@ -77,8 +78,8 @@ export async function wire(config: Config, log: (message: string) => void = cons
     documents,
     review: new ReviewService(db, documents, repository, audit, jobs, notifications),
     reference: new ReferenceService(db),
-    packages: new PackagesService(db, repository, audit, notifications),
-    resolutions: new ResolutionsService(db, audit, notifications),
+    packages,
+    resolutions: new ResolutionsService(db, audit, notifications, packages),
     sessionSecret: config.sessionSecret ?? persistentSecret(path.join(config.dataDir, 'session-secret')),
   };
 }

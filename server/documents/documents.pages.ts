@@ -268,7 +268,7 @@ export function documentPageRenderer(services: Services) {
 }
 
 /** Every resolution of every meeting, as `meeting/number` with a short text for a checkbox label. */
-function resolutionChoices({ reference }: Services, user: User): { ref: string; short: string; text: string }[] {
+export function resolutionChoices({ reference }: Services, user: User): { ref: string; short: string; text: string }[] {
   return reference.resolutions(user).flatMap((meeting) =>
     meeting.resolutions.map((r) => ({ ref: `${meeting.number}/${r.number}`, short: shorten(r.text, 90), text: r.text })),
   );

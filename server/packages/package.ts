@@ -19,6 +19,8 @@ export interface PortalPackage {
   status: PackageStatus;
   audience: Audience;
   items: PackageItem[];
+  /** Linked resolutions as `meeting/number`, in register order. */
+  resolutions: string[];
   downloads: number;
   createdBy: number;
   createdAt: string;

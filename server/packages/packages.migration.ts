@@ -37,5 +37,13 @@ export const PACKAGES_MIGRATION = {
       at TEXT NOT NULL
     );
     CREATE INDEX package_downloads_package ON package_downloads(package_id);
+    -- Resolutions of the register a package answers, as meeting/number.
+    CREATE TABLE package_resolutions (
+      package_id TEXT NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+      meeting INTEGER NOT NULL,
+      number INTEGER NOT NULL,
+      PRIMARY KEY (package_id, meeting, number)
+    );
+    CREATE INDEX package_resolutions_resolution ON package_resolutions(meeting, number);
   `,
 };

@@ -5,6 +5,7 @@ import { currentUser, requirePageUser } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { AppError } from '../http/errors';
 import type { PortalDocument } from '../documents/document';
+import { resolutionChoices } from '../documents/documents.pages';
 import { packageCreateSchema } from './packages.schema';
 import { sendPackageZip } from './packages.download';
 import type { Audience } from './package';
@@ -15,6 +16,8 @@ export interface PackageFormValues {
   note: string;
   audience: 'all' | 'cities' | 'newMetropolises';
   cities: string[];
+  /** Chosen resolutions as `meeting/number`. */
+  resolutions: string[];
   /** Chosen document ids with their order and note. */
   chosen: Record<string, { order: string; note: string }>;
 }
@@ -24,6 +27,7 @@ const FORM_ERRORS_FA: Record<string, string> = {
   note: 'یادداشت همراه بسته بیش از اندازه بلند است.',
   documents: 'دست‌کم یک سند منتشرشده را برای بسته برگزینید.',
   audience: 'مخاطبان بسته را برگزینید؛ اگر «شهرهای برگزیده» را انتخاب کرده‌اید دست‌کم یک شهر را علامت بزنید.',
+  resolutions: 'مصوبه‌های انتخاب‌شده معتبر نیستند.',
 };
 
 export const PACKAGE_LABELS = {
@@ -46,7 +50,7 @@ export function packagesPages(services: Services): Router {
     const add = ([] as unknown[]).concat(req.query.add ?? []).filter((v): v is string => typeof v === 'string');
     const chosen: PackageFormValues['chosen'] = {};
     add.forEach((id, index) => (chosen[id] = { order: String(index + 1), note: '' }));
-    renderForm(res, user, { title: '', note: '', audience: 'all', cities: [], chosen });
+    renderForm(res, user, { title: '', note: '', audience: 'all', cities: [], resolutions: [], chosen });
   });
 
   router.post('/packages/new', requirePageUser, verifyCsrf, (req, res) => {
@@ -59,7 +63,7 @@ export function packagesPages(services: Services): Router {
       .sort((a, b) => a.order - b.order);
     const audience =
       values.audience === 'cities' ? { cities: values.cities } : values.audience === 'newMetropolises' ? { newMetropolises: true } : { all: true };
-    const parsed = packageCreateSchema.safeParse({ title: values.title, note: values.note, documents: ordered.map(({ id, note }) => ({ id, note })), audience });
+    const parsed = packageCreateSchema.safeParse({ title: values.title, note: values.note, documents: ordered.map(({ id, note }) => ({ id, note })), audience, resolutions: values.resolutions });
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? 'title')))];
       return renderForm(res, user, values, 400, fields.map((f) => FORM_ERRORS_FA[f] ?? FORM_ERRORS_FA.title));
@@ -69,7 +73,11 @@ export function packagesPages(services: Services): Router {
       req.session.flash = 'بسته به‌صورت پیش‌نویس ساخته شد؛ پس از بازبینی منتشرش کنید.';
       res.redirect(303, `/packages/${created.id}`);
     } catch (error) {
-      if (error instanceof AppError && error.status === 400) return renderForm(res, user, values, 400, [FORM_ERRORS_FA.documents]);
+      if (error instanceof AppError && error.status === 400) {
+        const fields = (error.details as { fields?: { field: string }[] } | undefined)?.fields?.map((f) => f.field.split('.')[0]!) ?? [];
+        const messages = [...new Set(fields.map((f) => FORM_ERRORS_FA[f]).filter((m): m is string => m !== undefined))];
+        return renderForm(res, user, values, 400, messages.length > 0 ? messages : [FORM_ERRORS_FA.documents!]);
+      }
       throw error;
     }
   });
@@ -85,6 +93,7 @@ export function packagesPages(services: Services): Router {
       labels: PACKAGE_LABELS,
       audienceText: audienceText(services),
       audienceCities: packages.audienceCities(pkg.audience),
+      resolutionText: new Map(resolutionChoices(services, user).map((r) => [r.ref, r.short])),
     });
   });
 
@@ -113,7 +122,13 @@ export function packagesPages(services: Services): Router {
           return [];
         }
       });
-    res.status(status).render('package-new', { title: 'بستهٔ تازه', values, errors, candidates: [...extra, ...published] });
+    res.status(status).render('package-new', {
+      title: 'بستهٔ تازه',
+      values,
+      errors,
+      candidates: [...extra, ...published],
+      resolutionChoices: resolutionChoices(services, user),
+    });
   }
 
   return router;
@@ -130,6 +145,7 @@ function formValues(body: Record<string, unknown>): PackageFormValues {
     note: str(body.note),
     audience: audience === 'cities' || audience === 'newMetropolises' ? audience : 'all',
     cities: list(body.cities),
+    resolutions: list(body.resolutions ?? body['resolutions[]']),
     chosen,
   };
 }

@@ -17,6 +17,7 @@ export function presentPackage(pkg: PortalPackage, items: DeliveredItem[]) {
       year: document.year,
       note,
     })),
+    resolutions: pkg.resolutions,
     downloads: pkg.downloads,
     createdAt: pkg.createdAt,
     publishedAt: pkg.publishedAt,

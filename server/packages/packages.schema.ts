@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RESOLUTION_REF } from '../documents/documents.schema';
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -21,6 +22,8 @@ export const packageCreateSchema = z
     note: text(10_000).default(''),
     documents: z.array(itemSchema).min(1, 'a package holds at least one document').max(200),
     audience: audienceSchema,
+    /** Resolutions of the register the package answers, as `meeting/number`. */
+    resolutions: z.array(z.string().regex(RESOLUTION_REF, 'a resolution is written meeting/number, e.g. 9/2')).max(40).optional(),
   })
   .strict();
 export type PackageCreate = z.infer<typeof packageCreateSchema>;

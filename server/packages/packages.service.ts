@@ -97,18 +97,23 @@ export class PackagesService {
     const at = nowIso();
     this.db.transaction(() => {
       this.assertItems(actor, input.documents);
+      const resolutions = this.assertResolutions(input.resolutions ?? []);
       const audience = this.toAudience(input.audience);
       this.db
         .prepare('INSERT INTO packages (id, title, note, status, audience, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(id, input.title, input.note, 'draft', audience.kind, actor.id, at, at);
       this.writeAudience(id, audience);
       this.writeItems(id, input.documents);
-      this.audit.record(actor, 'package.created', { target: id, details: { title: input.title, documents: input.documents.map((d) => d.id) } });
+      this.writeResolutions(id, resolutions);
+      this.audit.record(actor, 'package.created', {
+        target: id,
+        details: { title: input.title, documents: input.documents.map((d) => d.id), resolutions },
+      });
     })();
     return this.getFor(actor, id);
   }
 
-  /** Title, cover note, items (order and notes) and audience may change while the package is a draft. */
+  /** Title, cover note, items (order and notes), linked resolutions and audience may change while the package is a draft. */
   update(actor: User, id: string, input: PackageUpdate): PortalPackage {
     assertSecretariat(actor);
     this.db.transaction(() => {
@@ -120,6 +125,11 @@ export class PackagesService {
         this.assertItems(actor, input.documents);
         this.db.prepare('DELETE FROM package_items WHERE package_id = ?').run(id);
         this.writeItems(id, input.documents);
+      }
+      if (input.resolutions !== undefined) {
+        const resolutions = this.assertResolutions(input.resolutions);
+        this.db.prepare('DELETE FROM package_resolutions WHERE package_id = ?').run(id);
+        this.writeResolutions(id, resolutions);
       }
       if (input.audience !== undefined) {
         const audience = this.toAudience(input.audience);
@@ -162,6 +172,29 @@ export class PackagesService {
     return this.db.prepare(sql).pluck().all() as string[];
   }
 
+  /**
+   * Packages linked to each resolution (key `meeting/number`) that `user` may see, by the same
+   * rule as `listFor`: the secretariat sees every package, everyone else only the published
+   * packages addressed to them. A package not addressed to the viewer is never listed.
+   */
+  linkedByResolution(user: User): Map<string, { id: string; title: string }[]> {
+    const where = this.addressedSql(user);
+    const rows = this.db
+      .prepare(
+        `SELECT r.meeting, r.number, p.id, p.title FROM package_resolutions r JOIN packages p ON p.id = r.package_id
+         WHERE ${where.sql} ORDER BY r.meeting, r.number, coalesce(p.published_at, p.created_at), p.id`,
+      )
+      .all(where.params) as { meeting: number; number: number; id: string; title: string }[];
+    const out = new Map<string, { id: string; title: string }[]>();
+    for (const row of rows) {
+      const key = `${row.meeting}/${row.number}`;
+      const list = out.get(key) ?? [];
+      list.push({ id: row.id, title: row.title });
+      out.set(key, list);
+    }
+    return out;
+  }
+
   private recipients(audience: Audience): NotificationInput['to'] {
     if (audience.kind === 'all') return { roles: ['city', 'reader'] };
     return { cities: this.audienceCities(audience) };
@@ -191,6 +224,10 @@ export class PackagesService {
     } else {
       audience = { kind: row.audience };
     }
+    const resolutions = this.db
+      .prepare(`SELECT meeting || '/' || number FROM package_resolutions WHERE package_id = ? ORDER BY meeting, number`)
+      .pluck()
+      .all(row.id) as string[];
     return {
       id: row.id,
       title: row.title,
@@ -198,6 +235,7 @@ export class PackagesService {
       status: row.status,
       audience,
       items,
+      resolutions,
       downloads: row.downloads,
       createdBy: row.created_by,
       createdAt: row.created_at,
@@ -219,6 +257,16 @@ export class PackagesService {
     if (problems.length > 0) throw new BadRequestError(problems.join('; '), { fields: problems.map((message) => ({ field: 'documents', message })) }, 'validation_failed');
   }
 
+  /** Each reference must name a resolution of the register; duplicates collapse. Same error style as documents. */
+  private assertResolutions(refs: string[]): string[] {
+    const unique = [...new Set(refs)];
+    if (unique.length === 0) return unique;
+    const known = new Set(this.db.prepare(`SELECT meeting || '/' || number FROM resolutions`).pluck().all() as string[]);
+    const problems = unique.filter((ref) => !known.has(ref)).map((ref) => ({ field: 'resolutions', message: `unknown resolution ${ref}` }));
+    if (problems.length > 0) throw new BadRequestError(problems.map((p) => `${p.field}: ${p.message}`).join('; '), { fields: problems }, 'validation_failed');
+    return unique;
+  }
+
   private toAudience(input: AudienceInput): Audience {
     if ('all' in input) return { kind: 'all' };
     if ('newMetropolises' in input) return { kind: 'new-metropolises' };
@@ -235,6 +283,14 @@ export class PackagesService {
     if (audience.kind !== 'cities') return;
     const insert = this.db.prepare('INSERT INTO package_audience (package_id, city_id) VALUES (?, ?)');
     for (const city of audience.cities) insert.run(id, city);
+  }
+
+  private writeResolutions(id: string, refs: string[]): void {
+    const insert = this.db.prepare('INSERT INTO package_resolutions (package_id, meeting, number) VALUES (?, ?, ?)');
+    for (const ref of refs) {
+      const [meeting, number] = ref.split('/').map(Number);
+      insert.run(id, meeting, number);
+    }
   }
 
   private writeItems(id: string, items: { id: string; note: string }[]): void {

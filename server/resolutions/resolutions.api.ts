@@ -12,7 +12,7 @@ import {
   resolutionUpdateSchema,
 } from './resolutions.schema';
 
-/** The API.md answer: each resolution lists the ids of the linked documents its reader may see. */
+/** The API.md answer: each resolution lists the ids of the linked documents and packages its reader may see. */
 export function presentResolution(r: Resolution) {
   return {
     number: r.number,
@@ -23,6 +23,7 @@ export function presentResolution(r: Resolution) {
     dueDate: r.dueDate,
     asksCities: r.asksCities,
     documents: r.documents.map((d) => d.id),
+    packages: r.packages.map((p) => p.id),
     followups: r.followups,
   };
 }

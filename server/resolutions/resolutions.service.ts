@@ -23,6 +23,16 @@ export interface LinkedDocument {
   status: string;
 }
 
+export interface LinkedPackage {
+  id: string;
+  title: string;
+}
+
+/** The part of the packages service the register needs: packages per resolution, as the viewer may see them. */
+export interface ResolutionPackages {
+  linkedByResolution(viewer: User): Map<string, LinkedPackage[]>;
+}
+
 export interface Resolution {
   meeting: number;
   number: number;
@@ -33,6 +43,8 @@ export interface Resolution {
   dueDate: string | null;
   asksCities: boolean;
   documents: LinkedDocument[];
+  /** Packages linked to the resolution that the viewer may see (the packages service's visibility rule). */
+  packages: LinkedPackage[];
   followups: Followup[];
 }
 
@@ -89,6 +101,7 @@ export class ResolutionsService {
     private readonly db: Db,
     private readonly audit: AuditLog,
     private readonly notifications: NotificationsService,
+    private readonly packages: ResolutionPackages,
   ) {}
 
   list(viewer: User): Meeting[] {
@@ -99,9 +112,10 @@ export class ResolutionsService {
       title: string;
     }[];
     const byMeeting = new Map<number, Resolution[]>();
+    const linked = this.linkedPackages(viewer);
     for (const row of this.rows()) {
       const list = byMeeting.get(row.meeting) ?? [];
-      list.push(this.present(row, viewer));
+      list.push(this.present(row, viewer, linked));
       byMeeting.set(row.meeting, list);
     }
     return meetings.map((m) => ({ number: m.number, city: m.city_id, date: m.date, title: m.title, resolutions: byMeeting.get(m.number) ?? [] }));
@@ -326,7 +340,7 @@ export class ResolutionsService {
     return row;
   }
 
-  private present(row: ResolutionRow, viewer: User): Resolution {
+  private present(row: ResolutionRow, viewer: User, linked = this.linkedPackages(viewer)): Resolution {
     return {
       meeting: row.meeting,
       number: row.number,
@@ -337,8 +351,13 @@ export class ResolutionsService {
       dueDate: row.due_date,
       asksCities: row.asks === 1,
       documents: this.linkedDocuments(viewer, row.meeting, row.number),
+      packages: linked.get(ref(row.meeting, row.number)) ?? [],
       followups: this.followups(row.meeting, row.number),
     };
+  }
+
+  private linkedPackages(viewer: User): Map<string, LinkedPackage[]> {
+    return this.packages.linkedByResolution(viewer);
   }
 
   private linkedDocuments(viewer: User, meeting: number, number: number): LinkedDocument[] {

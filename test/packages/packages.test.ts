@@ -335,6 +335,56 @@ describe('packages', function () {
     });
   });
 
+  describe('linked resolutions', function () {
+    type ApiResolution = { number: number; packages: string[] };
+    async function packagesUnder(who: Actor, meeting: number, number: number): Promise<string[]> {
+      const res = await api().get('/api/v1/resolutions').set(who.auth).expect(200);
+      const m = (res.body as { number: number; resolutions: ApiResolution[] }[]).find((x) => x.number === meeting);
+      const r = m?.resolutions.find((x) => x.number === number);
+      expect(r, `resolution ${meeting}/${number}`).to.exist;
+      return r!.packages;
+    }
+
+    it('a package linked to 9/8 is listed under 9/8 for an addressed city, not for a city outside its audience', async function () {
+      const res = await create(c.secretariat, {
+        title: 'بستهٔ پاسخ به مصوبهٔ ۹/۸',
+        documents: [docs.a.id],
+        audience: { cities: ['isfahan', 'tehran'] },
+        resolutions: ['9/8', '9/8'],
+      }).expect(201);
+      const id = res.body.id as string;
+      expect(res.body.resolutions).to.deep.equal(['9/8']);
+      // A draft is listed to the secretariat only.
+      expect(await packagesUnder(c.secretariat, 9, 8)).to.include(id);
+      expect(await packagesUnder(c.sharedCity, 9, 8)).not.to.include(id);
+      await api().post(`/api/v1/packages/${id}/publish`).set(c.secretariat.auth).expect(200);
+
+      expect(await packagesUnder(c.sharedCity, 9, 8)).to.include(id);
+      expect(await packagesUnder(c.owner, 9, 8)).to.include(id);
+      for (const who of [c.otherCity, c.reader, karaj]) expect(await packagesUnder(who, 9, 8)).not.to.include(id);
+      expect(await packagesUnder(c.sharedCity, 9, 2)).not.to.include(id);
+      const json = await api().get(`/api/v1/packages/${id}`).set(c.sharedCity.auth).expect(200);
+      expect(json.body.resolutions).to.deep.equal(['9/8']);
+    });
+
+    it('an unknown resolution is 400 validation_failed naming the field, on create and on PATCH', async function () {
+      const bad = await create(c.secretariat, { title: 'بسته', documents: [docs.a.id], audience: { all: true }, resolutions: ['9/99'] }).expect(400);
+      expect(bad.body.error.code).to.equal('validation_failed');
+      expect(bad.body.error.details.fields).to.deep.equal([{ field: 'resolutions', message: 'unknown resolution 9/99' }]);
+      const malformed = await create(c.secretariat, { title: 'بسته', documents: [docs.a.id], audience: { all: true }, resolutions: ['nine'] }).expect(400);
+      expect(malformed.body.error.code).to.equal('validation_failed');
+
+      const draft = await create(c.secretariat, { title: 'بستهٔ بی‌مصوبه', documents: [docs.a.id], audience: { all: true } }).expect(201);
+      expect(draft.body.resolutions).to.deep.equal([]);
+      const patchBad = await api().patch(`/api/v1/packages/${draft.body.id}`).set(c.secretariat.auth).send({ resolutions: ['12/1'] }).expect(400);
+      expect(patchBad.body.error.details.fields[0].field).to.equal('resolutions');
+      const patched = await api().patch(`/api/v1/packages/${draft.body.id}`).set(c.secretariat.auth).send({ resolutions: ['9/4', '9/2'] }).expect(200);
+      expect(patched.body.resolutions).to.deep.equal(['9/2', '9/4']);
+      const cleared = await api().patch(`/api/v1/packages/${draft.body.id}`).set(c.secretariat.auth).send({ resolutions: [] }).expect(200);
+      expect(cleared.body.resolutions).to.deep.equal([]);
+    });
+  });
+
   describe('pages', function () {
     async function signIn(username: string) {
       const agent = supertest.agent(portal.app);
@@ -364,6 +414,7 @@ describe('packages', function () {
             ['documents', docs.sameName.id],
             [`order-${docs.sameName.id}`, '1'],
             [`note-${docs.sameName.id}`, 'اول این'],
+            ['resolutions', '9/2'],
           ]).toString(),
         )
         .expect(303);
@@ -372,12 +423,15 @@ describe('packages', function () {
       const page = await sec.get(location).expect(200);
       expect(page.text).to.include('بستهٔ صفحه‌ای').and.include('شیراز').and.include('اول این').and.include('انتشار');
       expect(page.text.indexOf(docs.sameName.title)).to.be.lessThan(page.text.indexOf(docs.a.title));
+      expect(form.text).to.include('name="resolutions" value="9/2"');
+      expect(page.text).to.include('href="/resolutions#r-9-2"');
       await sec.post(`${location}/publish`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
 
       const shiraz = await signIn('shiraz-staff');
       const list = await shiraz.get('/packages').expect(200);
       expect(list.text).to.include('بستهٔ صفحه‌ای');
       const mine = await shiraz.get(location).expect(200);
+      expect((await shiraz.get('/resolutions').expect(200)).text).to.include(`href="${location}"`);
       expect(mine.text).to.include(`${location}/download`).and.not.include('انتشار و خبر');
       const zip = await shiraz.get(`${location}/download`).buffer(true).parse(binaryBody).expect(200);
       expect((await readZip(zip.body as Buffer)).map((e) => e.name.split('/')[1])).to.deep.equal([
@@ -389,6 +443,7 @@ describe('packages', function () {
 
       const isfahan = await signIn('isfahan-staff');
       await isfahan.get(location).expect(404);
+      expect((await isfahan.get('/resolutions').expect(200)).text).not.to.include(`href="${location}"`);
       expect((await isfahan.get('/packages').expect(200)).text).not.to.include('بستهٔ صفحه‌ای');
       await isfahan.get('/packages/new').expect(403);
     });
