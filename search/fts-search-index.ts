@@ -352,6 +352,11 @@ export class FtsSearchIndex implements SearchIndex {
     let where: string;
     let order: string;
     let scored = false;
+    // Total and facets over the matched documents need no docs row: fillMatched applied visibility,
+    // and the filters only test the document's facet rows, so they read temp.matched alone.
+    let countFrom = 'docs d';
+    let countDoc = 'd.n';
+    let countFilters = filters;
     if (plan) {
       scored = plan.estimate <= (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT) && plan.cost <= BM25_COST_LIMIT;
       this.fillMatched(plan.match, visible, scored);
@@ -359,6 +364,9 @@ export class FtsSearchIndex implements SearchIndex {
       where = '1 = 1';
       const relevance = scored ? `coalesce(m.ms, 0) * ${META_FACTOR} + coalesce(m.ps, 0)` : 'coalesce(m.ms, 0)';
       order = query.sort === 'newest' ? 'd.updated_at DESC, d.n DESC' : `(m.ms IS NOT NULL) DESC, ${relevance}, d.updated_at DESC, d.n DESC`;
+      countFrom = 'temp.matched m';
+      countDoc = 'm.doc';
+      countFilters = filterSql(query.filters, params, countDoc);
     } else {
       from = 'docs d';
       where = visible.sql;
@@ -366,13 +374,13 @@ export class FtsSearchIndex implements SearchIndex {
     }
 
     const allFilters = [where, ...Object.values(filters)].join(' AND ');
-    const total = this.sql(`SELECT count(*) FROM ${from} WHERE ${allFilters}`).pluck().get(params) as number;
+    const total = this.sql(`SELECT count(*) FROM ${countFrom} WHERE ${[where, ...Object.values(countFilters)].join(' AND ')}`).pluck().get(params) as number;
     const rows = this.sql(
       `SELECT d.n, d.id, d.title, d.summary, d.keywords, d.city, d.kind, d.year, ${plan ? 'm.chunk' : 'NULL'} AS chunk
        FROM ${from} WHERE ${allFilters} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
     ).all({ ...params, limit: BigInt(perPage), offset: BigInt((page - 1) * perPage) }) as Row[];
 
-    const facets = this.facets(from, where, filters, params);
+    const facets = this.facets(countFrom, countDoc, where, countFilters, params);
     const hits = rows.map((row) => this.hit(row, plan?.patterns ?? [], scored ? 1 : DENSE_PAGES_TO_TRY));
     const result: SearchResult = { total, hits, facets };
     if (plan) {
@@ -526,6 +534,15 @@ export class FtsSearchIndex implements SearchIndex {
         cost: completions.reduce((sum, { pages }) => sum + weigh(pages), 0),
       };
     }
+    // A last word that is itself a dense complete word (on more pages than bm25 weighs) is searched
+    // exactly: as a prefix FTS5 would merge the doclists of all its completions (`شهر*` in
+    // `کلان شهر`), the slowest kind of query. Recall trade-off against rule 8 of persian.md: a
+    // document only a longer completion matches (`شهرداری` for `شهر`) is not found; a prefix that
+    // is not a word itself, or a word with few completions, still matches all of them.
+    const exact = known.get(tail);
+    if (exact !== undefined && exact > (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT)) {
+      return { phrases: [`${before}${quote(tail)}`], estimate: Math.min(headPages, exact), cost: weigh(exact) };
+    }
     const pages = this.sql(`SELECT sum(pages) FROM (SELECT pages FROM vocab WHERE word >= ? AND word < ? LIMIT ${PREFIX_SCAN})`).pluck().get(tail, tail + END) as number;
     return { phrases: [`${before}${quote(tail)}*`], estimate: Math.min(headPages, pages), cost: weigh(pages) };
   }
@@ -602,7 +619,7 @@ export class FtsSearchIndex implements SearchIndex {
   }
 
   /** Counts per facet; a facet with its own filter is counted without it (see the class comment). */
-  private facets(from: string, where: string, filters: Partial<Record<Facet, string>>, params: Params): Record<Facet, Record<string, number>> {
+  private facets(from: string, doc: string, where: string, filters: Partial<Record<Facet, string>>, params: Params): Record<Facet, Record<string, number>> {
     const facets = Object.fromEntries(FACETS.map((facet) => [facet, {}])) as Record<Facet, Record<string, number>>;
     const count = (which: Facet[], conditions: string[]): void => {
       if (which.length === 0) return;
@@ -610,7 +627,7 @@ export class FtsSearchIndex implements SearchIndex {
       const only = which.length === FACETS.length ? '' : `AND +f.value IN (SELECT id FROM facet_values WHERE facet IN (${which.map((f) => `'${f}'`).join(',')}))`;
       const rows = this.sql(
         `SELECT v.facet, v.value, c.n FROM (
-           SELECT f.value AS id, count(*) AS n FROM ${from} CROSS JOIN doc_facets f ON f.doc = d.n
+           SELECT f.value AS id, count(*) AS n FROM ${from} CROSS JOIN doc_facets f ON f.doc = ${doc}
            WHERE ${[where, ...conditions].join(' AND ')} ${only}
            GROUP BY f.value
          ) c JOIN facet_values v ON v.id = c.id`,
@@ -746,8 +763,12 @@ function visibility(viewer: Viewer): { sql: string; params: Params } {
   return { sql: `(d.status = 'published' AND d.access = 'portal')`, params: {} };
 }
 
-/** One condition on `docs d` per facet with values; values go into params, never into the SQL. */
-function filterSql(filters: SearchQuery['filters'], params: Params): Partial<Record<Facet, string>> {
+/**
+ * One condition per facet with values on the document number `doc` (`d.n` of `docs d`, or
+ * `m.doc` of temp.matched); values go into params, never into the SQL. Called twice for one query,
+ * it binds the same names to the same values.
+ */
+function filterSql(filters: SearchQuery['filters'], params: Params, doc = 'd.n'): Partial<Record<Facet, string>> {
   const conditions: Partial<Record<Facet, string>> = {};
   let k = 0;
   for (const facet of FACETS) {
@@ -758,7 +779,7 @@ function filterSql(filters: SearchQuery['filters'], params: Params): Partial<Rec
       params[name] = value;
       return `@${name}`;
     });
-    conditions[facet] = `EXISTS (SELECT 1 FROM doc_facets ff WHERE ff.doc = d.n
+    conditions[facet] = `EXISTS (SELECT 1 FROM doc_facets ff WHERE ff.doc = ${doc}
       AND ff.value IN (SELECT id FROM facet_values WHERE facet = '${facet}' AND value IN (${names.join(', ')})))`;
   }
   return conditions;
