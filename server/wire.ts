@@ -41,14 +41,16 @@ export async function wire(config: Config, log: (message: string) => void = cons
 
   const store = buildStore(config);
   const searchIndex = buildSearchIndex(config);
-  await Promise.all([
-    store.init().catch((error: Error) => {
-      throw new Error(`object store "${store.kind}" is not usable: ${error.message}`);
-    }),
-    searchIndex.init().catch((error: Error) => {
-      throw new Error(`search engine "${searchIndex.kind}" is not reachable: ${error.message}`);
-    }),
-  ]);
+  const started = await Promise.allSettled([store.init(), searchIndex.init()]);
+  const problems = [
+    started[0].status === 'rejected' ? `object store "${store.kind}" is not usable: ${(started[0].reason as Error).message}` : null,
+    started[1].status === 'rejected' ? `search engine "${searchIndex.kind}" is not reachable: ${(started[1].reason as Error).message}` : null,
+  ].filter((problem): problem is string => problem !== null);
+  if (problems.length > 0) {
+    await searchIndex.close();
+    db.close();
+    throw new Error(problems.join('; '));
+  }
 
   const audit = new AuditLog(db);
   const users = new UsersService(db, audit);
