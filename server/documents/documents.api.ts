@@ -13,7 +13,7 @@ import {
   versionQuerySchema,
   withoutArraySuffix,
 } from './documents.schema';
-import { consumeStoredFile, requireStoredFile, singleFileUpload } from './upload.middleware';
+import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
 import type { ReviewAction } from '../review/review.service';
 import { afterDocumentChange } from '../search/after-change';
@@ -32,10 +32,7 @@ export function documentsApi(services: Services): Router {
 
   router.post(
     '/documents',
-    (req, _res, next) => {
-      documents.assertCanUpload(currentUser(req));
-      next();
-    },
+    mayUpload(documents, 'new-document'),
     upload,
     async (req, res) => {
       const user = currentUser(req);
@@ -64,10 +61,7 @@ export function documentsApi(services: Services): Router {
 
   router.post(
     '/documents/:id/versions',
-    (req, _res, next) => {
-      documents.assertCanAddVersion(currentUser(req), req.params.id as string);
-      next();
-    },
+    mayUpload(documents, 'new-version'),
     upload,
     async (req, res) => {
       const user = currentUser(req);

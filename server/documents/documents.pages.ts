@@ -10,7 +10,7 @@ import { ERROR_MESSAGES_FA } from '../http/messages.fa';
 import { canManage } from './access.policy';
 import type { DocumentStatus, PortalDocument } from './document';
 import { documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySchema, withoutArraySuffix } from './documents.schema';
-import { consumeStoredFile, requireStoredFile, singleFileUpload } from './upload.middleware';
+import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
 
 /** Persian names the document, review and user pages share. */
@@ -136,10 +136,7 @@ export function documentsPages(services: Services): Router {
     '/documents/new',
     requirePageUser,
     verifyCsrf,
-    (req, _res, next) => {
-      documents.assertCanUpload(currentUser(req));
-      next();
-    },
+    mayUpload(documents, 'new-document'),
     upload,
     async (req, res) => {
       const user = currentUser(req);
@@ -197,10 +194,7 @@ export function documentsPages(services: Services): Router {
     '/documents/:id/versions',
     requirePageUser,
     verifyCsrf,
-    (req, _res, next) => {
-      documents.assertCanAddVersion(currentUser(req), req.params.id as string);
-      next();
-    },
+    mayUpload(documents, 'new-version'),
     upload,
     async (req, res) => {
       const user = currentUser(req);

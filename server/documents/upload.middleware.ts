@@ -3,6 +3,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ObjectStore } from '../../storage/object-store';
 import { AppError, BadRequestError, PayloadTooLargeError } from '../http/errors';
 import type { StoredFile } from './document';
+import type { DocumentsService } from './documents.service';
+import { currentUser } from '../auth/passport';
 import { ObjectStoreEngine, type UploadedFile } from './upload.storage-engine';
 
 /** Parses a multipart body with one `file` part, streaming it into the store; errors become domain errors. */
@@ -46,4 +48,17 @@ function translateUploadError(error: unknown, maxBytes: number): unknown {
     return new BadRequestError(`the upload was interrupted or malformed: ${error.message}`, undefined, 'upload_interrupted');
   }
   return error;
+}
+
+/**
+ * Runs before multer, so a caller who may not upload (or may not add a version to this document)
+ * is refused before any byte is read or stored.
+ */
+export function mayUpload(documents: DocumentsService, target: 'new-document' | 'new-version'): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const user = currentUser(req);
+    if (target === 'new-document') documents.assertCanUpload(user);
+    else documents.assertCanAddVersion(user, req.params.id as string);
+    next();
+  };
 }
