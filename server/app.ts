@@ -21,6 +21,7 @@ import { openApiRoute } from './http/openapi.route';
 import { errorHandler } from './http/error-handler';
 import { NotFoundError } from './http/errors';
 import { viewHelpers } from './http/view-helpers';
+import { languageRoute } from './i18n/language.route';
 import { packagesApi } from './packages/packages.api';
 import { packagesPages } from './packages/packages.pages';
 import { notificationsApi } from './notifications/notifications.api';
@@ -39,6 +40,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.use(securityHeaders);
 
   app.use(healthRoute(services));
+  app.use(languageRoute(services.config.cookieSecure));
   app.use(openApiRoute());
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h', fallthrough: false }));
 
