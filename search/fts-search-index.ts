@@ -11,21 +11,26 @@ import {
   type SearchQuery,
   type SearchResult,
   type Viewer,
+  visibleTo,
 } from './search-index';
 import { joinedWordsOf, normalize, queryTokens, wordsOf, ZWNJ } from './persian';
-import { dedupePatterns, escapeHtml, MIN_PREFIX, snippet, type Pattern } from './snippet';
+import { dedupePatterns, escapeHtml, MIN_PREFIX, patternKey, snippet, type Pattern, type Snippet } from './snippet';
+import { DocSnapshot, type SnapshotDoc } from './fts-snapshot';
 
 /**
  * The search index on SQLite FTS5, in its own database file.
  *
  * Layout. `docs` holds one row per document: metadata, access, display texts. `doc_facets` holds
- * one row per (document, facet value), the values numbered in `facet_values` so that counting
- * groups integers; `doc_shares` the cities a restricted document is shared with; `chunks` the
- * original text of every page, for snippets. Two contentless FTS5 tables hold normalized words:
- *  - `fts_meta`, one row per document (rowid = the document's rowid): title, keywords, summary;
- *  - `fts_pages`, one row per page (rowid = document rowid · 2^20 + page index): the page's
- *    body, and the title and keywords again, so a query whose words fall partly in the title
- *    and partly on a page still finds that page.
+ * one row per (document, facet value), the values numbered in `facet_values`; `doc_shares` the
+ * cities a restricted document is shared with; `chunks` the original text of every page, for
+ * snippets. Three contentless FTS5 tables hold normalized words:
+ *  - `fts_docs`, one row per document (rowid = the document's rowid): title, keywords, summary
+ *    and the body of every page. It decides which documents match: a document matches when it
+ *    has every word of the query, wherever they are, and a word on every page still costs one
+ *    entry per document;
+ *  - `fts_meta`, one row per document: title, keywords, summary, for ranking metadata matches first;
+ *  - `fts_pages`, one row per page (rowid = document rowid · 2^20 + page index): the page's body,
+ *    and the title and keywords again, to choose the best page of the hits shown.
  * Every text field has two columns (rule 5): the words of the split form, and the words only
  * the joined form has (`کلانشهر` from `کلان‌شهر`); every other joined-form word is already in
  * the split column, so both forms are searchable at little more than the size of one.
@@ -33,10 +38,14 @@ import { dedupePatterns, escapeHtml, MIN_PREFIX, snippet, type Pattern } from '.
  * and expands queries and estimates their cost. `vocab_edits` is its deletion neighbourhood
  * (hashes of each word of 5+ letters with one letter deleted), to find typos with one lookup.
  *
+ * After the match, visibility, filters, facet counts and ordering run in memory over a snapshot
+ * of docs, doc_facets and doc_shares (fts-snapshot.ts), which writes keep current.
+ *
  * Ranking (sort=relevance): documents whose metadata row matches the whole query come first,
- * then bm25 of the metadata (weighted ×2) plus bm25 of the best page; title weighs more than
- * keywords, keywords more than summary and body. A query whose words cover so many page rows
- * that scoring them all would be slow is ranked by the metadata alone, then newest.
+ * then bm25 of the metadata (weighted ×2) plus bm25 of the document row; title weighs more than
+ * keywords, keywords more than summary and body. The page of a hit is the page bm25 ranks best
+ * when the query matches few enough page rows to weigh them all, else the first page with every
+ * word of the query.
  *
  * Facets (the usual disjunctive semantics): the counts of one facet are computed over the
  * visible documents matching `q` and the filters of every OTHER facet, so that choosing
@@ -51,16 +60,20 @@ const MIN_TYPO_TARGET = 5;
 const MAX_CORRECTIONS = 3;
 /** A prefix with at most this many completions in the vocabulary is searched as those words. */
 const MAX_PREFIX_WORDS = 8;
-/** Above this many matching pages (estimated), documents are ranked without bm25: metadata match, then newest. */
+/** Above this many matching page rows (estimated), bm25 does not weigh pages: a hit gets the first page with every query word. */
 const BM25_PAGE_LIMIT = 15_000;
-/** Above this bm25 weighing cost (doclist entries, see PlannedQuery.cost), documents are ranked without bm25 too. */
+/** Above this bm25 weighing cost (doclist entries, see PlannedQuery.cost), pages are not weighed either. */
 const BM25_COST_LIMIT = 200_000;
 /** A phrase of several words costs this many times its words' doclists: positions are compared. */
 const PHRASE_COST = 4;
 /** How many completions of a short prefix are summed to estimate its matches. */
 const PREFIX_SCAN = 5000;
-/** Without bm25, how many pages from the first matching one are tried for a snippet. */
-const DENSE_PAGES_TO_TRY = 3;
+/** How many of a hit's first pages are read for one with every query word, when bestPages chose none, before FTS5 is asked. */
+const PAGES_READ_FOR_A_SNIPPET = 3;
+/** Above this many matching page rows (estimated) bestPages lists none: a hit's first pages are read instead. */
+const DENSE_PAGE_ROWS = 40_000;
+/** How many pages FTS5 matched are read for a snippet before the hit falls back to its metadata. */
+const PAGES_TRIED_FOR_A_SNIPPET = 3;
 /** An upsert normalizes this many pages, then lets other work run. */
 const PAGES_PER_SLICE = 20;
 /**
@@ -71,11 +84,13 @@ const PAGES_PER_SLICE = 20;
 const PAGE_WEIGHTS = '0.0, 0.0, 0.0, 0.0, 1.0, 1.0';
 /** bm25 weights of fts_meta (title, title joined, keywords, keywords joined, summary, summary joined). */
 const META_WEIGHTS = '4.0, 4.0, 3.0, 3.0, 1.5, 1.5';
+/** bm25 weights of fts_docs: fts_meta's columns, then the body of every page. */
+const DOC_WEIGHTS = '4.0, 4.0, 3.0, 3.0, 1.5, 1.5, 1.0, 1.0';
 const META_FACTOR = 2;
 
 /** Bumped whenever the layout changes; an index file of another version is dropped and rebuilt empty (the index is derived data). */
-const SCHEMA_VERSION = 3;
-const TABLES = ['docs', 'doc_shares', 'facet_values', 'doc_facets', 'chunks', 'fts_pages', 'fts_meta', 'vocab', 'vocab_edits'];
+const SCHEMA_VERSION = 4;
+const TABLES = ['docs', 'doc_shares', 'facet_values', 'doc_facets', 'chunks', 'fts_pages', 'fts_docs', 'fts_meta', 'vocab', 'vocab_edits'];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -101,6 +116,8 @@ CREATE TABLE IF NOT EXISTS doc_facets (doc INTEGER NOT NULL, value INTEGER NOT N
 CREATE INDEX IF NOT EXISTS doc_facets_value ON doc_facets (value, doc);
 CREATE TABLE IF NOT EXISTS chunks (id INTEGER PRIMARY KEY, page INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_pages USING fts5(title, title_joined, keywords, keywords_joined, body, body_joined,
+  content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_docs USING fts5(title, title_joined, keywords, keywords_joined, summary, summary_joined, body, body_joined,
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_meta USING fts5(title, title_joined, keywords, keywords_joined, summary, summary_joined,
   content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
@@ -182,6 +199,8 @@ interface PlannedQuery {
   tokens: string[];
   match: string;
   patterns: Pattern[];
+  /** Per token, the patterns any of which stands for it (rule 8: every token must be found). */
+  groups: Pattern[][];
   /** Per token index, the vocabulary words (best first) that stand in for a misspelt token. */
   corrections: Map<number, string[]>;
   /** At most how many page rows the expression can match, from the vocabulary's counts. */
@@ -199,10 +218,19 @@ interface Row {
   city: string;
   kind: string;
   year: number;
-  chunk: number | null;
 }
 
-type Params = Record<string, string | number | bigint>;
+/** How well a document matches: bm25 of its document row, and of its metadata row when that alone matches. */
+interface Match {
+  docScore: number;
+  metaScore: number | null;
+}
+
+interface Chunk {
+  id: number;
+  page: number;
+  text: string;
+}
 
 export class FtsSearchIndex implements SearchIndex {
   readonly kind = 'sqlite' as const;
@@ -210,14 +238,16 @@ export class FtsSearchIndex implements SearchIndex {
   private readonly statements = new Map<string, Database.Statement>();
   /** Writes run one after another in call order, so an upsert that yields while it normalizes cannot overtake or be overtaken. */
   private writes: Promise<unknown> = Promise.resolve();
+  private readonly snapshot = new DocSnapshot(() => this.database());
 
   /**
    * @param file the index's own SQLite file, or ':memory:'
-   * @param options.bm25PageLimit above this many (estimated) matching pages, rank without bm25
+   * @param options.bm25PageLimit above this many (estimated) matching page rows, do not weigh pages with bm25
+   * @param options.densePageRows above this many, do not list them either (see bestPages)
    */
   constructor(
     private readonly file: string,
-    private readonly options: { bm25PageLimit?: number } = {},
+    private readonly options: { bm25PageLimit?: number; densePageRows?: number } = {},
   ) {}
 
   async init(): Promise<void> {
@@ -235,8 +265,11 @@ export class FtsSearchIndex implements SearchIndex {
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS matched (doc INTEGER PRIMARY KEY, chunk INTEGER, ps REAL, ms REAL)');
     this.db = db;
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return this.sql('SELECT 1 FROM docs LIMIT 1').get() === undefined;
   }
 
   async ping(): Promise<void> {
@@ -266,7 +299,7 @@ export class FtsSearchIndex implements SearchIndex {
     }
     const words = wordPages(title, keywords, summary, pages.map((page) => page.indexed));
 
-    this.database().transaction(() => {
+    this.transaction(() => {
       const existing = this.sql('SELECT n FROM docs WHERE id = ?').pluck().get(doc.id) as number | undefined;
       if (existing !== undefined) this.removeDocument(existing);
       const n = Number(
@@ -293,6 +326,12 @@ export class FtsSearchIndex implements SearchIndex {
       this.sql('INSERT INTO fts_meta (rowid, title, title_joined, keywords, keywords_joined, summary, summary_joined) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
         BigInt(n), title.split, title.joined, keywords.split, keywords.joined, summary.split, summary.joined,
       );
+      this.sql(
+        'INSERT INTO fts_docs (rowid, title, title_joined, keywords, keywords_joined, summary, summary_joined, body, body_joined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        BigInt(n), title.split, title.joined, keywords.split, keywords.joined, summary.split, summary.joined,
+        pages.map((page) => page.indexed.split).join('\n'), pages.map((page) => page.indexed.joined).join('\n'),
+      );
       const insertPage = this.sql('INSERT INTO fts_pages (rowid, title, title_joined, keywords, keywords_joined, body, body_joined) VALUES (?, ?, ?, ?, ?, ?, ?)');
       const insertChunk = this.sql('INSERT INTO chunks (id, page, text) VALUES (?, ?, ?)');
       pages.forEach((page, index) => {
@@ -301,7 +340,8 @@ export class FtsSearchIndex implements SearchIndex {
         insertChunk.run(rowid, BigInt(Math.trunc(page.page)), page.text);
       });
       this.countWords(words, +1);
-    })();
+      this.snapshot.refresh(n);
+    });
   }
 
   updateAccess(id: string, access: AccessFields): Promise<void> {
@@ -309,22 +349,23 @@ export class FtsSearchIndex implements SearchIndex {
   }
 
   private changeAccess(id: string, access: AccessFields): void {
-    this.database().transaction(() => {
+    this.transaction(() => {
       const n = this.sql('SELECT n FROM docs WHERE id = ?').pluck().get(id) as number | undefined;
       if (n === undefined) return;
       this.sql('UPDATE docs SET status = ?, access = ?, city = ? WHERE n = ?').run(access.status, access.access, access.city, BigInt(n));
       this.sql(`DELETE FROM doc_facets WHERE doc = ? AND value IN (SELECT id FROM facet_values WHERE facet = 'city')`).run(BigInt(n));
       this.sql('INSERT OR IGNORE INTO doc_facets (doc, value) VALUES (?, ?)').run(BigInt(n), BigInt(this.facetValue('city', access.city)));
       this.writeShares(n, access.sharedWith);
-    })();
+      this.snapshot.refresh(n);
+    });
   }
 
   remove(id: string): Promise<void> {
     return this.serially(async () => {
-      this.database().transaction(() => {
+      this.transaction(() => {
         const n = this.sql('SELECT n FROM docs WHERE id = ?').pluck().get(id) as number | undefined;
         if (n !== undefined) this.removeDocument(n);
-      })();
+      });
     });
   }
 
@@ -333,58 +374,43 @@ export class FtsSearchIndex implements SearchIndex {
   }
 
   private clearAll(): void {
-    this.database().transaction(() => {
+    this.transaction(() => {
       for (const table of ['docs', 'doc_shares', 'facet_values', 'doc_facets', 'chunks', 'vocab', 'vocab_edits']) this.sql(`DELETE FROM ${table}`).run();
       this.sql(`INSERT INTO fts_pages (fts_pages) VALUES ('delete-all')`).run();
       this.sql(`INSERT INTO fts_meta (fts_meta) VALUES ('delete-all')`).run();
-    })();
+      this.sql(`INSERT INTO fts_docs (fts_docs) VALUES ('delete-all')`).run();
+      this.snapshot.forget();
+    });
   }
 
   async search(viewer: Viewer, query: SearchQuery): Promise<SearchResult> {
     const perPage = Math.max(1, Math.trunc(query.perPage) || 20);
     const page = Math.max(1, Math.trunc(query.page) || 1);
-    const visible = visibility(viewer);
+    const snapshot = this.snapshot.current();
     const plan = this.plan(queryTokens(query.q).slice(0, MAX_TOKENS));
-    const params: Params = { ...visible.params };
-    const filters = filterSql(query.filters, params);
+    const matches = plan ? this.matchDocuments(plan.match, this.pagesAreCheapToRank(plan)) : null;
+    const { kept, facets } = snapshot.select(viewer, query.filters, matches ? matches.keys() : snapshot.all());
 
-    let from: string;
-    let where: string;
-    let order: string;
-    let scored = false;
-    // Total and facets over the matched documents need no docs row: fillMatched applied visibility,
-    // and the filters only test the document's facet rows, so they read temp.matched alone.
-    let countFrom = 'docs d';
-    let countDoc = 'd.n';
-    let countFilters = filters;
-    if (plan) {
-      scored = plan.estimate <= (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT) && plan.cost <= BM25_COST_LIMIT;
-      this.fillMatched(plan.match, visible, scored);
-      from = 'temp.matched m CROSS JOIN docs d ON d.n = m.doc';
-      where = '1 = 1';
-      const relevance = scored ? `coalesce(m.ms, 0) * ${META_FACTOR} + coalesce(m.ps, 0)` : 'coalesce(m.ms, 0)';
-      order = query.sort === 'newest' ? 'd.updated_at DESC, d.n DESC' : `(m.ms IS NOT NULL) DESC, ${relevance}, d.updated_at DESC, d.n DESC`;
-      countFrom = 'temp.matched m';
-      countDoc = 'm.doc';
-      countFilters = filterSql(query.filters, params, countDoc);
+    const newest = (a: SnapshotDoc, b: SnapshotDoc): number => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : b.n - a.n);
+    let ordered = kept;
+    if (!matches || query.sort === 'newest') {
+      kept.sort(newest);
     } else {
-      from = 'docs d';
-      where = visible.sql;
-      order = 'd.updated_at DESC, d.n DESC';
+      // Metadata matches first, then bm25 (lower is better), then newest; the keys are read once, not per comparison.
+      const ranked = kept.map((doc) => {
+        const match = matches.get(doc.n)!;
+        return { doc, metaFirst: match.metaScore === null ? 1 : 0, score: (match.metaScore ?? 0) * META_FACTOR + match.docScore };
+      });
+      ranked.sort((a, b) => a.metaFirst - b.metaFirst || a.score - b.score || newest(a.doc, b.doc));
+      ordered = ranked.map((entry) => entry.doc);
     }
 
-    const allFilters = [where, ...Object.values(filters)].join(' AND ');
-    const total = this.sql(`SELECT count(*) FROM ${countFrom} WHERE ${[where, ...Object.values(countFilters)].join(' AND ')}`).pluck().get(params) as number;
-    const rows = this.sql(
-      `SELECT d.n, d.id, d.title, d.summary, d.keywords, d.city, d.kind, d.year, ${plan ? 'm.chunk' : 'NULL'} AS chunk
-       FROM ${from} WHERE ${allFilters} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
-    ).all({ ...params, limit: BigInt(perPage), offset: BigInt((page - 1) * perPage) }) as Row[];
-
-    const facets = this.facets(countFrom, countDoc, where, countFilters, params);
-    const hits = rows.map((row) => this.hit(row, plan?.patterns ?? [], scored ? 1 : DENSE_PAGES_TO_TRY));
-    const result: SearchResult = { total, hits, facets };
+    const shown = ordered.slice((page - 1) * perPage, page * perPage);
+    const bestPages = plan && shown.length > 0 ? this.bestPages(plan) : new Map<number, number>();
+    const hits = this.rows(shown.map((doc) => doc.n)).map((row) => this.hit(row, plan, bestPages.get(row.n)));
+    const result: SearchResult = { total: kept.length, hits, facets };
     if (plan) {
-      const didYouMean = this.didYouMean(plan, total, visible);
+      const didYouMean = this.didYouMean(plan, kept.length, viewer);
       if (didYouMean) result.didYouMean = didYouMean;
     }
     return result;
@@ -425,10 +451,12 @@ export class FtsSearchIndex implements SearchIndex {
     const deletePage = this.sql('DELETE FROM fts_pages WHERE rowid = ?');
     for (let index = 0; index < doc.chunk_count; index++) deletePage.run(lo + BigInt(index));
     this.sql('DELETE FROM fts_meta WHERE rowid = ?').run(BigInt(n));
+    this.sql('DELETE FROM fts_docs WHERE rowid = ?').run(BigInt(n));
     this.sql('DELETE FROM chunks WHERE id >= ? AND id < ?').run(lo, lo + BigInt(PAGE_SLOTS));
     this.sql('DELETE FROM doc_facets WHERE doc = ?').run(BigInt(n));
     this.sql('DELETE FROM doc_shares WHERE doc = ?').run(BigInt(n));
     this.sql('DELETE FROM docs WHERE n = ?').run(BigInt(n));
+    this.snapshot.refresh(n);
   }
 
   private countWords(words: Map<string, number>, delta: 1 | -1): void {
@@ -503,7 +531,7 @@ export class FtsSearchIndex implements SearchIndex {
       return `(${[...phrases].join(' OR ')})`;
     });
     const cost = [...costs.values()].reduce((sum, c) => sum + c, 0);
-    return { tokens, match: expressions.join(' AND '), patterns: dedupePatterns(groups.flat()), corrections, estimate, cost };
+    return { tokens, match: expressions.join(' AND '), patterns: dedupePatterns(groups.flat()), groups, corrections, estimate, cost };
   }
 
   /**
@@ -587,87 +615,107 @@ export class FtsSearchIndex implements SearchIndex {
   }
 
   /**
-   * Fills temp.matched with the visible documents the expression matches: per document its best
-   * page, that page's bm25 and the metadata's bm25. When the vocabulary says the query matches
-   * more page rows than bm25 can score in time (a word on nearly every page, whose bm25 is near
-   * zero anyway), `scored` is false and the first matching page stands in for the best one.
-   * Both passes avoid sorting the page rows: FTS5 yields them in rowid (document, page) order,
-   * and the temp table keeps one row per document.
+   * Every document whose words contain the whole expression, anywhere in it (metadata or any
+   * page: `fts_docs` has one row per document), with, when the metadata row alone matches, the
+   * metadata's bm25. One row per document keeps this pass small even for a word on every page;
+   * the page is chosen later, for the hits shown. bm25 of the document row reads every position
+   * of every matching word, so it is weighed only for queries whose pages are few (`scored`).
    */
-  private fillMatched(match: string, visible: { sql: string; params: Params }, scored: boolean): void {
-    this.sql('DELETE FROM temp.matched').run();
-    if (scored) {
-      this.sql(
-        `INSERT INTO temp.matched (doc, chunk, ps)
-         SELECT chunk >> ${PAGE_BITS}, chunk, s FROM (
-           SELECT rowid AS chunk, bm25(fts_pages, ${PAGE_WEIGHTS}) AS s FROM fts_pages WHERE fts_pages MATCH @match LIMIT -1
-         ) WHERE true
-         ON CONFLICT (doc) DO UPDATE SET chunk = excluded.chunk, ps = excluded.ps WHERE excluded.ps < temp.matched.ps`,
-      ).run({ match });
-    } else {
-      this.sql(
-        `INSERT OR IGNORE INTO temp.matched (doc, chunk)
-         SELECT rowid >> ${PAGE_BITS}, rowid FROM fts_pages WHERE fts_pages MATCH @match ORDER BY rowid`,
-      ).run({ match });
+  private matchDocuments(match: string, scored: boolean): Map<number, Match> {
+    const matches = new Map<number, Match>();
+    const documents = scored
+      ? (this.sql(`SELECT rowid, bm25(fts_docs, ${DOC_WEIGHTS}) FROM fts_docs WHERE fts_docs MATCH ?`).raw().all(match) as [number, number][])
+      : (this.sql('SELECT rowid, 0 FROM fts_docs WHERE fts_docs MATCH ?').raw().all(match) as [number, number][]);
+    for (const [n, docScore] of documents) matches.set(n, { docScore, metaScore: null });
+    const metadata = this.sql(`SELECT rowid, bm25(fts_meta, ${META_WEIGHTS}) FROM fts_meta WHERE fts_meta MATCH ?`).raw().all(match) as [number, number][];
+    for (const [n, metaScore] of metadata) {
+      const found = matches.get(n);
+      if (found) found.metaScore = metaScore;
     }
-    this.sql(
-      `INSERT INTO temp.matched (doc, ms)
-       SELECT doc, s FROM (SELECT rowid AS doc, bm25(fts_meta, ${META_WEIGHTS}) AS s FROM fts_meta WHERE fts_meta MATCH @match LIMIT -1) WHERE true
-       ON CONFLICT (doc) DO UPDATE SET ms = excluded.ms`,
-    ).run({ match });
-    this.sql(`DELETE FROM temp.matched WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.n = temp.matched.doc AND ${visible.sql})`).run(visible.params);
-  }
-
-  /** Counts per facet; a facet with its own filter is counted without it (see the class comment). */
-  private facets(from: string, doc: string, where: string, filters: Partial<Record<Facet, string>>, params: Params): Record<Facet, Record<string, number>> {
-    const facets = Object.fromEntries(FACETS.map((facet) => [facet, {}])) as Record<Facet, Record<string, number>>;
-    const count = (which: Facet[], conditions: string[]): void => {
-      if (which.length === 0) return;
-      // The unary + keeps SQLite from probing doc_facets once per candidate value; it reads each document's own rows.
-      const only = which.length === FACETS.length ? '' : `AND +f.value IN (SELECT id FROM facet_values WHERE facet IN (${which.map((f) => `'${f}'`).join(',')}))`;
-      const rows = this.sql(
-        `SELECT v.facet, v.value, c.n FROM (
-           SELECT f.value AS id, count(*) AS n FROM ${from} CROSS JOIN doc_facets f ON f.doc = ${doc}
-           WHERE ${[where, ...conditions].join(' AND ')} ${only}
-           GROUP BY f.value
-         ) c JOIN facet_values v ON v.id = c.id`,
-      ).all(params) as { facet: Facet; value: string; n: number }[];
-      for (const row of rows) facets[row.facet][row.value] = row.n;
-    };
-    const filtered = FACETS.filter((facet) => filters[facet] !== undefined);
-    count(
-      FACETS.filter((facet) => filters[facet] === undefined),
-      Object.values(filters),
-    );
-    for (const facet of filtered) {
-      count(
-        [facet],
-        filtered.filter((other) => other !== facet).map((other) => filters[other]!),
-      );
-    }
-    return facets;
+    return matches;
   }
 
   /**
-   * The hit with its snippet: from the chosen page when the page's own text matches (a page can
-   * match through the title it repeats), else from the next few pages (`tries`), else from the
-   * metadata with page null.
+   * Whether bm25 can weigh every matching page row in time. A query the vocabulary says matches
+   * more page rows (a word on nearly every page, whose bm25 is near zero anyway) ranks documents
+   * by their metadata, then newest, and a hit gets the first page with the query's words.
    */
-  private hit(row: Row, patterns: Pattern[], tries: number): SearchHit {
-    const base = { id: row.id, title: row.title, city: row.city, kind: row.kind, year: row.year };
-    if (row.chunk !== null && patterns.length > 0) {
-      const end = (BigInt(row.chunk) >> BigInt(PAGE_BITS)) * BigInt(PAGE_SLOTS) + BigInt(PAGE_SLOTS);
-      const chunks = this.sql('SELECT page, text FROM chunks WHERE id >= ? AND id < ? ORDER BY id LIMIT ?').iterate(BigInt(row.chunk), end, BigInt(tries)) as IterableIterator<{
-        page: number;
-        text: string;
-      }>;
-      for (const chunk of chunks) {
-        const cut = snippet(chunk.text, patterns);
-        if (cut.matched) {
-          chunks.return?.();
-          return { ...base, snippet: cut.html, page: chunk.page };
+  private pagesAreCheapToRank(plan: PlannedQuery): boolean {
+    return plan.estimate <= (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT) && plan.cost <= BM25_COST_LIMIT;
+  }
+
+  /**
+   * Per document, the page row of its hit: the one bm25 ranks best when the pages are few enough
+   * to weigh, else the first one whose body has the words (FTS5 yields rows in rowid order:
+   * document, then page). bm25 weighs the body alone, so a document all of whose matching rows
+   * score 0 matched through its title and keywords only: `null`, no page shows the words.
+   * Above `DENSE_PAGE_ROWS` even listing the rows costs more than reading a hit's first pages,
+   * where such common words nearly always are: none is chosen here (see hit).
+   */
+  private bestPages(plan: PlannedQuery): Map<number, number | null> {
+    const best = new Map<number, number | null>();
+    if (this.pagesAreCheapToRank(plan)) {
+      const scores = new Map<number, number>();
+      const rows = this.sql(`SELECT rowid, bm25(fts_pages, ${PAGE_WEIGHTS}) FROM fts_pages WHERE fts_pages MATCH ?`).raw().all(plan.match) as [number, number][];
+      for (const [chunk, score] of rows) {
+        const n = Math.floor(chunk / PAGE_SLOTS);
+        if (!best.has(n)) best.set(n, null);
+        if (score < 0 && score < (scores.get(n) ?? 0)) {
+          scores.set(n, score);
+          best.set(n, chunk);
         }
       }
+    } else if (plan.estimate <= (this.options.densePageRows ?? DENSE_PAGE_ROWS)) {
+      const rows = this.sql('SELECT rowid FROM fts_pages WHERE fts_pages MATCH ?').pluck().all(`{body body_joined} : (${plan.match})`) as number[];
+      for (const chunk of rows) {
+        const n = Math.floor(chunk / PAGE_SLOTS);
+        if (!best.has(n)) best.set(n, chunk);
+      }
+    }
+    return best;
+  }
+
+  /** The display fields of these documents, in the given order. */
+  private rows(numbers: number[]): Row[] {
+    if (numbers.length === 0) return [];
+    const rows = this.sql(`SELECT n, id, title, summary, keywords, city, kind, year FROM docs WHERE n IN (${numbers.map(() => '?').join(',')})`).all(
+      ...numbers.map((n) => BigInt(n)),
+    ) as Row[];
+    const byNumber = new Map(rows.map((row) => [row.n, row]));
+    return numbers.map((n) => byNumber.get(n)).filter((row): row is Row => row !== undefined);
+  }
+
+  /**
+   * The hit with its snippet and page: the page bestPages chose, when its own text shows the
+   * words; else (bestPages chose none) the first of the document's first pages whose text has
+   * every query word; else the first later page FTS5 matches in this document's rowid range (a
+   * lookup that reads the words' whole doclists, so it comes last); else the first of those
+   * first pages with any of the words; else the metadata, with page null. Pages are cut one at a
+   * time, as cutting a snippet normalizes the whole page.
+   */
+  private hit(row: Row, plan: PlannedQuery | null, bestChunk: number | null | undefined): SearchHit {
+    const base = { id: row.id, title: row.title, city: row.city, kind: row.kind, year: row.year };
+    const patterns = plan?.patterns ?? [];
+    if (plan && patterns.length > 0 && bestChunk !== null) {
+      const first = row.n * PAGE_SLOTS;
+      const end = first + PAGE_SLOTS;
+      const read = (from: number, count: number): Chunk[] =>
+        this.sql('SELECT id, page, text FROM chunks WHERE id >= ? AND id < ? ORDER BY id LIMIT ?').all(BigInt(from), BigInt(end), BigInt(count)) as Chunk[];
+      const pageHit = (chunk: Chunk | undefined, cut = chunk && snippet(chunk.text, patterns)): SearchHit | null =>
+        chunk && cut?.matched ? { ...base, snippet: cut.html, page: chunk.page } : null;
+      const best = bestChunk === undefined ? null : pageHit(read(bestChunk, 1)[0]);
+      if (best) return best;
+      const firstPages = read(first, PAGES_READ_FOR_A_SNIPPET);
+      const cuts: Snippet[] = [];
+      for (const chunk of firstPages) {
+        const cut = snippet(chunk.text, patterns);
+        if (hasEveryWord(cut.found, plan)) return pageHit(chunk, cut)!;
+        cuts.push(cut);
+      }
+      const found =
+        (firstPages.length === PAGES_READ_FOR_A_SNIPPET ? this.laterMatchingPage(plan.match, first + PAGES_READ_FOR_A_SNIPPET, end, (chunk) => pageHit(read(chunk, 1)[0])) : null) ??
+        firstPages.map((chunk, i) => pageHit(chunk, cuts[i])).find((hit) => hit !== null);
+      if (found) return found;
     }
     const keywords = JSON.parse(row.keywords) as string[];
     for (const text of [row.summary, row.title, keywords.join('، ')]) {
@@ -677,12 +725,24 @@ export class FtsSearchIndex implements SearchIndex {
     return { ...base, snippet: row.summary ? snippet(row.summary, []).html : escapeHtml(row.title), page: null };
   }
 
+  /** The first page row from `from` on, within one document, that FTS5 matches and whose text shows a word (at most a few tried). */
+  private laterMatchingPage(match: string, from: number, end: number, tryChunk: (chunk: number) => SearchHit | null): SearchHit | null {
+    const chunks = this.sql(`SELECT rowid FROM fts_pages WHERE fts_pages MATCH ? AND rowid >= ? AND rowid < ? LIMIT ${PAGES_TRIED_FOR_A_SNIPPET}`)
+      .pluck()
+      .all(match, BigInt(from), BigInt(end)) as number[];
+    for (const chunk of chunks) {
+      const found = tryChunk(chunk);
+      if (found) return found;
+    }
+    return null;
+  }
+
   /**
    * A correction from the vocabulary, offered only when it finds a document this viewer may see
    * (so a word of someone else's draft never leaks): for tokens the query corrected, or, when
    * nothing was found, for any token of 4+ letters.
    */
-  private didYouMean(plan: PlannedQuery, total: number, visible: { sql: string; params: Params }): string | undefined {
+  private didYouMean(plan: PlannedQuery, total: number, viewer: Viewer): string | undefined {
     let candidates = plan.corrections;
     if (candidates.size === 0 && total === 0) {
       candidates = new Map();
@@ -696,7 +756,7 @@ export class FtsSearchIndex implements SearchIndex {
     const words = [...plan.tokens];
     let changed = false;
     for (const [i, options] of candidates) {
-      const usable = options.find((word) => this.visibleMatch(word, visible));
+      const usable = options.find((word) => this.visibleMatch(word, viewer));
       if (usable) {
         words[i] = usable;
         changed = true;
@@ -705,21 +765,32 @@ export class FtsSearchIndex implements SearchIndex {
     return changed ? words.join(' ') : undefined;
   }
 
-  private visibleMatch(word: string, visible: { sql: string; params: Params }): boolean {
-    const row = this.sql(
-      `SELECT 1 FROM (
-         SELECT rowid AS doc FROM fts_meta WHERE fts_meta MATCH @match
-         UNION ALL
-         SELECT rowid >> ${PAGE_BITS} AS doc FROM fts_pages WHERE fts_pages MATCH @match
-       ) x JOIN docs d ON d.n = x.doc WHERE ${visible.sql} LIMIT 1`,
-    ).get({ ...visible.params, match: quote(word) });
-    return row !== undefined;
+  private visibleMatch(word: string, viewer: Viewer): boolean {
+    const documents = this.sql('SELECT rowid FROM fts_docs WHERE fts_docs MATCH ?').pluck().iterate(quote(word)) as IterableIterator<number>;
+    for (const n of documents) {
+      const doc = this.snapshot.get(n);
+      if (doc && visibleTo(viewer, doc.access)) {
+        documents.return?.();
+        return true;
+      }
+    }
+    return false;
   }
 
   private serially<T>(operation: () => Promise<T>): Promise<T> {
     const run = this.writes.then(operation, operation);
     this.writes = run.catch(() => undefined);
     return run;
+  }
+
+  /** A write transaction; if it fails, the snapshot (which follows writes as they happen) is read again whole. */
+  private transaction(write: () => void): void {
+    try {
+      this.database().transaction(write)();
+    } catch (error) {
+      this.snapshot.invalidate();
+      throw error;
+    }
   }
 
   private database(): Database.Database {
@@ -738,6 +809,11 @@ export class FtsSearchIndex implements SearchIndex {
   }
 }
 
+/** Whether every token of the query has one of its patterns among those a text was found to have. */
+function hasEveryWord(found: Set<string>, plan: PlannedQuery): boolean {
+  return plan.groups.every((group) => group.some((pattern) => found.has(patternKey(pattern))));
+}
+
 /** Only words of 5+ letters are corrected to; a token of 4+ letters can be one edit from one. */
 const typoTarget = (word: string): boolean => [...word].length >= MIN_TYPO_TARGET && !isNumeric(word);
 const typoSource = (token: string): boolean => [...token].length >= MIN_TYPO_TARGET - 1 && !isNumeric(token);
@@ -748,39 +824,4 @@ function halves(token: string): [string, string][] {
   const result: [string, string][] = [];
   for (let k = 2; k <= chars.length - 2; k++) result.push([chars.slice(0, k).join(''), chars.slice(k).join('')]);
   return result;
-}
-
-/** `visibleTo` of search-index.ts as a condition on `docs d`. */
-function visibility(viewer: Viewer): { sql: string; params: Params } {
-  if (viewer.role === 'secretariat') return { sql: `d.status <> 'withdrawn'`, params: {} };
-  if (viewer.role === 'city' && viewer.city) {
-    return {
-      sql: `(d.status <> 'withdrawn' AND (d.city = @viewerCity OR (d.status = 'published' AND (d.access = 'portal'
-              OR EXISTS (SELECT 1 FROM doc_shares s WHERE s.doc = d.n AND s.city = @viewerCity)))))`,
-      params: { viewerCity: viewer.city },
-    };
-  }
-  return { sql: `(d.status = 'published' AND d.access = 'portal')`, params: {} };
-}
-
-/**
- * One condition per facet with values on the document number `doc` (`d.n` of `docs d`, or
- * `m.doc` of temp.matched); values go into params, never into the SQL. Called twice for one query,
- * it binds the same names to the same values.
- */
-function filterSql(filters: SearchQuery['filters'], params: Params, doc = 'd.n'): Partial<Record<Facet, string>> {
-  const conditions: Partial<Record<Facet, string>> = {};
-  let k = 0;
-  for (const facet of FACETS) {
-    const values = [...new Set(filters[facet] ?? [])];
-    if (values.length === 0) continue;
-    const names = values.map((value) => {
-      const name = `f${k++}`;
-      params[name] = value;
-      return `@${name}`;
-    });
-    conditions[facet] = `EXISTS (SELECT 1 FROM doc_facets ff WHERE ff.doc = ${doc}
-      AND ff.value IN (SELECT id FROM facet_values WHERE facet = '${facet}' AND value IN (${names.join(', ')})))`;
-  }
-  return conditions;
 }

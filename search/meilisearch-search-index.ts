@@ -70,6 +70,10 @@ export class MeilisearchSearchIndex implements SearchIndex {
   /** The HTTP client holds no connection open between requests. */
   async close(): Promise<void> {}
 
+  async isEmpty(): Promise<boolean> {
+    return (await this.index.getStats()).numberOfDocuments === 0;
+  }
+
   async ping(): Promise<void> {
     try {
       await this.client.health();
@@ -143,11 +147,39 @@ export class MeilisearchSearchIndex implements SearchIndex {
       facets[facet] = { ...(facetCounts[i]?.facetDistribution?.[FACET_ATTRIBUTES[facet]] ?? {}) };
     });
     const patterns = dedupePatterns([...basicPatterns(tokens), ...splitPatterns(tokens)]);
-    return {
-      total: page!.totalHits ?? 0,
-      hits: page!.hits.map((hit) => toSearchHit(hit, patterns)),
-      facets,
-    };
+    const hits = page!.hits.map((hit) => toSearchHit(hit, patterns));
+    await this.findPagesOfTitleMatches(q, viewer, page!.hits, hits, patterns);
+    return { total: page!.totalHits ?? 0, hits, facets };
+  }
+
+  /**
+   * Every chunk repeats its document's title and keywords, so for a word in the title Meilisearch
+   * ties all of a document's pages and picks the first, whose text may not have the word. For such
+   * hits one more multi-search asks, per document, for the page whose own text matches best
+   * (dropping the most frequent words first when no page has them all), and takes its page.
+   */
+  private async findPagesOfTitleMatches(q: string, viewer: Viewer, chunks: Hit<RetrievedChunk>[], hits: SearchHit[], patterns: Pattern[]): Promise<void> {
+    const lacking = hits.flatMap((hit, i) => (q !== '' && hit.page === null && chunks[i]!.page !== null ? [i] : []));
+    if (lacking.length === 0) return;
+    const queries = lacking.map(
+      (i) =>
+        ({
+          indexUid: this.options.index,
+          q,
+          filter: `${searchFilter(viewer, {})} AND docId = ${quote(chunks[i]!.docId)}`,
+          attributesToSearchOn: ['body', 'bodySplit'],
+          matchingStrategy: 'frequency',
+          limit: 1,
+          attributesToRetrieve: [...RETRIEVED],
+          showMatchesPosition: true,
+        }) satisfies MultiSearchQuery,
+    );
+    const { results } = await this.client.multiSearch<MultiSearchParams, RetrievedChunk>({ queries });
+    results.forEach((result, k) => {
+      const chunk = result.hits[0];
+      const withPage = chunk?.docId === chunks[lacking[k]!]!.docId ? toSearchHit(chunk, patterns) : null;
+      if (withPage?.page != null) hits[lacking[k]!] = withPage;
+    });
   }
 
   private async chunkIds(docId: string): Promise<string[]> {

@@ -83,6 +83,8 @@ export interface SearchIndex {
   remove(id: string): Promise<void>;
   /** Removes everything (before a rebuild). */
   clear(): Promise<void>;
+  /** Whether the index holds no document at all (new, lost, or recreated for a new layout): the portal then rebuilds it. */
+  isEmpty(): Promise<boolean>;
   search(viewer: Viewer, query: SearchQuery): Promise<SearchResult>;
   /** Releases files and connections. */
   close(): Promise<void>;

@@ -36,14 +36,17 @@ export function basicPatterns(tokens: string[]): Pattern[] {
   return dedupePatterns(patterns);
 }
 
+export const patternKey = (pattern: Pattern): string => `${pattern.words.join(' ')}${pattern.prefix ? '*' : ''}`;
+
 export function dedupePatterns(patterns: Pattern[]): Pattern[] {
   const seen = new Map<string, Pattern>();
   for (const pattern of patterns) {
-    const key = `${pattern.words.join(' ')}${pattern.prefix ? '*' : ''}`;
+    const key = patternKey(pattern);
     if (!seen.has(key)) seen.set(key, pattern);
   }
   return [...seen.values()];
 }
+
 
 interface TaggedSpan extends Span {
   pattern: number;
@@ -148,15 +151,24 @@ function render(text: string, from: number, to: number, marks: Span[]): string {
   return html;
 }
 
+export interface Snippet {
+  html: string;
+  matched: boolean;
+  /** The patterns that occur in the text, by `patternKey`. */
+  found: Set<string>;
+}
+
 /**
  * About `width` characters of the original text around the place where the most different
  * patterns occur, HTML-escaped, every match wrapped in <mark>. Without a match, the text's start.
  */
-export function snippet(original: string, patterns: Pattern[], width = SNIPPET_WIDTH): { html: string; matched: boolean } {
-  const spans = taggedSpans(original, patterns).slice(0, 1000);
+export function snippet(original: string, patterns: Pattern[], width = SNIPPET_WIDTH): Snippet {
+  const all = taggedSpans(original, patterns);
+  const found = new Set(all.map((span) => patternKey(patterns[span.pattern]!)));
+  const spans = all.slice(0, 1000);
   if (spans.length === 0) {
     const end = snapEnd(original, Math.min(original.length, width), 0);
-    return { html: render(original, 0, end, []), matched: false };
+    return { html: render(original, 0, end, []), matched: false, found };
   }
   let best = 0;
   let bestScore = -1;
@@ -180,5 +192,5 @@ export function snippet(original: string, patterns: Pattern[], width = SNIPPET_W
   to = Math.max(to, anchor.end);
   from = snapStart(original, from, anchor.start);
   to = snapEnd(original, to, anchor.end);
-  return { html: render(original, from, to, merge(spans)), matched: true };
+  return { html: render(original, from, to, merge(spans)), matched: true, found };
 }

@@ -1,11 +1,13 @@
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
 import { ensureFirstUser, wire } from './wire';
+import { queueRebuildIfEmpty } from './search/rebuild';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const services = await wire(config);
   await ensureFirstUser(services, (line) => console.log(line));
+  await queueRebuildIfEmpty(services, (line) => console.log(line));
   const app = createApp(services);
   services.worker.start();
   const server = app.listen(config.port, config.host, () => {

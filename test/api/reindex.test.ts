@@ -7,20 +7,22 @@ import supertest from 'supertest';
 import { cast, startPortal, type TestPortal } from '../helpers/portal';
 import { loadConfig } from '../../server/config';
 import { wire } from '../../server/wire';
+import { queueRebuildIfEmpty } from '../../server/search/rebuild';
 
 const run = promisify(execFile);
 
 describe('npm run reindex', function () {
   this.timeout(120_000);
   let portal: TestPortal;
+  let c: Awaited<ReturnType<typeof cast>>;
 
   before(async () => {
     portal = await startPortal();
+    c = await cast(portal);
   });
   after(() => portal.close());
 
   it('rebuilds a lost index from the database and the stored page texts, showing progress', async () => {
-    const c = await cast(portal);
     const res = await supertest(portal.app)
       .post('/api/v1/documents')
       .set(c.owner.auth)
@@ -53,5 +55,25 @@ describe('npm run reindex', function () {
       reopened.db.close();
     }
     expect(fs.existsSync(path.join(portal.dataDir, 'search.sqlite'))).to.equal(true);
+  });
+
+  it('queues every document to be indexed again when the portal finds its index empty, and nothing when it is not', async () => {
+    await portal.services.worker.drain();
+    const documents = portal.services.db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
+    expect(documents).to.be.greaterThan(0);
+    const find = async () =>
+      (await portal.services.search.search(c.secretariat.user, { q: '', city: [], kind: [], hazard: [], year: [], resolution: [], fileType: [], page: 1, perPage: 100 })).total;
+    const logged: string[] = [];
+
+    expect(await queueRebuildIfEmpty(portal.services, (line) => logged.push(line))).to.equal(0);
+    expect(portal.services.jobs.pending('index')).to.equal(0);
+
+    await portal.services.searchIndex.clear();
+    expect(await find()).to.equal(0);
+    expect(await queueRebuildIfEmpty(portal.services, (line) => logged.push(line))).to.equal(documents);
+    expect(portal.services.jobs.pending('index')).to.equal(documents);
+    expect(logged.join('\n')).to.match(new RegExp(`${documents} documents are queued`));
+    await portal.services.worker.drain();
+    expect(await find()).to.equal(documents - (portal.services.db.prepare(`SELECT count(*) FROM documents WHERE status = 'withdrawn'`).pluck().get() as number));
   });
 });

@@ -155,6 +155,9 @@ export class MeiliStandIn {
     if (method === 'GET' && (m = path.match(/^\/tasks\/(\d+)$/))) return this.taskReply(Number(m[1]));
     if (method === 'POST' && path === '/indexes') return this.enqueue('indexCreation', (req.body as { uid: string }).uid);
     if ((m = path.match(/^\/indexes\/([^/]+)$/)) && method === 'DELETE') return this.enqueue('indexDeletion', m[1]!);
+    if (path.match(/^\/indexes\/[^/]+\/stats$/) && method === 'GET') {
+      return { status: 200, body: { numberOfDocuments: 0, rawDocumentDbSize: 0, avgDocumentSize: 0, isIndexing: false, numberOfEmbeddings: 0, numberOfEmbeddedDocuments: 0, fieldDistribution: {} } };
+    }
     if ((m = path.match(/^\/indexes\/([^/]+)\/settings$/)) && method === 'PATCH') return this.enqueue('settingsUpdate', m[1]!);
     if ((m = path.match(/^\/indexes\/([^/]+)\/documents$/))) {
       if (method === 'POST' || method === 'PUT') return this.enqueue('documentAdditionOrUpdate', m[1]!);

@@ -9,6 +9,7 @@ import type { SearchQuery, Viewer } from '../../search/search-index';
 import { buildDocument, describeSearchIndex } from './search-index.contract';
 
 const SECRETARIAT: Viewer = { role: 'secretariat', city: null };
+const READER: Viewer = { role: 'reader', city: null };
 const query = (q: string, overrides: Partial<SearchQuery> = {}): SearchQuery => ({ q, filters: {}, sort: 'relevance', page: 1, perPage: 50, ...overrides });
 
 describe('FtsSearchIndex', function () {
@@ -17,8 +18,13 @@ describe('FtsSearchIndex', function () {
     return { index, cleanup: async () => index.close() };
   });
 
-  describeSearchIndex('sqlite, ranking every query as too dense for bm25', async () => {
+  describeSearchIndex('sqlite, every query too dense to weigh its pages with bm25', async () => {
     const index = new FtsSearchIndex(':memory:', { bm25PageLimit: 0 });
+    return { index, cleanup: async () => index.close() };
+  });
+
+  describeSearchIndex('sqlite, every query too dense even to list its page rows', async () => {
+    const index = new FtsSearchIndex(':memory:', { bm25PageLimit: 0, densePageRows: 0 });
     return { index, cleanup: async () => index.close() };
   });
 
@@ -96,6 +102,39 @@ describe('FtsSearchIndex', function () {
       expect(result.hits.map((h) => h.id)).to.deep.equal(['mixed']);
       expect(result.hits[0]!.page).to.equal(2);
       expect(result.hits[0]!.snippet).to.include('<mark>مانور</mark>');
+    });
+
+    it('finds a document whose query words are on different pages, at the page with most of them first', async function () {
+      await index.upsert(buildDocument('spread', ['گزارش پهنه‌بندی گسل', 'متن دیگری درباره آتش‌نشانی', 'پهنه‌بندی و آتش‌نشانی با هم']));
+      await index.upsert(buildDocument('apart', ['فقط گسل', 'فقط آتش‌نشانی']));
+      const together = await index.search(SECRETARIAT, query('پهنه‌بندی آتش‌نشانی'));
+      expect(together.hits.map((h) => h.id)).to.include('spread');
+      expect(together.hits.find((h) => h.id === 'spread')!.page).to.equal(3);
+      const apart = await index.search(SECRETARIAT, query('گسل آتش‌نشانی'));
+      expect(apart.hits.map((h) => h.id)).to.include('apart');
+      expect(apart.hits.find((h) => h.id === 'apart')!.page).to.be.oneOf([1, 2]);
+    });
+
+    it('sees a write made through another connection to the same file at the next query', async function () {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'tajrobe-fts-two-'));
+      const file = path.join(dir, 'search.sqlite');
+      const portal = new FtsSearchIndex(file);
+      const reindexer = new FtsSearchIndex(file);
+      try {
+        await portal.init();
+        await reindexer.init();
+        expect((await portal.search(SECRETARIAT, query(''))).total).to.equal(0);
+        await reindexer.upsert(buildDocument('from-elsewhere', ['نوشته‌ای از فرایندی دیگر'], { status: 'published' }));
+        const found = await portal.search(READER, query('فرایندی'));
+        expect(found.hits.map((h) => h.id)).to.deep.equal(['from-elsewhere']);
+        await reindexer.updateAccess('from-elsewhere', { status: 'withdrawn', access: 'portal', city: 'tehran', sharedWith: [] });
+        expect((await portal.search(READER, query('فرایندی'))).total).to.equal(0);
+        expect((await portal.search(SECRETARIAT, query(''))).facets.city).to.deep.equal({});
+      } finally {
+        await portal.close();
+        await reindexer.close();
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('finds a one-letter typo and says which word it used', async function () {
@@ -238,7 +277,16 @@ describe('FtsSearchIndex', function () {
 
     it('without a match, gives the start of the text', function () {
       const cut = snippet('آغاز متن و ادامه', basicPatterns(['هیچ']));
-      expect(cut).to.deep.equal({ html: 'آغاز متن و ادامه', matched: false });
+      expect(cut).to.deep.equal({ html: 'آغاز متن و ادامه', matched: false, found: new Set() });
+    });
+
+    it('says which patterns the text has, by key, prefixes included', function () {
+      const patterns: Pattern[] = [
+        { words: ['کلان', 'شهر'], prefix: false },
+        { words: ['همگا'], prefix: true },
+        { words: ['غایب'], prefix: false },
+      ];
+      expect(snippet('در هر کلان‌شهر آموزش همگانی', patterns).found).to.deep.equal(new Set(['کلان شهر', 'همگا*']));
     });
 
     it('takes a one-letter last token as a whole word', function () {

@@ -347,6 +347,13 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       expect(standIn.calls()).to.deep.equal([`DELETE ${path('/documents')}`]);
       expectEveryWriteAwaited();
     });
+
+    it('says it is empty from the index stats, so the portal knows to rebuild it', async function () {
+      expect(await index.isEmpty()).to.equal(true);
+      expect(standIn.calls()).to.deep.equal([`GET ${path('/stats')}`]);
+      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: {} } });
+      expect(await index.isEmpty()).to.equal(false);
+    });
   });
 
   describe('search requests', function () {
@@ -572,6 +579,45 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       } finally {
         hits.pop();
       }
+    });
+
+    it('asks once more, per document, for the page of a hit that matched only through its title', async function () {
+      const titleOnly = hit({ docId: 'doc-9', page: 1, originalTitle: 'راهنمای سیلاب', originalBody: 'مقدمه و فهرست' });
+      const pageSix = hit({ docId: 'doc-9', page: 6, originalTitle: 'راهنمای سیلاب', originalBody: 'هشدار سیلاب در حوضهٔ رودخانه' });
+      const onItsPage = hit({ docId: 'doc-8', page: 3, originalBody: 'مهار سیلاب شهری' });
+      standIn.on('POST', /\/search$/, (req) => {
+        const body = req.body as { q: string; attributesToSearchOn?: string[] };
+        const found = body.attributesToSearchOn ? [pageSix] : [titleOnly, onItsPage];
+        return { status: 200, body: searchResponse(body, { totalHits: found.length, hits: found, facetDistribution: {} }) };
+      });
+      const result = await index.search({ role: 'city', city: 'tehran' }, query({ q: 'سیلاب' }));
+      expect(result.hits[0]).to.include({ id: 'doc-9', page: 6 });
+      expect(result.hits[0]!.snippet).to.include('<mark>سیلاب</mark> در حوضهٔ');
+      expect(result.hits[1]).to.include({ id: 'doc-8', page: 3 });
+      const [main, followUp] = standIn.bodies('POST', '/multi-search') as { queries: Record<string, unknown>[] }[];
+      expect(main!.queries[0]!.attributesToSearchOn).to.equal(undefined);
+      expect(followUp!.queries).to.deep.equal([
+        {
+          indexUid: INDEX,
+          q: 'سیلاب',
+          filter:
+            '(status != "withdrawn" AND (city = "tehran" OR (status = "published" AND (access = "portal" OR sharedWith = "tehran"))))' +
+            ' AND docId = "doc-9"',
+          attributesToSearchOn: ['body', 'bodySplit'],
+          matchingStrategy: 'frequency',
+          limit: 1,
+          attributesToRetrieve: ['docId', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'],
+          showMatchesPosition: true,
+        },
+      ]);
+    });
+
+    it('keeps page null when the second look finds no page of that document, and asks nothing more without a query', async function () {
+      const [, second] = (await answer()).hits;
+      expect(second).to.include({ id: 'doc-2', page: null });
+      const before = standIn.bodies('POST', '/multi-search').length;
+      await answer('');
+      expect(standIn.bodies('POST', '/multi-search').length - before).to.equal(1);
     });
 
     it('falls back to the keywords, then the title, that matched', async function () {

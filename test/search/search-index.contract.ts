@@ -129,6 +129,15 @@ export function describeSearchIndex(name: string, make: () => Promise<SearchInde
       await index.ping();
     });
 
+    it('says whether it holds any document: empty after clear, not after an upsert', async function () {
+      await reset([]);
+      expect(await index.isEmpty()).to.equal(true);
+      await index.upsert(buildDocument('only-one', ['یک سند']));
+      expect(await index.isEmpty()).to.equal(false);
+      await index.clear();
+      expect(await index.isEmpty()).to.equal(true);
+    });
+
     describe('the 17 Persian cases of persian.md', function () {
       before(async function () {
         const docs = PERSIAN_CASES.map((c) => buildDocument(`case-${c.n}`, [`${filler(c.n)} ${c.text} ${filler(c.n + 1)}`], { title: `مورد ${c.n}` }));
@@ -209,7 +218,14 @@ export function describeSearchIndex(name: string, make: () => Promise<SearchInde
           buildDocument('long-page', [`${filler(0)} ${filler(1)} ${filler(2)} ${filler(3)} میانه‌ی متن ${filler(4)} ${filler(0)} ${filler(1)} ${filler(2)} ${filler(3)}`], { title: 'متن بلند' }),
           buildDocument('prefix', [`${filler(3)} برنامه آمادگی اضطراری مدارس ${filler(4)}`], { title: 'مدارس' }),
           buildDocument('typo', [`${filler(1)} پیشگیری از حریق در انبارها ${filler(2)}`], { title: 'انبارها' }),
+          buildDocument('title-and-page', [filler(0), filler(1), `${filler(2)} نقشه پهنه‌های رانش زمین ${filler(3)}`], { title: 'رانش زمین در دامنه‌ها' }),
         ]);
+      });
+
+      it('gives the page that has the word when the title has it too', async function () {
+        const hit = (await search(SECRETARIAT, 'رانش')).hits.find((h) => h.id === 'title-and-page')!;
+        expect(hit.page).to.equal(3);
+        expect(marked(hit.snippet)).to.include('رانش');
       });
 
       it('ranks title and keyword matches above a body-only match', async function () {
