@@ -1,6 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import { isLocale, LOCALE_COOKIE } from './locale';
 import { NotFoundError } from '../http/errors';
+import { localPath } from '../http/local-path';
 
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
@@ -15,12 +16,7 @@ export function languageRoute(cookieSecure: boolean): express.Router {
     const locale = req.params.locale;
     if (!isLocale(locale)) throw new NotFoundError('no such language');
     res.cookie(LOCALE_COOKIE, locale, { maxAge: ONE_YEAR_MS, sameSite: 'lax', secure: cookieSecure, httpOnly: false, path: '/' });
-    res.redirect(303, safeBackPath(req.query.back));
+    res.redirect(303, localPath(req.query.back));
   });
   return router;
-}
-
-function safeBackPath(back: unknown): string {
-  if (typeof back !== 'string' || !back.startsWith('/') || back.startsWith('//') || back.startsWith('/\\')) return '/';
-  return back;
 }

@@ -1,9 +1,33 @@
 import type { Catalogue } from '../catalogue';
 import { common } from './common';
 import { errors } from './errors';
+import { documents } from './documents';
+import { search } from './search';
+import { shell } from './shell';
+import { auth } from './auth';
+import { users } from './users';
+import { notifications } from './notifications';
+import { dashboard } from './dashboard';
+import { audit } from './audit';
+import { cities } from './cities';
+import { packages } from './packages';
+import { resolutions } from './resolutions';
+import { review } from './review';
 
 /** The English catalogue: the same keys as the Persian one (the type makes a missing key a compile error). */
 export const en: Catalogue = {
   common,
   errors,
+  documents,
+  search,
+  shell,
+  auth,
+  users,
+  notifications,
+  dashboard,
+  audit,
+  cities,
+  packages,
+  resolutions,
+  review,
 };

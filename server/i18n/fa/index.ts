@@ -1,8 +1,32 @@
 import { common } from './common';
 import { errors } from './errors';
+import { documents } from './documents';
+import { search } from './search';
+import { shell } from './shell';
+import { auth } from './auth';
+import { users } from './users';
+import { notifications } from './notifications';
+import { dashboard } from './dashboard';
+import { audit } from './audit';
+import { cities } from './cities';
+import { packages } from './packages';
+import { resolutions } from './resolutions';
+import { review } from './review';
 
 /** The Persian catalogue: every string the Persian interface shows, by page or capability. */
 export const fa = {
   common,
   errors,
+  documents,
+  search,
+  shell,
+  auth,
+  users,
+  notifications,
+  dashboard,
+  audit,
+  cities,
+  packages,
+  resolutions,
+  review,
 } as const;

@@ -1,0 +1,47 @@
+import type { Catalogue } from '../catalogue';
+
+export const shell: Catalogue['shell'] = {
+  skipLink: 'Skip to main content',
+  mainNav: 'Main menu',
+  nav: {
+    search: 'Search',
+    documents: 'Documents',
+    packages: 'Packages',
+    resolutions: 'Resolutions',
+    cities: 'Cities',
+    upload: 'Upload a document',
+    review: 'Review queue',
+    users: 'Users',
+    dashboard: 'Dashboard',
+    audit: 'Audit log',
+  },
+  notifications: 'Notifications',
+  unread: 'unread notifications',
+  account: 'Account',
+  logout: 'Sign out',
+  signIn: 'Sign in',
+  paging: {
+    label: 'Pages',
+    previous: 'Previous page',
+    next: 'Next page',
+    position: 'Page {page} of {pages}',
+  },
+  errorPage: {
+    title: 'Error',
+    status: 'Error {status}',
+    home: 'Back to the home page',
+    search: 'Search the documents',
+    signIn: 'Sign in to the portal',
+    headings: {
+      bad_request: 'The request was not accepted',
+      unauthenticated: 'Please sign in first',
+      forbidden: 'You do not have access',
+      not_found: 'Not found',
+      conflict: 'This cannot be done right now',
+      too_large: 'The file is too large',
+      unsupported_type: 'This type of file is not accepted',
+      too_many_requests: 'Too many requests',
+      internal: 'Something went wrong on our side',
+    },
+  },
+};

@@ -1,0 +1,42 @@
+import type { Catalogue } from '../catalogue';
+
+export const users: Catalogue['users'] = {
+  title: 'Users',
+  columns: {
+    username: 'Username',
+    role: 'Role',
+    city: 'City',
+    state: 'State',
+    created: 'Created',
+    actions: 'Actions',
+  },
+  roles: {
+    secretariat: 'Secretariat',
+    city: 'City user',
+    reader: 'Reader',
+  },
+  disabled: 'Disabled',
+  active: 'Active',
+  enable: 'Enable',
+  disable: 'Disable',
+  enableUser: 'Enable {username}',
+  disableUser: 'Disable {username}',
+  yourAccount: 'Your account',
+  newUser: 'New user',
+  username: 'Username',
+  usernameHint: 'Latin letters, digits and . _ @ -',
+  password: 'Password',
+  passwordHint: 'At least {min} characters.',
+  role: 'Role',
+  city: 'City (for city users only)',
+  create: 'Create user',
+  fields: {
+    username: 'The username must be 3 to 64 characters long and contain only Latin letters, digits and . _ @ -',
+    password: 'The password must be at least 10 characters long.',
+    role: 'Choose the user’s role.',
+    city: 'A city user must belong to one of the listed cities.',
+  },
+  created: 'User “{username}” was created.',
+  disabledFlash: 'Account “{username}” was disabled; it can no longer sign in.',
+  enabledFlash: 'Account “{username}” was enabled again.',
+};

@@ -1,0 +1,67 @@
+/** The secretariat's audit log, its filters and its CSV. */
+export const audit = {
+  title: 'گزارش رویدادها',
+  filters: {
+    action: 'رویداد',
+    allActions: 'همهٔ رویدادها',
+    user: 'کاربر',
+    allUsers: 'همهٔ کاربران',
+    documentId: 'شناسهٔ سند',
+    from: 'از تاریخ',
+    to: 'تا تاریخ',
+    show: 'نمایش',
+    csv: 'دریافت CSV با همین شرایط',
+  },
+  count: '{count} رویداد',
+  newestFirst: '(تازه‌ترین نخست)',
+  empty: 'رویدادی با این شرایط ثبت نشده است.',
+  columns: {
+    at: 'زمان',
+    user: 'کاربر',
+    action: 'رویداد',
+    document: 'سند',
+    details: 'جزئیات',
+  },
+  csv: {
+    fileName: 'گزارش-رویدادها.csv',
+    id: 'شناسه',
+    atUtc: 'زمان (UTC)',
+    atSolar: 'زمان (هجری خورشیدی)',
+    user: 'کاربر',
+    action: 'رویداد',
+    actionName: 'نام رویداد',
+    document: 'سند',
+    target: 'هدف',
+    details: 'جزئیات',
+  },
+  actions: {
+    document: {
+      created: 'بارگذاری سند',
+      version_added: 'بارگذاری نسخهٔ تازه',
+      updated: 'ویرایش مشخصات',
+      shared: 'تغییر شهرهای دارای دسترسی',
+      submitted: 'فرستادن برای بررسی',
+      published: 'انتشار',
+      returned: 'برگشت برای اصلاح',
+      withdrawn: 'بایگانی',
+    },
+    user: {
+      created: 'ایجاد کاربر',
+      disabled: 'غیرفعال کردن کاربر',
+      enabled: 'فعال کردن کاربر',
+    },
+    package: {
+      created: 'ساخت بسته',
+      updated: 'ویرایش بسته',
+      published: 'انتشار بسته',
+    },
+    meeting: {
+      created: 'ثبت جلسه',
+    },
+    resolution: {
+      created: 'ثبت مصوبه',
+      updated: 'به‌روزرسانی مصوبه',
+      followup_added: 'ثبت پیگیری مصوبه',
+    },
+  },
+} as const;

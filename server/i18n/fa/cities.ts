@@ -1,0 +1,23 @@
+/** The list of cities and each city's page. */
+export const cities = {
+  title: 'شهرها',
+  compliance: 'پایش ارسال شهرها',
+  newMetropolis: 'کلان‌شهر تازه',
+  unanswered: '{count} مصوبهٔ بی‌پاسخ',
+  searchCity: 'جست‌وجو در اسناد این شهر',
+  published: 'اسناد منتشرشده',
+  documentsUnit: 'سند',
+  countNote: 'شمارش تنها اسناد منتشرشده‌ای را در بر دارد که شما اجازهٔ دیدنشان را دارید.',
+  noneYet: 'هنوز سندی از این شهر منتشر نشده است.',
+  byKind: 'بر پایهٔ نوع',
+  byHazard: 'بر پایهٔ مخاطره',
+  byYear: 'بر پایهٔ سال',
+  openItems: 'کارهای باز',
+  missingHeading: 'مصوبه‌هایی که هنوز سندی برایشان نرسیده است',
+  allAnswered: 'برای همهٔ مصوبه‌های درخواست‌کننده سندی منتشر شده است.',
+  due: 'مهلت',
+  pendingHeading: 'اسناد برگشت‌خورده و پیش‌نویس',
+  nonePending: 'سند برگشت‌خورده یا پیش‌نویسی نیست.',
+  packages: 'بسته‌های دریافتی',
+  noPackages: 'هنوز بسته‌ای برای این شهر فرستاده نشده است.',
+} as const;

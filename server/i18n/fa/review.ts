@@ -1,0 +1,33 @@
+/** The secretariat's review desk and the workflow buttons' messages. */
+export const review = {
+  title: 'صف بررسی',
+  filters: 'پالایش صف',
+  city: 'شهر',
+  allCities: 'همهٔ شهرها',
+  kind: 'نوع سند',
+  allKinds: 'همهٔ انواع',
+  show: 'نمایش',
+  waiting: 'در انتظار بررسی',
+  waitingCount: '({count} سند، قدیمی‌ترین نخست)',
+  emptyFiltered: 'سندی با این شرایط در انتظار بررسی نیست.',
+  empty: 'صف بررسی خالی است؛ سندی در انتظار بررسی نیست.',
+  caption: 'اسناد در انتظار بررسی، قدیمی‌ترین نخست',
+  column: {
+    title: 'عنوان',
+    city: 'شهر',
+    kind: 'نوع',
+    year: 'سال',
+    submitted: 'تاریخ فرستادن',
+  },
+  restricted: 'محدود',
+  recentlyReturned: 'تازه‌ترین اسناد برگشت‌خورده',
+  noneReturned: 'سندی برگشت داده نشده است.',
+  allReturned: 'همهٔ اسناد برگشت‌خورده',
+  flash: {
+    submit: 'سند برای بررسی به دبیرخانه فرستاده شد.',
+    publish: 'سند منتشر شد.',
+    return: 'سند با یادداشت شما به شهر برگشت داده شد.',
+    withdraw: 'سند بایگانی شد.',
+  },
+  returnCommentRequired: 'برای برگشت دادن سند، یادداشتی برای شهر بنویسید (حداکثر ۵۰۰۰ نویسه).',
+} as const;
