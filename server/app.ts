@@ -30,6 +30,7 @@ import { dashboardPages } from './dashboard/dashboard.pages';
 import { auditPages } from './audit/audit.pages';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const FONTS = path.join(ROOT, 'node_modules', 'vazirmatn', 'fonts', 'webfonts');
 
 export function createApp(services: Services, logError: (error: unknown) => void = console.error): express.Express {
   const app = express();
@@ -42,6 +43,8 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.use(healthRoute(services));
   app.use(languageRoute(services.config.cookieSecure));
   app.use(openApiRoute());
+  // The portal serves its own font (no outside requests); it changes only when the vazirmatn package is upgraded.
+  app.use('/static/fonts', express.static(FONTS, { maxAge: '365d', immutable: true, fallthrough: false, index: false }));
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h', fallthrough: false }));
 
   const api = express.Router();

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { Services } from '../services';
 import { requirePageUser, requireRole } from '../auth/passport';
 import { parseInput } from '../http/validate';
-import { LABELS, withoutEmptyStrings } from '../documents/documents.pages';
-import { solar } from '../http/view-helpers';
+import { withoutEmptyStrings } from '../documents/documents.pages';
+import { fa } from '../i18n/fa/index';
+import { formatters, hasMessage, type Locale, type MessageKey, type Translate } from '../i18n/index';
 import type { AuditFilter } from './audit.log';
 import { UTF8_BOM, csvRow } from './audit.csv';
 
@@ -20,23 +21,13 @@ const filterSchema = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
 });
 
-/** Persian names of the actions beyond the document history's. */
-export const AUDIT_ACTION_LABELS: Record<string, string> = {
-  ...LABELS.history,
-  'user.created': 'ایجاد کاربر',
-  'user.disabled': 'غیرفعال کردن کاربر',
-  'user.enabled': 'فعال کردن کاربر',
-  'package.created': 'ساخت بسته',
-  'package.updated': 'ویرایش بسته',
-  'package.published': 'انتشار بسته',
-  'meeting.created': 'ثبت جلسه',
-  'resolution.created': 'ثبت مصوبه',
-  'resolution.updated': 'به‌روزرسانی مصوبه',
-  'resolution.followup_added': 'ثبت پیگیری مصوبه',
-};
+/** Every action the catalogue names, e.g. `document.published` (the filter lists these even before they happen). */
+export const KNOWN_ACTIONS: readonly string[] = Object.entries(fa.audit.actions).flatMap(([subject, verbs]) => Object.keys(verbs).map((verb) => `${subject}.${verb}`));
 
-export function actionName(action: string): string {
-  return AUDIT_ACTION_LABELS[action] ?? action;
+/** The name of an action in the reader's language; an action the catalogue does not know is shown as it is stored. */
+export function actionName(t: Translate, locale: Locale, action: string): string {
+  const key = `audit.actions.${action}`;
+  return hasMessage(locale, key) ? t(key as MessageKey) : action;
 }
 
 function filterOf(req: Request): { filter: AuditFilter; page: number } {
@@ -59,10 +50,11 @@ export function auditPages({ audit, db }: Services): Router {
   router.get('/audit', requirePageUser, requireRole('secretariat'), (req, res) => {
     const { filter, page } = filterOf(req);
     const { total, entries } = audit.search(filter, page, PER_PAGE);
-    const actions = [...new Set([...Object.keys(LABELS.history), ...audit.actions()])];
+    const actions = [...new Set([...KNOWN_ACTIONS, ...audit.actions()])];
+    const { t, locale } = res.locals;
     const usernames = db.prepare('SELECT username FROM users ORDER BY username').pluck().all() as string[];
     res.render('audit', {
-      title: 'گزارش رویدادها',
+      title: t('audit.title'),
       filter,
       entries,
       total,
@@ -70,7 +62,7 @@ export function auditPages({ audit, db }: Services): Router {
       pages: Math.max(1, Math.ceil(total / PER_PAGE)),
       actions,
       usernames,
-      actionName,
+      actionName: (action: string) => actionName(t, locale, action),
       pageHref: (p: number) => `/audit${queryString(filter, p)}`,
       csvHref: `/audit.csv${queryString(filter)}`,
     });
@@ -78,19 +70,21 @@ export function auditPages({ audit, db }: Services): Router {
 
   router.get('/audit.csv', requirePageUser, requireRole('secretariat'), async (req, res) => {
     const { filter } = filterOf(req);
+    const { t, locale } = res.locals;
+    const { dateTime } = formatters(locale);
     res.set({
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="audit-log.csv"; filename*=UTF-8''${encodeURIComponent('گزارش-رویدادها.csv')}`,
+      'Content-Disposition': `attachment; filename="audit-log.csv"; filename*=UTF-8''${encodeURIComponent(t('audit.csv.fileName'))}`,
       'Cache-Control': 'no-store',
     });
-    res.write(UTF8_BOM + csvRow(['شناسه', 'زمان (UTC)', 'زمان (هجری خورشیدی)', 'کاربر', 'رویداد', 'نام رویداد', 'سند', 'هدف', 'جزئیات']));
+    res.write(UTF8_BOM + csvRow((['id', 'atUtc', 'atSolar', 'user', 'action', 'actionName', 'document', 'target', 'details'] as const).map((column) => t(`audit.csv.${column}`))));
     let closed = false;
     res.on('close', () => (closed = true));
     await audit.eachMatching(
       filter,
       (e) => {
         if (closed) return;
-        res.write(csvRow([e.id, e.at, solar(e.at, true), e.username, e.action, actionName(e.action), e.documentId, e.target, JSON.stringify(e.details)]));
+        res.write(csvRow([e.id, e.at, dateTime(e.at), e.username, e.action, actionName(t, locale, e.action), e.documentId, e.target, JSON.stringify(e.details)]));
       },
       async () => {
         if (closed) throw new Error('client went away');

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { Services } from '../services';
 import { verifyCsrf } from './csrf';
-import { ERROR_MESSAGES_FA } from '../http/messages.fa';
 import { TooManyRequestsError } from '../http/errors';
+import { localPath } from '../http/local-path';
 
 /** Sign-in and sign-out pages. Signing in regenerates the session id (passport 0.7's `req.login`). */
 export function authPages({ users, throttle }: Services): Router {
@@ -10,7 +10,7 @@ export function authPages({ users, throttle }: Services): Router {
 
   router.get('/login', (req, res) => {
     if (req.user) return res.redirect(303, '/');
-    res.render('login', { title: 'ورود', error: null, username: '' });
+    res.render('login', { title: res.locals.t('auth.title'), error: null, username: '' });
   });
 
   router.post('/login', verifyCsrf, async (req, res, next) => {
@@ -22,15 +22,15 @@ export function authPages({ users, throttle }: Services): Router {
     } catch (error) {
       if (!(error instanceof TooManyRequestsError)) throw error;
       res.set('Retry-After', String(error.retryAfterSeconds));
-      return res.status(429).render('login', { title: 'ورود', error: ERROR_MESSAGES_FA.too_many_requests, username });
+      return res.status(429).render('login', { title: res.locals.t('auth.title'), error: res.locals.t('errors.too_many_requests'), username });
     }
     const user = username && password ? await users.authenticate(username, password) : null;
     if (!user) {
       throttle.recordFailure(username, address);
-      return res.status(401).render('login', { title: 'ورود', error: ERROR_MESSAGES_FA.invalid_credentials, username });
+      return res.status(401).render('login', { title: res.locals.t('auth.title'), error: res.locals.t('errors.invalid_credentials'), username });
     }
     throttle.recordSuccess(username);
-    const returnTo = safeReturnPath(req.session.returnTo);
+    const returnTo = localPath(req.session.returnTo);
     req.login(user, (error) => {
       if (error) return next(error);
       res.redirect(303, returnTo);
@@ -48,9 +48,4 @@ export function authPages({ users, throttle }: Services): Router {
   });
 
   return router;
-}
-
-/** Only a local path: never an open redirect to another site. */
-function safeReturnPath(value: string | undefined): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
 }

@@ -1,45 +1,64 @@
-import { faNumber } from '../http/view-helpers';
-
 export interface Bar {
   label: string;
   value: number;
 }
 
+/** What a chart needs from the reader's language: its direction, its digits, and the words for "no data". */
+export interface ChartLanguage {
+  dir: 'rtl' | 'ltr';
+  number(value: number): string;
+  noData: string;
+}
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-const WIDTH = 560;
-const LABEL_WIDTH = 170;
-const VALUE_WIDTH = 50;
+// Small enough that the labels stay legible when a phone scales the chart down to its width.
+const WIDTH = 420;
+const LABEL_WIDTH = 150;
+const VALUE_WIDTH = 44;
 const ROW = 26;
 const BAR = 18;
 const PAD = 8;
+const INK = '#1d2733';
+const MUTED = '#5b6775';
+const AXIS = '#767f88';
 
 /**
- * A horizontal bar chart as inline SVG, laid out right to left: Persian labels on the right, bars growing leftwards,
- * each value in Persian digits at the bar's end. Text is explicitly right to left, so "start" is its right edge in any page. Presentation attributes only (the CSP forbids style attributes).
+ * A horizontal bar chart as inline SVG that reads in the reader's direction: right to left, labels sit on the right
+ * and bars grow leftwards; left to right, the mirror image. Each value, in the reader's digits, follows its bar's end.
+ * Text carries its direction explicitly, so "start" is the edge a reader begins at in any page.
+ * Presentation attributes only (the CSP forbids style attributes).
  */
-export function barChartSvg(title: string, bars: readonly Bar[], fill = '#0b5f7a'): string {
+export function barChartSvg(title: string, bars: readonly Bar[], language: ChartLanguage, fill = '#0b5f7a'): string {
+  const rtl = language.dir === 'rtl';
   const max = Math.max(1, ...bars.map((b) => b.value));
   const height = PAD * 2 + Math.max(1, bars.length) * ROW;
-  const barRight = WIDTH - LABEL_WIDTH - PAD;
-  const span = barRight - VALUE_WIDTH;
+  const span = WIDTH - LABEL_WIDTH - PAD - VALUE_WIDTH;
+  // The bars' base line: the edge between the labels and the bars.
+  const base = rtl ? WIDTH - LABEL_WIDTH - PAD : LABEL_WIDTH + PAD;
+  const labelX = rtl ? WIDTH - PAD : PAD;
+  const direction = rtl ? 'rtl' : 'ltr';
   const rows = bars.map((bar, i) => {
     const y = PAD + i * ROW;
     const length = bar.value === 0 ? 0 : Math.max(2, Math.round((bar.value / max) * span));
     const label = escapeXml(bar.label);
+    const value = language.number(bar.value);
+    const rectX = rtl ? base - length : base;
+    const valueX = rtl ? base - length - 6 : base + length + 6;
     return [
-      `<g><title>${label}: ${faNumber(bar.value)}</title>`,
-      `<text x="${WIDTH - PAD}" y="${y + BAR - 4}" direction="rtl" text-anchor="start" fill="#1d2733">${label}</text>`,
-      `<rect x="${barRight - length}" y="${y}" width="${length}" height="${BAR}" rx="3" fill="${fill}"/>`,
-      `<text class="value" x="${barRight - length - 6}" y="${y + BAR - 4}" direction="rtl" text-anchor="start" fill="#1d2733">${faNumber(bar.value)}</text></g>`,
+      `<g><title>${label}: ${value}</title>`,
+      `<text x="${labelX}" y="${y + BAR - 4}" direction="${direction}" text-anchor="start" fill="${INK}">${label}</text>`,
+      `<rect x="${rectX}" y="${y}" width="${length}" height="${BAR}" rx="3" fill="${fill}"/>`,
+      `<text class="value" x="${valueX}" y="${y + BAR - 4}" direction="${direction}" text-anchor="start" fill="${INK}">${value}</text></g>`,
     ].join('');
   });
-  const empty = bars.length === 0 ? `<text x="${WIDTH / 2}" y="${PAD + BAR}" text-anchor="middle" fill="#5b6775">داده‌ای نیست</text>` : '';
+  const empty = bars.length === 0 ? `<text x="${WIDTH / 2}" y="${PAD + BAR}" direction="${direction}" text-anchor="middle" fill="${MUTED}">${escapeXml(language.noData)}</text>` : '';
+  const axisX = rtl ? base + 1 : base - 1;
   return (
-    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" direction="rtl" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeXml(title)}">` +
+    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" direction="${direction}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeXml(title)}">` +
     `<title>${escapeXml(title)}</title>` +
-    `<line class="axis" x1="${barRight + 1}" y1="${PAD / 2}" x2="${barRight + 1}" y2="${height - PAD / 2}" stroke="#9aa5ad"/>` +
+    `<line class="axis" x1="${axisX}" y1="${PAD / 2}" x2="${axisX}" y2="${height - PAD / 2}" stroke="${AXIS}"/>` +
     rows.join('') +
     empty +
     '</svg>'

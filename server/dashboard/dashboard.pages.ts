@@ -1,28 +1,34 @@
 import { Router } from 'express';
 import type { Services } from '../services';
 import { requirePageUser, requireRole } from '../auth/passport';
-import { faDigits } from '../http/view-helpers';
-import { barChartSvg } from './bar-chart.svg';
+import { barChartSvg, type ChartLanguage } from './bar-chart.svg';
 import { DashboardService } from './dashboard.service';
+import { formatters } from '../i18n/index';
 
 /** The secretariat's dashboard: what was sent, what waits, what failed, and what people look for and nobody has sent. */
-export function dashboardPages({ db, reference }: Services): Router {
+export function dashboardPages({ db }: Services): Router {
   const dashboard = new DashboardService(db);
   const router = Router();
 
   router.get('/dashboard', requirePageUser, requireRole('secretariat'), (_req, res) => {
-    const cities = reference.cities();
-    const kinds = reference.vocabulary().kinds;
-    const cityName = (id: string) => cities.find((c) => c.id === id)?.name ?? id;
-    const kindName = (id: string) => kinds.find((k) => k.id === id)?.fa ?? id;
+    const { t, dir, locale } = res.locals;
+    const { digits, number } = formatters(locale);
+    const cityName: (id: string) => string = res.locals.cityName;
+    const kindName: (id: string) => string = res.locals.kindName;
+    const language: ChartLanguage = { dir, number, noData: t('dashboard.charts.noData') };
     const uploads = dashboard.uploads();
     const charts = {
-      byCity: barChartSvg('اسناد هر شهر', uploads.byCity.rows.map((r) => ({ label: cityName(r.key), value: r.total }))),
-      byKind: barChartSvg('اسناد هر نوع', uploads.byKind.rows.map((r) => ({ label: kindName(r.key), value: r.total })), '#1e6b3a'),
-      byYear: barChartSvg('اسناد بر پایهٔ سال بارگذاری', uploads.byYear.map((y) => ({ label: `سال ${faDigits(y.key)}`, value: y.count })), '#7a4b0b'),
+      byCity: barChartSvg(t('dashboard.charts.byCity'), uploads.byCity.rows.map((r) => ({ label: cityName(r.key), value: r.total })), language),
+      byKind: barChartSvg(t('dashboard.charts.byKind'), uploads.byKind.rows.map((r) => ({ label: kindName(r.key), value: r.total })), language, '#1e6b3a'),
+      byYear: barChartSvg(
+        t('dashboard.charts.byYearTitle'),
+        uploads.byYear.map((y) => ({ label: t('dashboard.charts.year', { year: digits(y.key) }), value: y.count })),
+        language,
+        '#7a4b0b',
+      ),
     };
     res.render('dashboard', {
-      title: 'داشبورد دبیرخانه',
+      title: t('dashboard.title'),
       uploads,
       charts,
       pending: dashboard.pendingReviews(),

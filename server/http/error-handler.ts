@@ -1,10 +1,24 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, TooManyRequestsError } from './errors';
-import { ERROR_MESSAGES_FA } from './messages.fa';
+import { localize } from './view-helpers';
+import { hasMessage, type MessageKey } from '../i18n/index';
+
+/** The heading of the error page for each status the portal answers with. */
+const HEADINGS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  415: 'unsupported_type',
+  429: 'too_many_requests',
+  500: 'internal',
+};
 
 /**
  * The one place errors become responses: JSON under /api and for clients that ask for it,
- * a Persian page otherwise. Unknown errors are logged in full and shown as a plain 500.
+ * a page in the reader's language otherwise. Unknown errors are logged in full and shown as a plain 500.
  */
 export function errorHandler(logError: (error: unknown) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
@@ -22,7 +36,22 @@ export function errorHandler(logError: (error: unknown) => void) {
       res.status(status).json({ error: { code, message, ...(known?.details ? { details: known.details } : {}) } });
       return;
     }
-    res.status(status).render('error', { title: 'خطا', status, message: ERROR_MESSAGES_FA[code] ?? ERROR_MESSAGES_FA.internal });
+    // The error may come before the view helpers ran (a missing static file, an unknown language): the page needs only these.
+    const locale = localize(req, res);
+    const t = res.locals.t;
+    const heading = HEADINGS[status] ?? (status < 500 ? 'bad_request' : 'internal');
+    const messageKey = hasMessage(locale, `errors.${code}`) ? (`errors.${code}` as MessageKey) : 'errors.internal';
+    const page = {
+      title: t(`shell.errorPage.headings.${heading}` as MessageKey),
+      status,
+      message: t(messageKey),
+      user: res.locals.user ?? req.user ?? null,
+    };
+    res.status(status).render('error', page, (renderError: Error | null, html: string) => {
+      if (!renderError) return void res.send(html);
+      logError(renderError);
+      res.type('text/plain').send(`${page.title}\n${page.message}`);
+    });
   };
 }
 
@@ -31,6 +60,9 @@ export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
 
+/** Codes for the client errors Express and its middleware raise themselves (a missing static file is a 404). */
+const HTTP_ERROR_CODES: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 413: 'too_large', 415: 'unsupported_type' };
+
 function asAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   const status = (error as { status?: number; type?: string })?.status;
@@ -38,7 +70,7 @@ function asAppError(error: unknown): AppError | null {
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') return new AppError(413, 'too_large', 'the request body is too large');
     if (type === 'entity.parse.failed') return new AppError(400, 'bad_request', 'the body is not valid JSON');
-    return new AppError(status, 'bad_request', (error as Error).message);
+    return new AppError(status, HTTP_ERROR_CODES[status] ?? 'bad_request', (error as Error).message);
   }
   return null;
 }

@@ -5,6 +5,7 @@ import { currentUser, requirePageUser } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
 import { NotFoundError } from '../http/errors';
+import { localPath } from '../http/local-path';
 
 const PER_PAGE = 50;
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
@@ -12,7 +13,7 @@ const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 /** A notification only ever opens a path of this portal. */
 export function safeLink(link: string): string {
-  return link.startsWith('/') && !link.startsWith('//') && !link.startsWith('/\\') ? link : '/notifications';
+  return localPath(link, '/notifications');
 }
 
 /** The bell's page: one's own notifications, newest first; opening one marks it read. */
@@ -23,12 +24,12 @@ export function notificationsPages({ notifications }: Services): Router {
     const user = currentUser(req);
     const { page } = parseInput(pageQuery, { page: req.query.page || undefined });
     const { total, notifications: list } = notifications.list(user.id, { page, perPage: PER_PAGE });
-    res.render('notifications', { title: 'اعلان‌ها', list, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)) });
+    res.render('notifications', { title: res.locals.t('notifications.title'), list, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)) });
   });
 
   router.post('/notifications/read', requirePageUser, verifyCsrf, (req, res) => {
     const changed = notifications.markRead(currentUser(req).id);
-    req.session.flash = changed > 0 ? 'همهٔ اعلان‌ها خوانده‌شده علامت خوردند.' : 'اعلان خوانده‌نشده‌ای نبود.';
+    req.session.flash = res.locals.t(changed > 0 ? 'notifications.markedRead' : 'notifications.noneUnread');
     res.redirect(303, '/notifications');
   });
 

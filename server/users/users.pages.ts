@@ -5,16 +5,9 @@ import { currentUser, requirePageUser, requireRole } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
 import { AppError } from '../http/errors';
-import { ERROR_MESSAGES_FA } from '../http/messages.fa';
-import { LABELS, fieldsOf, firstString, isFormError } from '../documents/documents.pages';
+import { fieldsOf, firstString, isFormError } from '../documents/documents.pages';
+import { hasMessage, type MessageKey } from '../i18n/index';
 import { createUserSchema } from './users.schema';
-
-const FIELDS_FA: Record<string, string> = {
-  username: 'نام کاربری باید ۳ تا ۶۴ نویسه باشد و فقط حروف لاتین، رقم و نشانه‌های . _ @ - داشته باشد.',
-  password: 'گذرواژه باید دست‌کم ۱۰ نویسه باشد.',
-  role: 'نقش کاربر را انتخاب کنید.',
-  city: 'کاربر شهر باید به یکی از شهرهای فهرست تعلق داشته باشد.',
-};
 
 interface UserFormValues {
   username: string;
@@ -45,11 +38,11 @@ export function usersPages({ users }: Services): Router {
         ...(values.role === 'city' && values.city ? { city: values.city } : {}),
       });
       const created = await users.create(input, currentUser(req));
-      req.session.flash = `کاربر «${created.username}» ساخته شد.`;
+      req.session.flash = res.locals.t('users.created', { username: created.username });
       res.redirect(303, '/users');
     } catch (error) {
-      if (isFormError(error)) return render(res, values, 400, fieldsOf(error).map((f) => FIELDS_FA[f] ?? ERROR_MESSAGES_FA.validation_failed!));
-      if (error instanceof AppError && error.code === 'username_taken') return render(res, values, 409, [ERROR_MESSAGES_FA.username_taken!]);
+      if (isFormError(error)) return render(res, values, 400, fieldsOf(error).map((f) => fieldMessage(res, f)));
+      if (error instanceof AppError && error.code === 'username_taken') return render(res, values, 409, [res.locals.t('errors.username_taken')]);
       throw error;
     }
   });
@@ -64,10 +57,10 @@ export function usersPages({ users }: Services): Router {
         users.setDisabled(id, disabled, currentUser(req));
       } catch (error) {
         if (!(error instanceof AppError && error.code === 'cannot_disable_self')) throw error;
-        return render(res, { username: '', role: 'city', city: '' }, 409, [ERROR_MESSAGES_FA.cannot_disable_self!], 'list');
+        return render(res, { username: '', role: 'city', city: '' }, 409, [res.locals.t('errors.cannot_disable_self')], 'list');
       }
       const username = users.list().find((u) => u.id === id)?.username ?? '';
-      req.session.flash = disabled ? `حساب «${username}» غیرفعال شد؛ دیگر نمی‌تواند وارد شود.` : `حساب «${username}» دوباره فعال شد.`;
+      req.session.flash = res.locals.t(disabled ? 'users.disabledFlash' : 'users.enabledFlash', { username });
       res.redirect(303, '/users');
     });
   }
@@ -75,6 +68,12 @@ export function usersPages({ users }: Services): Router {
   return router;
 
   function render(res: Response, values: UserFormValues, status = 200, errors: string[] = [], errorsAt: 'form' | 'list' = 'form'): void {
-    res.status(status).render('users', { title: 'کاربران', labels: LABELS, users: users.list(), values, errors, errorsAt });
+    res.status(status).render('users', { title: res.locals.t('users.title'), users: users.list(), values, errors, errorsAt });
   }
+}
+
+/** The form's message for a field the schema refused, in the reader's language. */
+function fieldMessage(res: Response, field: string): string {
+  const key = `users.fields.${field}`;
+  return hasMessage(res.locals.locale, key) ? res.locals.t(key as MessageKey) : res.locals.t('errors.validation_failed');
 }
