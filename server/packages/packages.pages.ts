@@ -9,6 +9,7 @@ import { resolutionChoices } from '../documents/documents.pages';
 import { packageCreateSchema } from './packages.schema';
 import { sendPackageZip } from './packages.download';
 import type { Audience } from './package';
+import type { Locale, Translate } from '../i18n/index';
 
 /** What the compile form shows again after a refusal. */
 export interface PackageFormValues {
@@ -22,17 +23,20 @@ export interface PackageFormValues {
   chosen: Record<string, { order: string; note: string }>;
 }
 
-const FORM_ERRORS_FA: Record<string, string> = {
-  title: 'عنوان بسته را بنویسید (حداکثر ۳۰۰ نویسه).',
-  note: 'یادداشت همراه بسته بیش از اندازه بلند است.',
-  documents: 'دست‌کم یک سند منتشرشده را برای بسته برگزینید.',
-  audience: 'مخاطبان بسته را برگزینید؛ اگر «شهرهای برگزیده» را انتخاب کرده‌اید دست‌کم یک شهر را علامت بزنید.',
-  resolutions: 'مصوبه‌های انتخاب‌شده معتبر نیستند.',
-};
+/** The form fields a refusal may name, each with its reason in the catalogue. */
+const FORM_FIELDS = ['title', 'note', 'documents', 'audience', 'resolutions'] as const;
+type FormField = (typeof FORM_FIELDS)[number];
 
-export const PACKAGE_LABELS = {
-  status: { draft: 'پیش‌نویس', published: 'منتشرشده' } as Record<string, string>,
-};
+/** The reasons for the fields a refusal names, in the reader's language (unknown fields read as the title's). */
+function formErrors(t: Translate, fields: string[], fallback: FormField = 'title'): string[] {
+  const known = fields.map((f) => ((FORM_FIELDS as readonly string[]).includes(f) ? (f as FormField) : fallback));
+  return [...new Set((known.length > 0 ? known : [fallback]).map((f) => t(`packages.formError.${f}`)))];
+}
+
+/** Status names in the reader's language. */
+function packageLabels(t: Translate) {
+  return { status: { draft: t('packages.status.draft'), published: t('packages.status.published') } as Record<string, string> };
+}
 
 export function packagesPages(services: Services): Router {
   const { packages, documents } = services;
@@ -41,7 +45,8 @@ export function packagesPages(services: Services): Router {
   router.get('/packages', requirePageUser, (req, res) => {
     const user = currentUser(req);
     const list = packages.listFor(user).map((pkg) => ({ pkg, delivered: packages.deliveredItems(user, pkg).length }));
-    res.render('packages', { title: 'بسته‌ها', packages: list, labels: PACKAGE_LABELS, audienceText: audienceText(services) });
+    const t = res.locals.t;
+    res.render('packages', { title: t('packages.listTitle'), packages: list, labels: packageLabels(t), audienceText: audienceText(services, res) });
   });
 
   router.get('/packages/new', requirePageUser, (req, res) => {
@@ -65,18 +70,18 @@ export function packagesPages(services: Services): Router {
       values.audience === 'cities' ? { cities: values.cities } : values.audience === 'newMetropolises' ? { newMetropolises: true } : { all: true };
     const parsed = packageCreateSchema.safeParse({ title: values.title, note: values.note, documents: ordered.map(({ id, note }) => ({ id, note })), audience, resolutions: values.resolutions });
     if (!parsed.success) {
-      const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? 'title')))];
-      return renderForm(res, user, values, 400, fields.map((f) => FORM_ERRORS_FA[f] ?? FORM_ERRORS_FA.title));
+      const fields = parsed.error.issues.map((issue) => String(issue.path[0] ?? 'title'));
+      return renderForm(res, user, values, 400, formErrors(res.locals.t, fields));
     }
     try {
       const created = packages.create(user, parsed.data);
-      req.session.flash = 'بسته به‌صورت پیش‌نویس ساخته شد؛ پس از بازبینی منتشرش کنید.';
+      req.session.flash = res.locals.t('packages.flash.created');
       res.redirect(303, `/packages/${created.id}`);
     } catch (error) {
       if (error instanceof AppError && error.status === 400) {
         const fields = (error.details as { fields?: { field: string }[] } | undefined)?.fields?.map((f) => f.field.split('.')[0]!) ?? [];
-        const messages = [...new Set(fields.map((f) => FORM_ERRORS_FA[f]).filter((m): m is string => m !== undefined))];
-        return renderForm(res, user, values, 400, messages.length > 0 ? messages : [FORM_ERRORS_FA.documents!]);
+        const named = fields.filter((f) => (FORM_FIELDS as readonly string[]).includes(f));
+        return renderForm(res, user, values, 400, formErrors(res.locals.t, named, 'documents'));
       }
       throw error;
     }
@@ -90,17 +95,17 @@ export function packagesPages(services: Services): Router {
       pkg,
       items: packages.deliveredItems(user, pkg),
       undeliverable: packages.undeliverableItems(user, pkg),
-      labels: PACKAGE_LABELS,
-      audienceText: audienceText(services),
+      labels: packageLabels(res.locals.t),
+      audienceText: audienceText(services, res),
       audienceCities: packages.audienceCities(pkg.audience),
-      resolutionText: new Map(resolutionChoices(services, user).map((r) => [r.ref, r.short])),
+      resolutionText: new Map(resolutionChoicesIn(services, user, res.locals.locale).map((r) => [r.ref, r.short])),
     });
   });
 
   router.post('/packages/:id/publish', requirePageUser, verifyCsrf, (req, res) => {
     const user = currentUser(req);
     const published = packages.publish(user, req.params.id as string);
-    req.session.flash = 'بسته منتشر شد و به مخاطبانش خبر داده شد.';
+    req.session.flash = res.locals.t('packages.flash.published');
     res.redirect(303, `/packages/${published.id}`);
   });
 
@@ -123,11 +128,11 @@ export function packagesPages(services: Services): Router {
         }
       });
     res.status(status).render('package-new', {
-      title: 'بستهٔ تازه',
+      title: res.locals.t('packages.form.title'),
       values,
       errors,
       candidates: [...extra, ...published],
-      resolutionChoices: resolutionChoices(services, user),
+      resolutionChoices: resolutionChoicesIn(services, user, res.locals.locale),
     });
   }
 
@@ -150,11 +155,36 @@ function formValues(body: Record<string, unknown>): PackageFormValues {
   };
 }
 
-/** The audience in Persian words, for the list and the package page. */
-function audienceText(services: Services) {
+const SHORT_RESOLUTION = 90;
+
+/** The resolutions one may link a package to, in English where the register has an English text. */
+function resolutionChoicesIn(services: Services, user: User, locale: Locale): { ref: string; short: string; text: string }[] {
+  const choices = resolutionChoices(services, user);
+  if (locale !== 'en') return choices;
+  const english = new Map<string, string>(
+    services.reference.resolutions(user).flatMap((m) => m.resolutions.flatMap((r): [string, string][] => (r.textEn ? [[`${m.number}/${r.number}`, r.textEn]] : []))),
+  );
+  return choices.map((choice) => {
+    const text = english.get(choice.ref);
+    return text ? { ref: choice.ref, text, short: shorten(text, SHORT_RESOLUTION) } : choice;
+  });
+}
+
+/** The text cut at a word boundary before `max` characters, with an ellipsis when cut. */
+function shorten(text: string, max: number): string {
+  const plain = text.replace(/\s+/g, ' ').trim();
+  if (plain.length <= max) return plain;
+  const cut = plain.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trim()}…`;
+}
+
+/** The audience in the reader's words, for the list and the package page. */
+function audienceText(services: Services, res: Response) {
+  const t = res.locals.t;
   return (audience: Audience): string => {
-    if (audience.kind === 'all') return 'همهٔ شهرها و خوانندگان';
-    if (audience.kind === 'new-metropolises') return 'کلان‌شهرهای تازه';
-    return audience.cities.map((c) => services.reference.cityName(c)).join('، ');
+    if (audience.kind === 'all') return t('packages.audience.all');
+    if (audience.kind === 'new-metropolises') return t('packages.audience.newMetropolises');
+    return audience.cities.map((c) => res.locals.cityName(c) as string).join(t('packages.listSeparator'));
   };
 }

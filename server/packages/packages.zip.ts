@@ -6,10 +6,18 @@ import { ZipArchive } from 'archiver';
 import type { ObjectStore } from '../../storage/object-store';
 import { contentDisposition } from '../documents/download';
 import type { DeliveredItem, PortalPackage } from './package';
+import type { Locale, Translate } from '../i18n/index';
 
 const INDEX_TEMPLATE = path.resolve(import.meta.dirname, '../../views/package-zip-index.ejs');
 
-export interface ZipLabels {
+/** The downloader's language for the ZIP's index.html: a file opened offline, so it carries its own words. */
+export interface ZipLanguage {
+  locale: Locale;
+  dir: 'rtl' | 'ltr';
+  t: Translate;
+  digits(value: string | number): string;
+  number(value: number): string;
+  dateTime(iso: string): string;
   cityName(id: string): string;
   kindName(id: string): string;
 }
@@ -31,12 +39,12 @@ export async function streamPackageZip(
   store: ObjectStore,
   pkg: PortalPackage,
   items: DeliveredItem[],
-  labels: ZipLabels,
+  language: ZipLanguage,
   generatedAt = new Date(),
 ): Promise<void> {
   const folder = safeName(pkg.title) || `package-${pkg.id}`;
   const plan = planEntries(items);
-  const index = await ejs.renderFile(INDEX_TEMPLATE, { pkg, plan, labels, generatedAt }, { async: false });
+  const index = await ejs.renderFile(INDEX_TEMPLATE, { ...language, pkg, plan, generatedAt: generatedAt.toISOString() }, { async: false });
   const manifest = {
     package: pkg.id,
     title: pkg.title,

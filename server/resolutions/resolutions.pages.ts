@@ -6,12 +6,14 @@ import { currentUser, requirePageUser, requireRole } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
 import { AppError, NotFoundError } from '../http/errors';
-import { faDigits } from '../http/view-helpers';
+import type { Translate } from '../i18n/index';
 import { withoutArraySuffix } from '../documents/documents.schema';
 import { LABELS } from '../documents/documents.pages';
-import { isOverdue, jalaliFa, jalaliToday } from './jalali';
+import { DOCUMENT_STATUSES } from '../documents/document';
+import { isOverdue, jalaliDate, jalaliInput, jalaliToday, latinDigits } from './jalali';
 import { ref } from './resolutions.service';
 import {
+  RESOLUTION_STATUSES,
   followupSchema,
   meetingParamsSchema,
   meetingSchema,
@@ -20,23 +22,29 @@ import {
   resolutionUpdateSchema,
 } from './resolutions.schema';
 
-export const RESOLUTION_LABELS = {
-  status: { open: 'باز', 'in-progress': 'در حال پیگیری', done: 'انجام‌شده' } as Record<string, string>,
-  documentStatus: LABELS.status as Record<string, string>,
-};
+/** The fields a refused form may name, each with its reason in the catalogue. */
+const FORM_FIELDS = ['number', 'city', 'date', 'title', 'text', 'responsible', 'dueDate', 'status', 'note'] as const;
+type FormField = (typeof FORM_FIELDS)[number];
+const isFormField = (field: string): field is FormField => (FORM_FIELDS as readonly string[]).includes(field);
 
-/** The field a refused form names, in Persian. */
-const FIELDS_FA: Record<string, string> = {
-  number: 'شماره را به عدد بنویسید.',
-  city: 'شهر میزبان را انتخاب کنید.',
-  date: 'تاریخ نشست را به صورت ماه شمسی بنویسید، مثلاً ۱۳۹۱-۰۷.',
-  title: 'عنوان نشست را بنویسید.',
-  text: 'متن مصوبه را بنویسید.',
-  responsible: 'مسئول پیگیری را بنویسید.',
-  dueDate: 'مهلت را به تاریخ شمسی بنویسید، مثلاً ۱۳۹۲-۰۳-۱۵.',
-  status: 'وضعیت را از فهرست انتخاب کنید.',
-  note: 'یادداشت پیگیری را بنویسید.',
-};
+/** Status names in the reader's language, for the register, the city pages and the follow-up log. */
+export function resolutionLabels(t: Translate) {
+  return {
+    status: Object.fromEntries(RESOLUTION_STATUSES.map((s) => [s, t(`resolutions.status.${s}`)])) as Record<string, string>,
+    documentStatus: Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, t(`resolutions.documentStatus.${s}`)])) as Record<string, string>,
+  };
+}
+
+/**
+ * A typed form with its Solar Hijri dates and numbers as stored: Persian digits and "/" are what a Persian
+ * keyboard gives (e.g. a due date typed ۱۴۰۵/۰۹/۱۵), so they are read as "1405-09-15" before validation.
+ */
+function normalizedForm(body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  for (const field of ['date', 'dueDate'] as const) if (typeof out[field] === 'string') out[field] = jalaliInput(out[field]);
+  if (typeof out.number === 'string') out.number = latinDigits(out.number).trim();
+  return out;
+}
 
 /** Colour band of a compliance cell: nothing sent, one document, two or more. */
 export function complianceClass(count: number): string {
@@ -49,8 +57,16 @@ export function resolutionsPages(services: Services): Router {
   const { resolutions } = services;
   const router = Router();
   const secretariat = requireRole('secretariat');
-  const form = (req: Request) => withoutArraySuffix({ ...((req.body as Record<string, unknown> | undefined) ?? {}) });
-  const helpers = { rlabels: RESOLUTION_LABELS, jalaliFa, isOverdue, today: jalaliToday(), ref, complianceClass };
+  const form = (req: Request) => normalizedForm(withoutArraySuffix({ ...((req.body as Record<string, unknown> | undefined) ?? {}) }));
+  /** What the register, the matrix and the city pages share, in the reader's language. */
+  const helpers = (res: Response) => {
+    const locale = res.locals.locale;
+    const jalali = (value: string | null) => jalaliDate(value, locale);
+    /** A resolution's text in English when the register has an English text and the reader reads English. */
+    const resolutionText = (r: { text: string; textEn?: string | null }) => (locale === 'en' && r.textEn ? r.textEn : r.text);
+    // `jalaliFa` is the older name the city pages still use; it follows the reader's language too.
+    return { rlabels: resolutionLabels(res.locals.t), jalali, jalaliFa: jalali, resolutionText, isOverdue, today: jalaliToday(), ref, complianceClass };
+  };
 
   router.get('/resolutions.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET);
@@ -58,32 +74,36 @@ export function resolutionsPages(services: Services): Router {
 
   const renderRegister = (req: Request, res: Response, status = 200, errors: string[] = []) => {
     res.status(status).render('resolutions', {
-      title: 'مصوبات',
-      ...helpers,
-      today: jalaliToday(),
+      title: res.locals.t('resolutions.title'),
+      ...helpers(res),
       meetings: resolutions.list(currentUser(req)),
       errors,
     });
   };
 
-  /** A refused form re-renders the register with the Persian reasons; other errors go to the error handler. */
-  const handle = (action: (req: Request) => string) => (req: Request, res: Response) => {
+  /** A refused form re-renders the register with the reasons in the reader's language; other errors go to the error handler. */
+  const handle = (action: (req: Request, res: Response) => string) => (req: Request, res: Response) => {
+    const t = res.locals.t;
     try {
-      const flash = action(req);
-      req.session.flash = faDigits(flash);
+      req.session.flash = action(req, res);
       res.redirect(303, typeof req.body?._back === 'string' && req.body._back.startsWith('#') ? `/resolutions${req.body._back}` : '/resolutions');
     } catch (error) {
       if (!(error instanceof AppError) || ![400, 409].includes(error.status)) throw error;
-      const fields = ((error.details as { fields?: { field: string }[] } | undefined)?.fields ?? []).map((f) => FIELDS_FA[f.field] ?? f.field);
-      const messages = error.status === 409 ? ['این شماره پیش‌تر ثبت شده است.'] : fields.length > 0 ? fields : ['چیزی برای تغییر فرستاده نشد.'];
+      const fields = ((error.details as { fields?: { field: string }[] } | undefined)?.fields ?? []).map((f) =>
+        isFormField(f.field) ? t(`resolutions.formError.${f.field}`) : f.field,
+      );
+      const messages =
+        error.status === 409 ? [t('resolutions.formError.duplicate')] : fields.length > 0 ? fields : [t('resolutions.formError.nothingToChange')];
       renderRegister(req, res, error.status, [...new Set(messages)]);
     }
   };
+  /** A resolution's reference in the reader's digits, e.g. "۹/۲". */
+  const refText = (res: Response, meeting: number, number: number) => res.locals.digits(ref(meeting, number));
 
   router.get('/resolutions', requirePageUser, (req, res) => renderRegister(req, res));
 
   router.get('/resolutions/compliance', requirePageUser, (req, res) => {
-    res.render('resolutions-compliance', { title: 'پایش ارسال شهرها', ...helpers, matrix: resolutions.matrix(currentUser(req)) });
+    res.render('resolutions-compliance', { title: res.locals.t('resolutions.compliance.title'), ...helpers(res), matrix: resolutions.matrix(currentUser(req)) });
   });
 
   router.post(
@@ -91,10 +111,10 @@ export function resolutionsPages(services: Services): Router {
     requirePageUser,
     verifyCsrf,
     secretariat,
-    handle((req) => {
+    handle((req, res) => {
       const { _back: _, ...body } = form(req);
       const meeting = resolutions.addMeeting(currentUser(req), parseInput(meetingSchema, body));
-      return `نشست ${meeting.number} ثبت شد.`;
+      return res.locals.t('resolutions.flash.meetingAdded', { number: res.locals.digits(meeting.number) });
     }),
   );
 
@@ -103,11 +123,11 @@ export function resolutionsPages(services: Services): Router {
     requirePageUser,
     verifyCsrf,
     secretariat,
-    handle((req) => {
+    handle((req, res) => {
       const { meeting } = parseInput(meetingParamsSchema, req.params);
       const { _back: _, ...body } = form(req);
       const created = resolutions.addResolution(currentUser(req), meeting, parseInput(resolutionSchema, body));
-      return `مصوبهٔ ${ref(created.meeting, created.number)} ثبت شد.`;
+      return res.locals.t('resolutions.flash.resolutionAdded', { ref: refText(res, created.meeting, created.number) });
     }),
   );
 
@@ -116,12 +136,12 @@ export function resolutionsPages(services: Services): Router {
     requirePageUser,
     verifyCsrf,
     secretariat,
-    handle((req) => {
+    handle((req, res) => {
       const { meeting, number } = parseInput(resolutionParamsSchema, req.params);
       const { _back: _, ...body } = form(req);
       // An unticked checkbox is not sent at all; the form always means "this is the whole flag".
       resolutions.update(currentUser(req), meeting, number, parseInput(resolutionUpdateSchema, { asksCities: 'off', ...body }));
-      return `مصوبهٔ ${ref(meeting, number)} به‌روز شد.`;
+      return res.locals.t('resolutions.flash.resolutionUpdated', { ref: refText(res, meeting, number) });
     }),
   );
 
@@ -130,17 +150,17 @@ export function resolutionsPages(services: Services): Router {
     requirePageUser,
     verifyCsrf,
     secretariat,
-    handle((req) => {
+    handle((req, res) => {
       const { meeting, number } = parseInput(resolutionParamsSchema, req.params);
       const { _back: _, ...body } = form(req);
       resolutions.addFollowup(currentUser(req), meeting, number, parseInput(followupSchema, body));
-      return `پیگیری مصوبهٔ ${ref(meeting, number)} ثبت شد.`;
+      return res.locals.t('resolutions.flash.followupAdded', { ref: refText(res, meeting, number) });
     }),
   );
 
   router.get('/cities', requirePageUser, (req, res) => {
     const matrix = resolutions.matrix(currentUser(req));
-    res.render('city-list', { title: 'شهرها', ...helpers, matrix });
+    res.render('city-list', { title: res.locals.t('resolutions.cities.title'), ...helpers(res), matrix });
   });
 
   router.get('/cities/:id', requirePageUser, (req, res) => {
@@ -152,7 +172,8 @@ export function resolutionsPages(services: Services): Router {
       if (error instanceof NotFoundError) throw new NotFoundError('no such city');
       throw error;
     }
-    res.render('city', { title: profile.city.name, ...helpers, profile, labels: LABELS });
+    const shared = helpers(res);
+    res.render('city', { title: res.locals.cityName(profile.city.id), ...shared, profile, labels: { ...LABELS, status: shared.rlabels.documentStatus } });
   });
 
   return router;

@@ -6,16 +6,9 @@ import { currentUser, requirePageUser, requireRole } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
 import { returnSchema, withoutArraySuffix } from '../documents/documents.schema';
-import { LABELS, documentPageRenderer, isFormError, withoutEmptyStrings } from '../documents/documents.pages';
+import { documentPageRenderer, isFormError, withoutEmptyStrings } from '../documents/documents.pages';
 import type { PortalDocument } from '../documents/document';
 import type { ReviewAction } from './review.service';
-
-const FLASH: Record<ReviewAction, string> = {
-  submit: 'سند برای بررسی به دبیرخانه فرستاده شد.',
-  publish: 'سند منتشر شد.',
-  return: 'سند با یادداشت شما به شهر برگشت داده شد.',
-  withdraw: 'سند بایگانی شد.',
-};
 
 const queueQuerySchema = z.object({ city: z.string().max(64).optional(), kind: z.string().max(64).optional() });
 
@@ -35,7 +28,7 @@ export function reviewPages(services: Services): Router {
       // A submitted document takes no new version or edit, so its last change is its submission.
       .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
     const returned = documents.list(user, { status: 'returned', page: 1, perPage: RECENTLY_RETURNED }).documents;
-    res.render('review', { title: 'صف بررسی', labels: LABELS, filter, queue, returned });
+    res.render('review', { title: res.locals.t('review.title'), filter, queue, returned });
 
     function allWithStatus(status: 'submitted', city: string | undefined): PortalDocument[] {
       const { total } = documents.list(user, { status, city, page: 1, perPage: 1 });
@@ -48,7 +41,7 @@ export function reviewPages(services: Services): Router {
       const id = req.params.id as string;
       review.apply(currentUser(req), id, action);
       await afterDocumentChange(services, id);
-      req.session.flash = FLASH[action];
+      req.session.flash = res.locals.t(`review.flash.${action}`);
       res.redirect(303, `/documents/${id}`);
     });
   }
@@ -62,12 +55,12 @@ export function reviewPages(services: Services): Router {
       ({ comment } = parseInput(returnSchema, withoutArraySuffix({ ...(req.body as Record<string, unknown> | undefined) })));
     } catch (error) {
       if (!isFormError(error)) throw error;
-      renderDocument(req, res, doc, 400, { return: 'برای برگشت دادن سند، یادداشتی برای شهر بنویسید (حداکثر ۵۰۰۰ نویسه).' });
+      renderDocument(req, res, doc, 400, { return: res.locals.t('review.returnCommentRequired') });
       return;
     }
     review.apply(user, id, 'return', comment);
     await afterDocumentChange(services, id);
-    req.session.flash = FLASH.return;
+    req.session.flash = res.locals.t('review.flash.return');
     res.redirect(303, `/documents/${id}`);
   });
 
