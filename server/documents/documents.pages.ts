@@ -5,65 +5,53 @@ import type { User } from '../auth/roles';
 import { currentUser, requirePageUser } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
-import { AppError, BadRequestError } from '../http/errors';
-import { ERROR_MESSAGES_FA } from '../http/messages.fa';
+import { AppError, BadRequestError, UnauthenticatedError } from '../http/errors';
+import { wantsJson } from '../http/error-handler';
+import { hasMessage, type MessageKey } from '../i18n/index';
+import { fa } from '../i18n/fa/index';
+import { ALLOWED_TYPES } from './file-type';
 import { canManage } from './access.policy';
 import type { DocumentStatus, PortalDocument } from './document';
 import { documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySchema, withoutArraySuffix } from './documents.schema';
 import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
 
-/** Persian names the document, review and user pages share. */
+/**
+ * Persian names the review, user, audit and resolution pages still read; the document pages themselves
+ * take them from the catalogue in the reader's language (`documents.status.*`, …).
+ */
 export const LABELS = {
-  status: {
-    draft: 'پیش‌نویس',
-    submitted: 'در انتظار بررسی',
-    published: 'منتشرشده',
-    returned: 'برگشت‌خورده',
-    withdrawn: 'بایگانی‌شده',
-  } satisfies Record<DocumentStatus, string>,
-  access: { portal: 'همهٔ کاربران سامانه', restricted: 'محدود' } as Record<string, string>,
-  indexing: {
-    queued: 'در صف پردازش متن؛ پس از استخراج متن در جست‌وجو پیدا می‌شود.',
-    running: 'در حال استخراج و نمایه‌سازی متن…',
-    done: 'متن استخراج و نمایه‌سازی شد.',
-    failed: 'استخراج متن ناموفق بود.',
-  } as Record<string, string>,
-  reviewAction: {
-    submit: 'فرستادن برای بررسی',
-    publish: 'انتشار',
-    return: 'برگشت به شهر برای اصلاح',
-    withdraw: 'بایگانی (پس‌گرفتن)',
-  } as Record<string, string>,
-  history: {
-    'document.created': 'بارگذاری سند',
-    'document.version_added': 'بارگذاری نسخهٔ تازه',
-    'document.updated': 'ویرایش مشخصات',
-    'document.shared': 'تغییر شهرهای دارای دسترسی',
-    'document.submitted': 'فرستادن برای بررسی',
-    'document.published': 'انتشار',
-    'document.returned': 'برگشت برای اصلاح',
-    'document.withdrawn': 'بایگانی',
-  } as Record<string, string>,
+  status: fa.documents.status satisfies Record<DocumentStatus, string>,
+  access: fa.documents.access as Record<string, string>,
+  indexing: fa.documents.indexing as Record<string, string>,
+  reviewAction: fa.documents.reviewAction as Record<string, string>,
+  history: Object.fromEntries(Object.entries(fa.documents.history).map(([action, text]) => [`document.${action}`, text])) as Record<string, string>,
   role: { secretariat: 'دبیرخانه', city: 'کاربر شهر', reader: 'خواننده' } as Record<string, string>,
 };
 
 /** Statuses in which the owner may still add a version (the service enforces the same list). */
 const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
-
-const UPLOAD_FIELDS_FA: Record<string, string> = {
-  file: 'پرونده‌ای انتخاب نشده است.',
-  title: 'عنوان را بنویسید (حداکثر ۳۰۰ نویسه).',
-  summary: 'چکیده را بنویسید (حداکثر ۵۰۰۰ نویسه).',
-  kind: 'نوع سند را از فهرست انتخاب کنید.',
-  hazards: 'مخاطره‌های انتخاب‌شده معتبر نیستند (حداکثر ۲۰ مورد).',
-  year: 'سال را به هجری شمسی و چهاررقمی بنویسید، میان ۱۳۰۰ و ۱۵۰۰؛ مثلاً ۱۳۹۱.',
-  keywords: 'کلیدواژه‌ها نادرست‌اند: حداکثر ۴۰ کلیدواژه و هر کدام حداکثر ۱۰۰ نویسه.',
-  resolutions: 'مصوبه‌های انتخاب‌شده معتبر نیستند.',
-  access: 'سطح دسترسی را انتخاب کنید.',
-  city: 'شهری را که سند به آن تعلق دارد انتخاب کنید.',
-  sharedWith: 'شهرهای انتخاب‌شده برای اشتراک معتبر نیستند.',
-};
+const STATUSES = Object.keys(fa.documents.status) as DocumentStatus[];
+const UPLOAD_FIELDS = Object.keys(fa.documents.fieldErrors) as (keyof typeof fa.documents.fieldErrors)[];
+const QUEUE_MESSAGES = Object.keys(fa.documents.queue) as (keyof typeof fa.documents.queue)[];
+/** The error codes an upload can meet; the upload script shows their text in the reader's language. */
+const UPLOAD_ERROR_CODES = [
+  'unsupported_type',
+  'too_large',
+  'validation_failed',
+  'missing_file',
+  'csrf',
+  'upload_interrupted',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'invalid_transition',
+  'bad_request',
+  'internal',
+] as const satisfies readonly (keyof typeof fa.errors)[];
+/** File name extensions the portal accepts, for the file input and the script's check before sending. */
+export const UPLOAD_EXTENSIONS: readonly string[] = ALLOWED_TYPES.flatMap((type) => type.extensions);
 
 /** What the upload form shows again after a refusal (everything but the file, which a browser never re-sends). */
 export interface UploadFormValues {
@@ -115,8 +103,8 @@ export function documentsPages(services: Services): Router {
       return search ? `/documents?${search}` : '/documents';
     };
     res.render('documents', {
-      title: 'اسناد',
-      labels: LABELS,
+      title: res.locals.t('documents.list.title'),
+      statuses: STATUSES,
       documents: found,
       total,
       filter,
@@ -132,6 +120,8 @@ export function documentsPages(services: Services): Router {
     renderUploadForm(res, user, emptyUploadForm(user));
   });
 
+  // A browser without the upload script posts the form and gets a page; the script asks for JSON
+  // (`Accept: application/json`) and gets `201 { id, url }`, or the error as JSON from the error handler.
   router.post(
     '/documents/new',
     requirePageUser,
@@ -140,6 +130,7 @@ export function documentsPages(services: Services): Router {
     upload,
     async (req, res) => {
       const user = currentUser(req);
+      const { t } = res.locals;
       const values = uploadFormValues(withoutArraySuffix({ ...(req.body as Record<string, unknown> | undefined) }));
       const fileWasSent = Boolean((req.file as { stored?: unknown } | undefined)?.stored);
       let created: PortalDocument;
@@ -161,20 +152,48 @@ export function documentsPages(services: Services): Router {
         });
       } catch (error) {
         if (!isFormError(error)) throw error;
-        const messages = fieldsOf(error).map((field) => UPLOAD_FIELDS_FA[field] ?? ERROR_MESSAGES_FA.validation_failed!);
-        if (fileWasSent) messages.push('پرونده ذخیره نشد؛ پس از اصلاح، آن را دوباره انتخاب کنید.');
-        renderUploadForm(res, user, values, 400, unique(messages));
+        const fields = fieldsOf(error);
+        const messages = unique(fields.map((field) => (isUploadField(field) ? t(`documents.fieldErrors.${field}`) : t('errors.validation_failed'))));
+        if (wantsJson(req)) {
+          res.status(400).json({ error: { code: 'validation_failed', message: error.message, details: { fields: fields.map((field) => ({ field })) }, messages } });
+          return;
+        }
+        if (fileWasSent) messages.push(t('documents.fileNotKept'));
+        renderUploadForm(res, user, values, 400, messages);
         return;
       }
       await afterDocumentChange(services, created.id);
-      req.session.flash = 'سند بارگذاری شد.';
-      res.redirect(303, `/documents/${created.id}`);
+      const url = `/documents/${created.id}`;
+      if (wantsJson(req)) {
+        res.status(201).location(url).json({ id: created.id, url });
+        return;
+      }
+      req.session.flash = t('documents.flash.uploaded');
+      res.redirect(303, url);
     },
   );
 
   router.get('/documents/:id', requirePageUser, (req, res) => {
     const user = currentUser(req);
     renderDocument(req, res, documents.getVisible(user, req.params.id as string));
+  });
+
+  // For the upload script, which polls it after each file: a signed-out caller gets 401 (not the sign-in
+  // redirect pages get, which a script could not follow), a document the caller may not see 404.
+  router.get('/documents/:id/status', (req, res) => {
+    if (!req.user) throw new UnauthenticatedError();
+    const user = currentUser(req);
+    const doc = documents.getVisible(user, req.params.id as string);
+    const { state, reason } = doc.indexing;
+    res.set('Cache-Control', 'no-store').json({
+      id: doc.id,
+      url: `/documents/${doc.id}`,
+      version: doc.versions.at(-1)?.number ?? null,
+      state,
+      reason: state === 'failed' && canManage(user, doc) ? reason : null,
+      searchable: state === 'done',
+      message: res.locals.t(`documents.indexing.${state}`),
+    });
   });
 
   router.get('/documents/:id/file', requirePageUser, async (req, res) => {
@@ -198,18 +217,25 @@ export function documentsPages(services: Services): Router {
     upload,
     async (req, res) => {
       const user = currentUser(req);
+      const { t } = res.locals;
       const id = req.params.id as string;
       let updated: PortalDocument;
       try {
         updated = await consumeStoredFile(req, store, () => documents.addVersion(user, id, requireStoredFile(req)));
       } catch (error) {
-        if (!(error instanceof AppError && error.code === 'missing_file')) throw error;
-        renderDocument(req, res, documents.getVisible(user, id), 400, { version: ERROR_MESSAGES_FA.missing_file });
+        if (!(error instanceof AppError && error.code === 'missing_file') || wantsJson(req)) throw error;
+        renderDocument(req, res, documents.getVisible(user, id), 400, { version: t('errors.missing_file') });
         return;
       }
       await afterDocumentChange(services, id);
-      req.session.flash = `نسخهٔ ${faDigitsOf(updated.versions.at(-1)!.number)} بارگذاری شد.`;
-      res.redirect(303, `/documents/${id}`);
+      const url = `/documents/${id}`;
+      const version = updated.versions.at(-1)!.number;
+      if (wantsJson(req)) {
+        res.status(201).location(url).json({ id, url, version });
+        return;
+      }
+      req.session.flash = t('documents.flash.versionUploaded', { number: version });
+      res.redirect(303, url);
     },
   );
 
@@ -219,7 +245,7 @@ export function documentsPages(services: Services): Router {
     const { cities } = parseInput(sharesSchema, withoutArraySuffix({ ...(req.body as Record<string, unknown> | undefined) }));
     documents.setShares(user, id, cities);
     await afterDocumentChange(services, id);
-    req.session.flash = 'فهرست شهرهای دارای دسترسی به‌روز شد.';
+    req.session.flash = res.locals.t('documents.flash.sharesUpdated');
     res.redirect(303, `/documents/${id}`);
   });
 
@@ -227,12 +253,14 @@ export function documentsPages(services: Services): Router {
 
   function renderUploadForm(res: Response, user: User, values: UploadFormValues, status = 200, errors: string[] = []): void {
     res.status(status).render('document-new', {
-      title: 'بارگذاری سند',
-      labels: LABELS,
+      title: res.locals.t('documents.upload.title'),
       values,
       errors,
       resolutionChoices: resolutionChoices(services, user),
       maxUploadBytes: services.config.maxUploadBytes,
+      extensions: UPLOAD_EXTENSIONS,
+      uploadMessages: uploadMessages(res),
+      scripts: ['/static/js/upload.js'],
       ownCity: user.role === 'city' ? user.city : null,
     });
   }
@@ -243,22 +271,53 @@ export function documentPageRenderer(services: Services) {
   const { review, audit, reference } = services;
   return (req: Request, res: Response, doc: PortalDocument, status = 200, errors: DocumentPageErrors = {}): void => {
     const user = currentUser(req);
+    const { t, locale } = res.locals;
     const manage = canManage(user, doc);
+    const canAddVersion = manage && EDITABLE.includes(doc.status);
     res.status(status).render('document', {
       title: doc.title,
-      labels: LABELS,
       doc,
       manage,
       actions: review.allowedActions(user, doc, manage),
       history: audit.forDocument(doc.id),
-      canAddVersion: manage && EDITABLE.includes(doc.status),
+      historyLabel: (action: string) => {
+        const key = `documents.history.${action.replace(/^document\./, '')}`;
+        return action.startsWith('document.') && hasMessage(locale, key) ? t(key as MessageKey) : action;
+      },
+      listSeparator: t('documents.listSeparator'),
+      canAddVersion,
       canShare: manage && doc.access === 'restricted' && doc.status !== 'withdrawn',
       resolutionText: new Map(resolutionChoices(services, user).map((r) => [r.ref, r.text])),
       errors,
       maxUploadBytes: services.config.maxUploadBytes,
+      extensions: UPLOAD_EXTENSIONS,
+      uploadMessages: canAddVersion ? uploadMessages(res) : '',
+      scripts: canAddVersion ? ['/static/js/upload.js'] : [],
+      openAtPage: pageToOpen(req.query.page, doc),
       cityOptions: reference.cities().filter((c) => c.id !== doc.city),
     });
   };
+}
+
+/** `?page=N` from a search hit, when the latest version is a PDF the browser can open at that page. */
+function pageToOpen(page: unknown, doc: PortalDocument): number | null {
+  if (typeof page !== 'string' || !/^[1-9][0-9]{0,5}$/.test(page)) return null;
+  return doc.versions.at(-1)?.contentType === 'application/pdf' ? Number(page) : null;
+}
+
+/** What public/js/upload.js says, in the reader's language, as JSON safe inside a `<script>` element. */
+function uploadMessages(res: Response): string {
+  const { t, locale } = res.locals;
+  const messages = {
+    locale,
+    queue: Object.fromEntries(QUEUE_MESSAGES.map((key) => [key, t(`documents.queue.${key}`)])),
+    errors: Object.fromEntries(UPLOAD_ERROR_CODES.map((code) => [code, t(`errors.${code}`)])),
+  };
+  return JSON.stringify(messages).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+function isUploadField(field: string): field is (typeof UPLOAD_FIELDS)[number] {
+  return (UPLOAD_FIELDS as readonly string[]).includes(field);
 }
 
 /** Every resolution of every meeting, as `meeting/number` with a short text for a checkbox label. */
@@ -338,10 +397,6 @@ export function splitKeywords(text: string): string[] {
 
 function asciiDigits(text: string): string {
   return text.replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
-}
-
-function faDigitsOf(value: number): string {
-  return String(value).replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
 }
 
 export function withoutEmptyStrings(input: Record<string, unknown>): Record<string, unknown> {

@@ -1,31 +1,32 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Services } from '../services';
 import { currentUser, requirePageUser } from '../auth/passport';
 import { AppError } from '../http/errors';
 import { parseInput } from '../http/validate';
-import { FACETS, type Facet } from '../../search/search-index';
+import { FACETS } from '../../search/search-index';
 import { searchQuerySchema, type SearchInput } from './search.service';
 
-const FACET_LABELS: Record<Facet, string> = {
-  city: 'شهر',
-  kind: 'نوع سند',
-  hazard: 'مخاطره',
-  year: 'سال',
-  resolution: 'مصوبه',
-  fileType: 'قالب پرونده',
-};
+/** The header the search script sends to get only the results and facets, to put in place of the old ones. */
+const PARTIAL_HEADER = 'X-Partial';
 
-/** The search page: query box, facets with counts, removable filter chips, hits with their page, paging. */
+/**
+ * The search page: query box, facets with counts, removable filter chips, hits with their page, paging.
+ * With `X-Partial: results` the same URL answers only the fragment inside `#search-results` (chips,
+ * facets, hits), rendered from the same template, so the page works the same with and without script.
+ */
 export function searchPages({ search }: Services): Router {
   const router = Router();
   router.get('/search', requirePageUser, async (req, res) => {
     const user = currentUser(req);
+    const { t } = res.locals;
+    const partial = req.get(PARTIAL_HEADER) === 'results';
+    res.vary(PARTIAL_HEADER);
     let input: SearchInput;
     try {
       input = parseInput(searchQuerySchema, req.query);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      res.status(400).render('search', { title: 'جست‌وجو', input: null, result: null, error: 'نشانی جست‌وجو نادرست است؛ دوباره جست‌وجو کنید.', facetLabels: FACET_LABELS, facets: FACETS, href: () => '/search' });
+      render(res, partial, 400, { title: t('search.title'), input: null, result: null, error: t('search.badQuery'), facets: FACETS, href: () => '/search', scripts: ['/static/js/search.js'] });
       return;
     }
     const result = await search.search(user, input).catch((error: unknown) => {
@@ -33,17 +34,22 @@ export function searchPages({ search }: Services): Router {
       return null;
     });
     const href = (change: Partial<Record<string, string | string[] | number | undefined>>) => searchHref({ ...input, ...change });
-    res.status(result ? 200 : 503).render('search', {
-      title: input.q ? `جست‌وجوی «${input.q}»` : 'جست‌وجو',
+    render(res, partial, result ? 200 : 503, {
+      title: input.q ? t('search.titleWithQuery', { q: input.q }) : t('search.title'),
       input,
       result,
-      error: result ? null : 'جست‌وجو اکنون در دسترس نیست؛ کمی بعد دوباره امتحان کنید.',
-      facetLabels: FACET_LABELS,
+      error: result ? null : t('search.unavailable'),
       facets: FACETS,
       href,
+      scripts: ['/static/js/search.js'],
     });
   });
   return router;
+}
+
+function render(res: Response, partial: boolean, status: number, locals: Record<string, unknown>): void {
+  if (partial) res.set('Cache-Control', 'no-store');
+  res.status(status).render(partial ? 'partials/search-results' : 'search', locals);
 }
 
 /** A /search URL for the given state; a change of query or filters goes back to page 1. */
