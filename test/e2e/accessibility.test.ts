@@ -1,0 +1,106 @@
+import { createRequire } from 'node:module';
+import { expect } from 'chai';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { packageCreateSchema } from '../../server/packages/packages.schema';
+import { addDocument, indexed, signIn, useBrowser } from './browser';
+
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const BLOCKING = ['serious', 'critical'];
+
+interface AxeNode {
+  target: unknown[];
+  html: string;
+  failureSummary?: string;
+}
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: AxeNode[];
+}
+
+describe('browser: accessibility (axe-core, serious and critical violations)', function () {
+  this.timeout(90_000);
+  const suite = useBrowser();
+  let signedIn: BrowserContextOptions['storageState'];
+  const paths: Record<string, string> = {};
+
+  before(async function () {
+    const { owner, secretariat } = suite.people;
+    const text = (words: string) => ({ content: Buffer.from(`${words}\n`, 'utf8'), name: 'گزارش.txt' });
+    const published = await addDocument(suite, owner, { title: 'مطالعهٔ خطر زلزلهٔ تهران', summary: 'آسیب‌پذیری مدارس' }, text('گزارش میدانی زلزله در مدارس'));
+    const waiting = await addDocument(suite, owner, { title: 'گزارش مانور زلزله', kind: 'training-material' }, text('مانور'), 'submitted');
+    await indexed(suite, published, waiting);
+    const pkg = suite.portal.services.packages.create(
+      secretariat.user,
+      packageCreateSchema.parse({ title: 'بستهٔ آموزشی زلزله', note: 'برای همهٔ شهرها', documents: [{ id: published, note: '' }], audience: { all: true } }),
+    );
+    Object.assign(paths, {
+      'sign-in': '/login',
+      search: `/search?q=${encodeURIComponent('زلزله')}`,
+      upload: '/documents/new',
+      document: `/documents/${published}`,
+      package: `/packages/${pkg.id}`,
+      review: '/review',
+      resolutions: '/resolutions',
+      dashboard: '/dashboard',
+      'not-found': '/no-such-page',
+    });
+
+    const context = await suite.browser.newContext({ baseURL: suite.baseURL });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await signIn(page, 'sec');
+    signedIn = await context.storageState();
+    await context.close();
+  });
+
+  async function open(name: string, locale: 'fa' | 'en'): Promise<Page> {
+    // axe is injected as an inline script, which the portal's Content-Security-Policy rightly forbids.
+    const context = await suite.newContext({ bypassCSP: true, storageState: name === 'sign-in' ? undefined : signedIn });
+    await context.addCookies([{ name: 'tajrobe.lang', value: locale, url: suite.baseURL }]);
+    const page = await context.newPage();
+    const response = await page.goto(paths[name]!);
+    expect(response?.status(), `${name} answers`).to.equal(name === 'not-found' ? 404 : 200);
+    expect(await page.locator('html').getAttribute('lang')).to.equal(locale);
+    if (name !== 'sign-in') expect(new URL(page.url()).pathname, 'signed in').to.not.equal('/login');
+    await page.evaluate('document.fonts.ready.then(() => true)');
+    return page;
+  }
+
+  async function blockingViolations(page: Page): Promise<AxeViolation[]> {
+    await page.addScriptTag({ path: AXE_SCRIPT });
+    const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as { violations: AxeViolation[] };
+    return result.violations.filter((v) => BLOCKING.includes(v.impact ?? ''));
+  }
+
+  it('the check itself finds violations on a page built to have them', async function () {
+    const { page } = suite;
+    await page.setContent('<!doctype html><html lang="fa" dir="rtl"><head><title>x</title></head><body><main><img src="data:,"><input type="text"><button></button></main></body></html>');
+    const found = (await blockingViolations(page)).map((v) => v.id);
+    expect(found).to.include.members(['image-alt', 'label', 'button-name']);
+    expect(describeViolations('the test page', await blockingViolations(page))).to.include('image-alt (critical)');
+  });
+
+  for (const locale of ['fa', 'en'] as const) {
+    for (const name of ['sign-in', 'search', 'upload', 'document', 'package', 'review', 'resolutions', 'dashboard', 'not-found']) {
+      it(`${name} page (${locale}) has no serious or critical violations`, async function () {
+        const page = await open(name, locale);
+        if (name === 'search') await page.locator('#search-results article.hit').first().waitFor();
+        const blocking = await blockingViolations(page);
+        expect(blocking, describeViolations(`${name} (${locale}) ${paths[name]}`, blocking)).to.deep.equal([]);
+      });
+    }
+  }
+});
+
+/** One readable paragraph per violation: the rule, its impact, what it asks for, and each offending element. */
+function describeViolations(page: string, violations: AxeViolation[]): string {
+  if (violations.length === 0) return page;
+  const lines = violations.flatMap((v) => [
+    `  ${v.id} (${v.impact}): ${v.help} — ${v.helpUrl}`,
+    ...v.nodes.map((n) => `    at ${n.target.join(' ')}: ${n.html.slice(0, 160)}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, '\n      ')}` : ''}`),
+  ]);
+  return `\naxe found ${violations.length} serious or critical violation(s) on ${page}:\n${lines.join('\n')}\n`;
+}
