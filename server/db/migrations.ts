@@ -1,5 +1,5 @@
 import { PACKAGES_MIGRATION } from '../packages/packages.migration';
-import { NOTIFICATIONS_MIGRATION } from '../notifications/notifications.migration';
+import { NOTIFICATION_MESSAGES_MIGRATION, NOTIFICATIONS_MIGRATION } from '../notifications/notifications.migration';
 import { RESOLUTIONS_MIGRATION } from '../resolutions/resolutions.migration';
 
 /** Forward-only: a migration, once released, is never edited; a change is a new entry. */
@@ -172,4 +172,5 @@ export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = 
   PACKAGES_MIGRATION,
   NOTIFICATIONS_MIGRATION,
   RESOLUTIONS_MIGRATION,
+  NOTIFICATION_MESSAGES_MIGRATION,
 ];

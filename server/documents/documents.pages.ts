@@ -16,19 +16,6 @@ import { documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySche
 import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
 
-/**
- * Persian names the review, user, audit and resolution pages still read; the document pages themselves
- * take them from the catalogue in the reader's language (`documents.status.*`, …).
- */
-export const LABELS = {
-  status: fa.documents.status satisfies Record<DocumentStatus, string>,
-  access: fa.documents.access as Record<string, string>,
-  indexing: fa.documents.indexing as Record<string, string>,
-  reviewAction: fa.documents.reviewAction as Record<string, string>,
-  history: Object.fromEntries(Object.entries(fa.documents.history).map(([action, text]) => [`document.${action}`, text])) as Record<string, string>,
-  role: { secretariat: 'دبیرخانه', city: 'کاربر شهر', reader: 'خواننده' } as Record<string, string>,
-};
-
 /** Statuses in which the owner may still add a version (the service enforces the same list). */
 const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
 const STATUSES = Object.keys(fa.documents.status) as DocumentStatus[];

@@ -6,6 +6,7 @@ import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
 import { NotFoundError } from '../http/errors';
 import { localPath } from '../http/local-path';
+import { notificationText } from './notifications.service';
 
 const PER_PAGE = 50;
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
@@ -24,7 +25,8 @@ export function notificationsPages({ notifications }: Services): Router {
     const user = currentUser(req);
     const { page } = parseInput(pageQuery, { page: req.query.page || undefined });
     const { total, notifications: list } = notifications.list(user.id, { page, perPage: PER_PAGE });
-    res.render('notifications', { title: res.locals.t('notifications.title'), list, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)) });
+    const shown = list.map((notification) => ({ ...notification, text: notificationText(notification, res.locals.t) }));
+    res.render('notifications', { title: res.locals.t('notifications.title'), list: shown, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)) });
   });
 
   router.post('/notifications/read', requirePageUser, verifyCsrf, (req, res) => {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database';
 import { nowIso } from '../db/database';
 import type { Role } from '../auth/roles';
+import { translator, type Catalogue, type MessageKey } from '../i18n/index';
 
 export type NotificationKind =
   | 'document.returned'
@@ -10,10 +11,20 @@ export type NotificationKind =
   | 'package.received'
   | 'resolution.updated';
 
+/** Which text of the catalogue's `notifications.messages` a notification shows, and what fills it in. */
+export type NotificationMessage = keyof Catalogue['notifications']['messages'];
+export interface NotificationText {
+  key: NotificationMessage;
+  params: Record<string, string>;
+}
+
 export interface PortalNotification {
   id: number;
   kind: string;
+  /** The text in Persian, as it was made. */
   title: string;
+  /** The same text as a catalogue key and its parameters, to show in the reader's language (null for notifications older than that). */
+  message: NotificationText | null;
   link: string;
   createdAt: string;
   readAt: string | null;
@@ -23,6 +34,7 @@ interface NotificationRow {
   id: number;
   kind: string;
   title: string;
+  message: string | null;
   link: string;
   created_at: string;
   read_at: string | null;
@@ -32,8 +44,8 @@ export interface NotificationInput {
   /** Who receives it: these users, every active user of these cities, and/or every active user of these roles. */
   to: { userIds?: number[]; cities?: string[]; roles?: Role[] };
   kind: NotificationKind;
-  /** Persian text shown in the list. */
-  title: string;
+  /** What it says: rendered in each reader's language when shown, and kept in Persian as its title. */
+  message: NotificationText;
   /** A local path the notification opens, e.g. `/documents/<id>`. */
   link: string;
 }
@@ -44,9 +56,11 @@ export class NotificationsService {
 
   notify(input: NotificationInput): number {
     const recipients = this.recipients(input.to);
-    const insert = this.db.prepare('INSERT INTO notifications (user_id, kind, title, link, created_at) VALUES (?, ?, ?, ?, ?)');
+    const insert = this.db.prepare('INSERT INTO notifications (user_id, kind, title, message, link, created_at) VALUES (?, ?, ?, ?, ?, ?)');
     const at = nowIso();
-    for (const userId of recipients) insert.run(userId, input.kind, input.title, input.link, at);
+    const title = persian(`notifications.messages.${input.message.key}`, input.message.params);
+    const message = JSON.stringify(input.message);
+    for (const userId of recipients) insert.run(userId, input.kind, title, message, input.link, at);
     return recipients.length;
   }
 
@@ -56,7 +70,7 @@ export class NotificationsService {
     const page = Math.max(1, options.page ?? 1);
     const total = this.db.prepare('SELECT count(*) FROM notifications WHERE user_id = ?').pluck().get(userId) as number;
     const rows = this.db
-      .prepare('SELECT id, kind, title, link, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?')
+      .prepare('SELECT id, kind, title, message, link, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?')
       .all(userId, perPage, (page - 1) * perPage) as NotificationRow[];
     return { total, notifications: rows.map(present) };
   }
@@ -69,7 +83,7 @@ export class NotificationsService {
   /** Marks one of the user's notifications read and returns it; undefined when it is not theirs (or does not exist). */
   open(userId: number, id: number): PortalNotification | undefined {
     const row = this.db
-      .prepare('SELECT id, kind, title, link, created_at, read_at FROM notifications WHERE id = ? AND user_id = ?')
+      .prepare('SELECT id, kind, title, message, link, created_at, read_at FROM notifications WHERE id = ? AND user_id = ?')
       .get(id, userId) as NotificationRow | undefined;
     if (!row) return undefined;
     if (!row.read_at) {
@@ -99,6 +113,14 @@ export class NotificationsService {
   }
 }
 
+const persian = translator('fa');
+
 function present(row: NotificationRow): PortalNotification {
-  return { id: row.id, kind: row.kind, title: row.title, link: row.link, createdAt: row.created_at, readAt: row.read_at };
+  const message = row.message ? (JSON.parse(row.message) as NotificationText) : null;
+  return { id: row.id, kind: row.kind, title: row.title, message, link: row.link, createdAt: row.created_at, readAt: row.read_at };
+}
+
+/** The notification's text in the reader's language (its Persian title when it has no catalogue text). */
+export function notificationText(notification: PortalNotification, t: (key: MessageKey, params?: Record<string, string>) => string): string {
+  return notification.message ? t(`notifications.messages.${notification.message.key}`, notification.message.params) : notification.title;
 }

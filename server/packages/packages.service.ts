@@ -154,7 +154,7 @@ export class PackagesService {
       }
       const at = nowIso();
       this.db.prepare("UPDATE packages SET status = 'published', published_at = ?, updated_at = ? WHERE id = ?").run(at, at, id);
-      this.notifier.notify({ to: this.recipients(pkg.audience), kind: 'package.received', title: `بستهٔ تازه: ${pkg.title}`, link: `/packages/${id}` });
+      this.notifier.notify({ to: this.recipients(pkg.audience), kind: 'package.received', message: { key: 'packageReceived', params: { title: pkg.title } }, link: `/packages/${id}` });
       this.audit.record(actor, 'package.published', { target: id, details: { audience: pkg.audience } });
     })();
     return this.getFor(actor, id);

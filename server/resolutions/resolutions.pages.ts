@@ -8,7 +8,6 @@ import { parseInput } from '../http/validate';
 import { AppError, NotFoundError } from '../http/errors';
 import type { Translate } from '../i18n/index';
 import { withoutArraySuffix } from '../documents/documents.schema';
-import { LABELS } from '../documents/documents.pages';
 import { DOCUMENT_STATUSES } from '../documents/document';
 import { isOverdue, jalaliDate, jalaliInput, jalaliToday, latinDigits } from './jalali';
 import { ref } from './resolutions.service';
@@ -173,7 +172,7 @@ export function resolutionsPages(services: Services): Router {
       throw error;
     }
     const shared = helpers(res);
-    res.render('city', { title: res.locals.cityName(profile.city.id), ...shared, profile, labels: { ...LABELS, status: shared.rlabels.documentStatus } });
+    res.render('city', { title: res.locals.cityName(profile.city.id), ...shared, profile, labels: { status: shared.rlabels.documentStatus } });
   });
 
   return router;

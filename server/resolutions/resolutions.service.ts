@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import { nowIso } from '../db/database';
 import type { User } from '../auth/roles';
 import type { AuditLog } from '../audit/audit.log';
-import type { NotificationsService } from '../notifications/notifications.service';
+import type { NotificationMessage, NotificationsService } from '../notifications/notifications.service';
 import { visibleDocumentsSql } from '../documents/access.policy';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import type { FollowupInput, MeetingInput, ResolutionInput, ResolutionStatus, ResolutionUpdate } from './resolutions.schema';
@@ -152,7 +152,7 @@ export class ResolutionsService {
       if (input.asksCities) this.db.prepare('INSERT OR IGNORE INTO resolution_asks_cities (meeting, number) VALUES (?, ?)').run(meeting, number);
       this.audit.record(actor, 'resolution.created', { target: ref(meeting, number), details: { ...input, number } });
       const row = this.row(meeting, number);
-      this.notifyChange(row, `مصوبهٔ تازهٔ ${ref(meeting, number)} ثبت شد`);
+      this.notifyChange(row, 'resolutionCreated');
       return row;
     })();
     return this.present(created, actor);
@@ -179,7 +179,7 @@ export class ResolutionsService {
       });
       const row = this.row(meeting, number);
       if (before.status !== after.status || before.due_date !== after.dueDate) {
-        this.notifyChange(row, `وضعیت پیگیری مصوبهٔ ${ref(meeting, number)} تغییر کرد`);
+        this.notifyChange(row, 'resolutionStatusChanged');
       }
       return row;
     })();
@@ -199,7 +199,7 @@ export class ResolutionsService {
         target: ref(meeting, number),
         details: { note: input.note, ...(statusTo ? { statusFrom: before.status, statusTo } : {}) },
       });
-      this.notifyChange(this.row(meeting, number), `پیگیری تازه برای مصوبهٔ ${ref(meeting, number)} ثبت شد`);
+      this.notifyChange(this.row(meeting, number), 'resolutionFollowedUp');
       return Number(inserted.lastInsertRowid);
     })();
     return this.followups(meeting, number).find((f) => f.id === id)!;
@@ -381,11 +381,11 @@ export class ResolutionsService {
     ).map((f) => ({ id: f.id, at: f.at, username: f.username, note: f.note, statusFrom: f.status_from, statusTo: f.status_to }));
   }
 
-  private notifyChange(row: ResolutionRow, title: string): void {
+  private notifyChange(row: ResolutionRow, key: NotificationMessage): void {
     this.notifications.notify({
       to: { roles: ['secretariat'], cities: row.asks === 1 ? this.cityIds() : [] },
       kind: 'resolution.updated',
-      title,
+      message: { key, params: { ref: ref(row.meeting, row.number) } },
       link: `/resolutions#r-${row.meeting}-${row.number}`,
     });
   }

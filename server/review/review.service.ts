@@ -8,7 +8,7 @@ import type { DocumentStatus, PortalDocument } from '../documents/document';
 import type { DocumentsRepository } from '../documents/documents.repository';
 import type { DocumentsService } from '../documents/documents.service';
 import type { JobsQueue } from '../jobs/jobs.queue';
-import type { NotificationInput, NotificationsService } from '../notifications/notifications.service';
+import type { NotificationInput, NotificationsService, NotificationText } from '../notifications/notifications.service';
 
 export type ReviewAction = 'submit' | 'publish' | 'return' | 'withdraw';
 
@@ -85,18 +85,19 @@ function noticeOf(
   reviewers: () => number[],
 ): NotificationInput | null {
   const link = `/documents/${doc.id}`;
-  const title = `«${doc.title}»`;
+  const title = doc.title;
   switch (action) {
     case 'return': {
-      const note = comment ? `: ${comment.length > COMMENT_IN_TITLE ? `${comment.slice(0, COMMENT_IN_TITLE)}…` : comment}` : '';
-      return { to: { cities: [doc.city] }, kind: 'document.returned', title: `سند ${title} برای اصلاح برگشت داده شد${note}`, link };
+      const note = comment && comment.length > COMMENT_IN_TITLE ? `${comment.slice(0, COMMENT_IN_TITLE)}…` : comment;
+      const message: NotificationText = note ? { key: 'documentReturnedWithNote', params: { title, note } } : { key: 'documentReturned', params: { title } };
+      return { to: { cities: [doc.city] }, kind: 'document.returned', message, link };
     }
     case 'publish':
-      return { to: { cities: [doc.city] }, kind: 'document.published', title: `سند ${title} منتشر شد.`, link };
+      return { to: { cities: [doc.city] }, kind: 'document.published', message: { key: 'documentPublished', params: { title } }, link };
     case 'withdraw':
       if (actor.role === 'city' && actor.city === doc.city) return null;
-      return { to: { cities: [doc.city] }, kind: 'document.withdrawn', title: `سند ${title} بایگانی شد.`, link };
+      return { to: { cities: [doc.city] }, kind: 'document.withdrawn', message: { key: 'documentWithdrawn', params: { title } }, link };
     case 'submit':
-      return { to: { userIds: reviewers() }, kind: 'document.submitted', title: `سند ${title} برای بررسی فرستاده شد.`, link };
+      return { to: { userIds: reviewers() }, kind: 'document.submitted', message: { key: 'documentSubmitted', params: { title } }, link };
   }
 }

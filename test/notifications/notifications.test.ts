@@ -69,6 +69,31 @@ describe('notifications', function () {
     expect((await other.agent.get('/documents').expect(200)).text).not.to.include('bell-count');
   });
 
+  it('shows each notification in the reader’s language, and keeps its Persian title and catalogue key in the API', async function () {
+    const browser = await signIn(portal, 'tehran-staff');
+    await browser.agent.get('/language/en').expect(303);
+    const english = await browser.agent.get('/notifications').expect(200);
+    expect(english.text).to.include('The document “گزارش مانور زلزله” was published.');
+    expect(english.text).to.include('The document “برنامهٔ آمادگی مدارس” was returned for correction: ');
+    expect(english.text).not.to.include('منتشر شد');
+    await browser.agent.get('/language/fa').expect(303);
+    const persian = await browser.agent.get('/notifications').expect(200);
+    expect(persian.text).to.include('سند «گزارش مانور زلزله» منتشر شد.');
+    const published = (await mine(c.owner)).notifications.find((n: { kind: string; title: string }) => n.kind === 'document.published' && n.title.includes('گزارش مانور زلزله'));
+    expect(published.title).to.equal('سند «گزارش مانور زلزله» منتشر شد.');
+    expect(published.message).to.deep.equal({ key: 'documentPublished', params: { title: 'گزارش مانور زلزله' } });
+  });
+
+  it('shows a notification made before messages were kept by its stored Persian title', async function () {
+    const owner = portal.services.db.prepare('SELECT id FROM users WHERE username = ?').pluck().get('tehran-staff') as number;
+    portal.services.db
+      .prepare("INSERT INTO notifications (user_id, kind, title, message, link, created_at) VALUES (?, 'document.published', 'اعلان قدیمی بی‌پیام', NULL, '/documents', ?)")
+      .run(owner, new Date().toISOString());
+    const browser = await signIn(portal, 'tehran-staff');
+    await browser.agent.get('/language/en').expect(303);
+    expect((await browser.agent.get('/notifications').expect(200)).text).to.include('اعلان قدیمی بی‌پیام');
+  });
+
   it('opening one marks it read and goes to its link; another user gets a 404 and it stays unread', async function () {
     const body = await mine(tehranColleague);
     const target = body.notifications.find((n: { readAt: string | null }) => n.readAt === null);
