@@ -42,10 +42,11 @@ import { DocSnapshot, type SnapshotDoc } from './fts-snapshot';
  * of docs, doc_facets and doc_shares (fts-snapshot.ts), which writes keep current.
  *
  * Ranking (sort=relevance): documents whose metadata row matches the whole query come first,
- * then bm25 of the metadata (weighted ×2) plus bm25 of the document row; title weighs more than
- * keywords, keywords more than summary and body. The page of a hit is the page bm25 ranks best
- * when the query matches few enough page rows to weigh them all, else the first page with every
- * word of the query.
+ * then bm25 of the metadata (weighted ×2) plus bm25 of the best page; title weighs more than
+ * keywords, keywords more than summary and body. A query that matches too many page rows to
+ * weigh them all (a word on nearly every page, whose bm25 is near zero anyway) is ranked by the
+ * metadata, then newest. The page of a hit is the page bm25 ranks best, else the first page
+ * whose body has every word of the query.
  *
  * Facets (the usual disjunctive semantics): the counts of one facet are computed over the
  * visible documents matching `q` and the filters of every OTHER facet, so that choosing
@@ -84,8 +85,6 @@ const PAGES_PER_SLICE = 20;
 const PAGE_WEIGHTS = '0.0, 0.0, 0.0, 0.0, 1.0, 1.0';
 /** bm25 weights of fts_meta (title, title joined, keywords, keywords joined, summary, summary joined). */
 const META_WEIGHTS = '4.0, 4.0, 3.0, 3.0, 1.5, 1.5';
-/** bm25 weights of fts_docs: fts_meta's columns, then the body of every page. */
-const DOC_WEIGHTS = '4.0, 4.0, 3.0, 3.0, 1.5, 1.5, 1.0, 1.0';
 const META_FACTOR = 2;
 
 /** Bumped whenever the layout changes; an index file of another version is dropped and rebuilt empty (the index is derived data). */
@@ -220,10 +219,12 @@ interface Row {
   year: number;
 }
 
-/** How well a document matches: bm25 of its document row, and of its metadata row when that alone matches. */
+/** How well a document matches: bm25 of its best page (0 when not weighed) and of its metadata row when that alone matches. */
 interface Match {
-  docScore: number;
+  pageScore: number;
   metaScore: number | null;
+  /** The page row of its hit: undefined when not chosen yet, null when no page's body has the words. */
+  page: number | null | undefined;
 }
 
 interface Chunk {
@@ -388,7 +389,7 @@ export class FtsSearchIndex implements SearchIndex {
     const page = Math.max(1, Math.trunc(query.page) || 1);
     const snapshot = this.snapshot.current();
     const plan = this.plan(queryTokens(query.q).slice(0, MAX_TOKENS));
-    const matches = plan ? this.matchDocuments(plan.match, this.pagesAreCheapToRank(plan)) : null;
+    const matches = plan ? this.matchDocuments(plan) : null;
     const { kept, facets } = snapshot.select(viewer, query.filters, matches ? matches.keys() : snapshot.all());
 
     const newest = (a: SnapshotDoc, b: SnapshotDoc): number => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : b.n - a.n);
@@ -399,15 +400,19 @@ export class FtsSearchIndex implements SearchIndex {
       // Metadata matches first, then bm25 (lower is better), then newest; the keys are read once, not per comparison.
       const ranked = kept.map((doc) => {
         const match = matches.get(doc.n)!;
-        return { doc, metaFirst: match.metaScore === null ? 1 : 0, score: (match.metaScore ?? 0) * META_FACTOR + match.docScore };
+        return { doc, metaFirst: match.metaScore === null ? 1 : 0, score: (match.metaScore ?? 0) * META_FACTOR + match.pageScore };
       });
       ranked.sort((a, b) => a.metaFirst - b.metaFirst || a.score - b.score || newest(a.doc, b.doc));
       ordered = ranked.map((entry) => entry.doc);
     }
 
     const shown = ordered.slice((page - 1) * perPage, page * perPage);
-    const bestPages = plan && shown.length > 0 ? this.bestPages(plan) : new Map<number, number>();
-    const hits = this.rows(shown.map((doc) => doc.n)).map((row) => this.hit(row, plan, bestPages.get(row.n)));
+    const firstPages = plan && shown.length > 0 && !this.pagesAreCheapToRank(plan) ? this.firstBodyPages(plan) : new Map<number, number>();
+    const pageOf = (n: number): number | null | undefined => {
+      const chosen = matches?.get(n)?.page;
+      return chosen !== undefined ? chosen : firstPages.get(n);
+    };
+    const hits = this.rows(shown.map((doc) => doc.n)).map((row) => this.hit(row, plan, pageOf(row.n)));
     const result: SearchResult = { total: kept.length, hits, facets };
     if (plan) {
       const didYouMean = this.didYouMean(plan, kept.length, viewer);
@@ -616,18 +621,32 @@ export class FtsSearchIndex implements SearchIndex {
 
   /**
    * Every document whose words contain the whole expression, anywhere in it (metadata or any
-   * page: `fts_docs` has one row per document), with, when the metadata row alone matches, the
-   * metadata's bm25. One row per document keeps this pass small even for a word on every page;
-   * the page is chosen later, for the hits shown. bm25 of the document row reads every position
-   * of every matching word, so it is weighed only for queries whose pages are few (`scored`).
+   * page: `fts_docs` has one row per document, so a word on every page is still one row per
+   * document), with the metadata's bm25 when the metadata row alone matches. When the page rows
+   * are few enough to weigh, bm25 of each document's best page ranks it and names its page; the
+   * body alone weighs there (title and keywords weigh in fts_meta), so a document whose matching
+   * rows all score 0 matched through the title its pages repeat: no page shows the words (null).
    */
-  private matchDocuments(match: string, scored: boolean): Map<number, Match> {
+  private matchDocuments(plan: PlannedQuery): Map<number, Match> {
     const matches = new Map<number, Match>();
-    const documents = scored
-      ? (this.sql(`SELECT rowid, bm25(fts_docs, ${DOC_WEIGHTS}) FROM fts_docs WHERE fts_docs MATCH ?`).raw().all(match) as [number, number][])
-      : (this.sql('SELECT rowid, 0 FROM fts_docs WHERE fts_docs MATCH ?').raw().all(match) as [number, number][]);
-    for (const [n, docScore] of documents) matches.set(n, { docScore, metaScore: null });
-    const metadata = this.sql(`SELECT rowid, bm25(fts_meta, ${META_WEIGHTS}) FROM fts_meta WHERE fts_meta MATCH ?`).raw().all(match) as [number, number][];
+    for (const n of this.sql('SELECT rowid FROM fts_docs WHERE fts_docs MATCH ?').pluck().all(plan.match) as number[]) {
+      matches.set(n, { pageScore: 0, metaScore: null, page: undefined });
+    }
+    if (this.pagesAreCheapToRank(plan)) {
+      // Grouped in SQL (`chunk` is the row of the minimum, SQLite's bare-column rule); LIMIT -1 keeps bm25 in the subquery.
+      const best = this.sql(
+        `SELECT chunk >> ${PAGE_BITS}, chunk, min(score) FROM (
+           SELECT rowid AS chunk, bm25(fts_pages, ${PAGE_WEIGHTS}) AS score FROM fts_pages WHERE fts_pages MATCH ? LIMIT -1
+         ) GROUP BY 1`,
+      ).raw().all(plan.match) as [number, number, number][];
+      for (const [n, chunk, score] of best) {
+        const match = matches.get(n);
+        if (!match) continue;
+        match.pageScore = Math.min(score, 0);
+        match.page = score < 0 ? chunk : null;
+      }
+    }
+    const metadata = this.sql(`SELECT rowid, bm25(fts_meta, ${META_WEIGHTS}) FROM fts_meta WHERE fts_meta MATCH ?`).raw().all(plan.match) as [number, number][];
     for (const [n, metaScore] of metadata) {
       const found = matches.get(n);
       if (found) found.metaScore = metaScore;
@@ -645,34 +664,20 @@ export class FtsSearchIndex implements SearchIndex {
   }
 
   /**
-   * Per document, the page row of its hit: the one bm25 ranks best when the pages are few enough
-   * to weigh, else the first one whose body has the words (FTS5 yields rows in rowid order:
-   * document, then page). bm25 weighs the body alone, so a document all of whose matching rows
-   * score 0 matched through its title and keywords only: `null`, no page shows the words.
-   * Above `DENSE_PAGE_ROWS` even listing the rows costs more than reading a hit's first pages,
-   * where such common words nearly always are: none is chosen here (see hit).
+   * Per document, the first page row whose body has the words (FTS5 yields rows in rowid order:
+   * document, then page), for queries too dense to weigh their pages with bm25. Above
+   * `DENSE_PAGE_ROWS` even listing the rows costs more than reading a hit's first pages, where
+   * such common words nearly always are: none is chosen here (see hit).
    */
-  private bestPages(plan: PlannedQuery): Map<number, number | null> {
-    const best = new Map<number, number | null>();
-    if (this.pagesAreCheapToRank(plan)) {
-      const scores = new Map<number, number>();
-      const rows = this.sql(`SELECT rowid, bm25(fts_pages, ${PAGE_WEIGHTS}) FROM fts_pages WHERE fts_pages MATCH ?`).raw().all(plan.match) as [number, number][];
-      for (const [chunk, score] of rows) {
-        const n = Math.floor(chunk / PAGE_SLOTS);
-        if (!best.has(n)) best.set(n, null);
-        if (score < 0 && score < (scores.get(n) ?? 0)) {
-          scores.set(n, score);
-          best.set(n, chunk);
-        }
-      }
-    } else if (plan.estimate <= (this.options.densePageRows ?? DENSE_PAGE_ROWS)) {
-      const rows = this.sql('SELECT rowid FROM fts_pages WHERE fts_pages MATCH ?').pluck().all(`{body body_joined} : (${plan.match})`) as number[];
-      for (const chunk of rows) {
-        const n = Math.floor(chunk / PAGE_SLOTS);
-        if (!best.has(n)) best.set(n, chunk);
-      }
+  private firstBodyPages(plan: PlannedQuery): Map<number, number> {
+    const first = new Map<number, number>();
+    if (plan.estimate > (this.options.densePageRows ?? DENSE_PAGE_ROWS)) return first;
+    const rows = this.sql('SELECT rowid FROM fts_pages WHERE fts_pages MATCH ?').pluck().all(`{body body_joined} : (${plan.match})`) as number[];
+    for (const chunk of rows) {
+      const n = Math.floor(chunk / PAGE_SLOTS);
+      if (!first.has(n)) first.set(n, chunk);
     }
-    return best;
+    return first;
   }
 
   /** The display fields of these documents, in the given order. */
