@@ -268,8 +268,8 @@ export function documentPageRenderer(services: Services) {
       actions: review.allowedActions(user, doc, manage),
       history: audit.forDocument(doc.id),
       historyLabel: (action: string) => {
-        const key = `documents.history.${action.replace(/^document\./, '')}`;
-        return action.startsWith('document.') && hasMessage(locale, key) ? t(key as MessageKey) : action;
+        const key = `audit.actions.${action}`;
+        return hasMessage(locale, key) ? t(key as MessageKey) : action;
       },
       listSeparator: t('documents.listSeparator'),
       canAddVersion,

@@ -4,20 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { Role } from '../../server/auth/roles';
+import { CHROMIUM_FLAGS } from '../helpers/chromium';
 import { bring, DEFAULT_FIELDS, PASSWORD, startPortal, uploadRequest, type Actor, type Cast, type TestPortal, type UploadFields } from '../helpers/portal';
 
 /** Debian's Chromium; the browser tests never download one. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-artifacts/screenshots');
 
@@ -43,7 +34,7 @@ function isExecutable(file: string): boolean {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS] });
 }
 
 /** A portal on the embedded engines behind a real HTTP listener, its background worker running, and the test cast. */

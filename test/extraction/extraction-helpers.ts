@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { normalizeQueryText } from '../../search/persian';
+import { CHROMIUM_FLAGS as HEADLESS_CHROMIUM_FLAGS } from '../helpers/chromium';
 
 const run = promisify(execFile);
 
@@ -37,16 +38,7 @@ export function requireTools(test: Mocha.Context, ...tools: string[]): void {
 
 export const CHROMIUM = ['chromium', 'chromium-browser', 'google-chrome'].find((name) => toolPath(name)) ?? 'chromium';
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--hide-scrollbars',
-];
+const CHROMIUM_FLAGS = [...HEADLESS_CHROMIUM_FLAGS, '--hide-scrollbars'];
 
 export class ScratchDir {
   private constructor(readonly path: string) {}

@@ -213,7 +213,7 @@ describe('document pages with the upload script (JSON answers, status, languages
       expect(persian.text).to.include(fa.documents.status.draft);
       expect(persian.text).to.include(`<h2>${fa.documents.page.versions}</h2>`);
       expect(persian.text).to.include(fa.documents.indexing.queued);
-      expect(persian.text).to.include(fa.documents.history.created);
+      expect(persian.text).to.include(fa.audit.actions.document.created);
       expect(persian.text).to.include('۱۴۰۲');
       expect(persian.text).to.match(/<form class="version-form"[^>]*data-upload[^>]*>[\s\S]*data-dropzone[\s\S]*id="upload-messages"/);
 

@@ -21,17 +21,6 @@ export const documents: Catalogue['documents'] = {
     return: 'Return to the city for changes',
     withdraw: 'Archive (withdraw)',
   },
-  /** Audit actions on a document, by the part after `document.`. */
-  history: {
-    created: 'Document uploaded',
-    version_added: 'New version uploaded',
-    updated: 'Details edited',
-    shared: 'Cities with access changed',
-    submitted: 'Submitted for review',
-    published: 'Published',
-    returned: 'Returned for changes',
-    withdrawn: 'Archived',
-  },
   flash: {
     uploaded: 'The document was uploaded.',
     versionUploaded: 'Version {number} was uploaded.',

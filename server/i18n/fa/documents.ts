@@ -20,17 +20,6 @@ export const documents = {
     return: 'برگشت به شهر برای اصلاح',
     withdraw: 'بایگانی (پس‌گرفتن)',
   },
-  /** Audit actions on a document, by the part after `document.`. */
-  history: {
-    created: 'بارگذاری سند',
-    version_added: 'بارگذاری نسخهٔ تازه',
-    updated: 'ویرایش مشخصات',
-    shared: 'تغییر شهرهای دارای دسترسی',
-    submitted: 'فرستادن برای بررسی',
-    published: 'انتشار',
-    returned: 'برگشت برای اصلاح',
-    withdrawn: 'بایگانی',
-  },
   flash: {
     uploaded: 'سند بارگذاری شد.',
     versionUploaded: 'نسخهٔ {number} بارگذاری شد.',
