@@ -20,10 +20,6 @@ export function localize(req: Request, res: Response): Locale {
   res.locals.fileSize = (bytes: number) => format.fileSize(bytes, t('common.fileSizeUnits'));
   res.locals.currentPath = req.path;
   res.locals.currentUrl = req.originalUrl;
-  // Older names, kept until every template uses the ones above; they follow the reader's language too.
-  res.locals.faDigits = format.digits;
-  res.locals.faNumber = format.number;
-  res.locals.solar = (iso: string, withTime = false) => (withTime ? format.dateTime(iso) : format.date(iso));
   return locale;
 }
 
@@ -48,13 +44,6 @@ export function viewHelpers({ reference, notifications }: Services) {
     next();
   };
 }
-
-const persianFormat = formatters('fa');
-
-/** Persian digits, for text made on the server in Persian (kept for flash messages until they move to the catalogue). */
-export const faDigits = persianFormat.digits;
-export const faNumber = persianFormat.number;
-export const solar = (iso: string, withTime = false): string => (withTime ? persianFormat.dateTime(iso) : persianFormat.date(iso));
 
 declare global {
   namespace Express {
