@@ -18,9 +18,10 @@ export interface AuditFilter {
   /** A username, matched exactly. */
   user?: string;
   documentId?: string;
-  /** Inclusive ISO dates (YYYY-MM-DD, UTC). */
-  from?: string;
-  to?: string;
+  /** Entries at or after this instant. */
+  since?: Date;
+  /** Entries before this instant (exclusive). */
+  until?: Date;
 }
 
 interface AuditRow {
@@ -110,15 +111,10 @@ function whereOf(filter: AuditFilter): { where: string; params: unknown[] } {
   if (filter.action) conditions.push(['a.action = ?', filter.action]);
   if (filter.user) conditions.push(['u.username = ?', filter.user]);
   if (filter.documentId) conditions.push(['a.document_id = ?', filter.documentId]);
-  if (filter.from) conditions.push(['a.at >= ?', filter.from]);
-  if (filter.to) conditions.push(['a.at < ?', nextDay(filter.to)]);
+  if (filter.since) conditions.push(['a.at >= ?', filter.since.toISOString()]);
+  if (filter.until) conditions.push(['a.at < ?', filter.until.toISOString()]);
   const clauses = conditions.map(([clause]) => clause);
   const params = conditions.map(([, value]) => value);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
-function nextDay(isoDate: string): string {
-  const day = new Date(`${isoDate}T00:00:00Z`);
-  day.setUTCDate(day.getUTCDate() + 1);
-  return day.toISOString().slice(0, 10);
-}

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services';
 import { requirePageUser, requireRole } from '../auth/passport';
@@ -9,17 +9,22 @@ import { fa } from '../i18n/fa/index';
 import { formatters, hasMessage, type Locale, type MessageKey, type Translate } from '../i18n/index';
 import type { AuditFilter } from './audit.log';
 import { UTF8_BOM, csvRow } from './audit.csv';
+import { jalaliInput, jalaliToday, latinDigits } from '../resolutions/jalali';
+import { isValidJalali, jalaliToGregorian, tehranDay, type CalendarDate } from '../i18n/solar-calendar';
 
 const PER_PAGE = 50;
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 const filterSchema = z.object({
   action: z.string().max(100).optional(),
   user: z.string().max(100).optional(),
   documentId: z.string().max(100).optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
 });
+type FilterQuery = Omit<z.infer<typeof filterSchema>, 'page'>;
+
+/** Years from here on are Gregorian: links made before the filter took Solar Hijri dates keep working. */
+const FIRST_GREGORIAN_YEAR = 1700;
 
 /** Every action the catalogue names, e.g. `document.published` (the filter lists these even before they happen). */
 export const KNOWN_ACTIONS: readonly string[] = Object.entries(fa.audit.actions).flatMap(([subject, verbs]) => Object.keys(verbs).map((verb) => `${subject}.${verb}`));
@@ -30,14 +35,62 @@ export function actionName(t: Translate, locale: Locale, action: string): string
   return hasMessage(locale, key) ? t(key as MessageKey) : action;
 }
 
-function filterOf(req: Request): { filter: AuditFilter; page: number } {
-  const { page, ...filter } = parseInput(filterSchema, withoutEmptyStrings({ ...(req.query as Record<string, unknown>) }));
-  return { filter, page };
+/**
+ * A typed date ("۱۴۰۵/۹/۱", "1405-09-01", Persian, Arabic-Indic or Latin digits) as the Gregorian day it names,
+ * with its canonical Solar Hijri spelling ("1405-09-01"); null when no such day exists.
+ */
+export function typedDay(typed: string): { gregorian: CalendarDate; solar: string } | null {
+  const match = /^(\d{1,4})-(\d{2})-(\d{2})$/.exec(jalaliInput(typed));
+  if (!match) return null;
+  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  if (year >= FIRST_GREGORIAN_YEAR) {
+    const utc = new Date(Date.UTC(year, month - 1, day));
+    if (utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day) return null;
+    return { gregorian: { year, month, day }, solar: jalaliToday(utc) };
+  }
+  if (!isValidJalali({ year, month, day })) return null;
+  return { gregorian: jalaliToGregorian({ year, month, day }), solar: match[0] };
 }
 
-function queryString(filter: AuditFilter, page?: number): string {
+interface ReadFilter {
+  filter: AuditFilter;
+  /** The query in canonical form, for links. */
+  query: FilterQuery;
+  page: number;
+  /** What the date fields show: the canonical date in the reader's digits, or what was typed when it is not a date. */
+  shown: { from: string; to: string };
+  errors: string[];
+}
+
+function filterOf(req: Request, res: Response): ReadFilter {
+  const { page, ...query } = parseInput(filterSchema, withoutEmptyStrings({ ...(req.query as Record<string, unknown>) }));
+  const { t } = res.locals;
+  const { digits } = formatters(res.locals.locale);
+  const filter: AuditFilter = { action: query.action, user: query.user, documentId: query.documentId };
+  const shown = { from: '', to: '' };
+  const errors: string[] = [];
+  for (const field of ['from', 'to'] as const) {
+    const typed = query[field];
+    if (typed === undefined) continue;
+    const day = typedDay(typed);
+    if (!day) {
+      shown[field] = digits(latinDigits(typed.trim()));
+      errors.push(t('audit.filters.invalidDate', { field: t(`audit.filters.${field}`), value: shown[field] }));
+      continue;
+    }
+    query[field] = day.solar;
+    shown[field] = digits(day.solar.replaceAll('-', '/'));
+    const { from, until } = tehranDay(day.gregorian);
+    if (field === 'from') filter.since = from;
+    else filter.until = until;
+  }
+  if (filter.since && filter.until && filter.since >= filter.until) errors.push(t('audit.filters.reversedRange'));
+  return { filter, query, page, shown, errors };
+}
+
+function queryString(query: FilterQuery, page?: number): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filter)) if (value) params.set(key, String(value));
+  for (const [key, value] of Object.entries(query)) if (value) params.set(key, String(value));
   if (page && page > 1) params.set('page', String(page));
   const text = params.toString();
   return text ? `?${text}` : '';
@@ -47,15 +100,18 @@ function queryString(filter: AuditFilter, page?: number): string {
 export function auditPages({ audit, db }: Services): Router {
   const router = Router();
 
-  router.get('/audit', requirePageUser, requireRole('secretariat'), (req, res) => {
-    const { filter, page } = filterOf(req);
-    const { total, entries } = audit.search(filter, page, PER_PAGE);
+  /** The page; a date that does not exist re-renders the form with the reason, at 400, and lists nothing. */
+  function render(res: Response, { filter, query, page, shown, errors }: ReadFilter): void {
+    const refused = errors.length > 0;
+    const { total, entries } = refused ? { total: 0, entries: [] } : audit.search(filter, page, PER_PAGE);
     const actions = [...new Set([...KNOWN_ACTIONS, ...audit.actions()])];
     const { t, locale } = res.locals;
     const usernames = db.prepare('SELECT username FROM users ORDER BY username').pluck().all() as string[];
-    res.render('audit', {
+    res.status(refused ? 400 : 200).render('audit', {
       title: t('audit.title'),
-      filter,
+      filter: query,
+      shown,
+      errors,
       entries,
       total,
       page,
@@ -63,13 +119,17 @@ export function auditPages({ audit, db }: Services): Router {
       actions,
       usernames,
       actionName: (action: string) => actionName(t, locale, action),
-      pageHref: (p: number) => `/audit${queryString(filter, p)}`,
-      csvHref: `/audit.csv${queryString(filter)}`,
+      pageHref: (p: number) => `/audit${queryString(query, p)}`,
+      csvHref: `/audit.csv${queryString(query)}`,
     });
-  });
+  }
+
+  router.get('/audit', requirePageUser, requireRole('secretariat'), (req, res) => render(res, filterOf(req, res)));
 
   router.get('/audit.csv', requirePageUser, requireRole('secretariat'), async (req, res) => {
-    const { filter } = filterOf(req);
+    const read = filterOf(req, res);
+    if (read.errors.length > 0) return render(res, read);
+    const { filter } = read;
     const { t, locale } = res.locals;
     const { dateTime } = formatters(locale);
     res.set({

@@ -3,6 +3,7 @@ import supertest from 'supertest';
 import { binaryBody, bring, cast, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
 import { signIn } from '../notifications/sign-in';
 import { csvCell } from '../../server/audit/audit.csv';
+import { jalaliToday } from '../../server/resolutions/jalali';
 
 describe('audit log page and CSV', function () {
   let portal: TestPortal;
@@ -68,10 +69,10 @@ describe('audit log page and CSV', function () {
       expect(rowsOf(byDocument.text)).to.have.length(3);
       expect(byDocument.text).not.to.include(`/documents/${publishedId}`);
 
-      const today = new Date().toISOString().slice(0, 10);
+      const today = jalaliToday();
       const inRange = await browser.agent.get('/audit').query({ from: today, to: today }).expect(200);
       expect(rowsOf(inRange.text).length).to.be.greaterThan(5);
-      const past = await browser.agent.get('/audit').query({ from: '2001-01-01', to: '2001-12-31' }).expect(200);
+      const past = await browser.agent.get('/audit').query({ from: '1380/01/01', to: '1380/12/29' }).expect(200);
       expect(rowsOf(past.text)).to.have.length(0);
       expect(past.text).to.include('رویدادی با این شرایط ثبت نشده است');
       await browser.agent.get('/audit').query({ from: 'yesterday' }).expect(400);
@@ -88,6 +89,89 @@ describe('audit log page and CSV', function () {
       const second = await browser.agent.get('/audit').query({ documentId: 'paging-test', page: 2 }).expect(200);
       expect(rowsOf(second.text)).to.have.length(10);
       expect(second.text).to.include('{&#34;i&#34;:0}');
+    });
+  });
+
+  describe('Solar Hijri date range', function () {
+    const EN = { Cookie: 'tajrobe.lang=en' };
+    // 1405/01/01 is 2026-03-21; in Tehran (UTC+3:30) it runs from 2026-03-20T20:30Z to 2026-03-21T20:30Z.
+    const edges = ['2026-03-20T20:29:59.999Z', '2026-03-20T20:30:00.000Z', '2026-03-21T20:29:59.999Z', '2026-03-21T20:30:00.000Z'];
+
+    before(function () {
+      const insert = portal.services.db.prepare("INSERT INTO audit_log (at, user_id, action, document_id, details) VALUES (?, NULL, 'document.updated', 'tehran-edge', ?)");
+      edges.forEach((at, i) => insert.run(at, JSON.stringify({ edge: i })));
+    });
+
+    it('takes a Tehran day from its first to its last instant, typed in Persian, Arabic-Indic or Latin digits', async function () {
+      const browser = await signIn(portal, 'sec');
+      for (const [from, to] of [
+        ['۱۴۰۵/۰۱/۰۱', '۱۴۰۵/۰۱/۰۱'],
+        ['١٤٠٥/١/١', '١٤٠٥/١/١'],
+        ['1405/1/1', '1405-01-01'],
+      ]) {
+        const res = await browser.agent.get('/audit').query({ documentId: 'tehran-edge', from, to }).expect(200);
+        const rows = rowsOf(res.text);
+        expect(rows, `${from} – ${to}`).to.have.length(2);
+        expect(rows[0]).to.include('{&#34;edge&#34;:2}');
+        expect(rows[1]).to.include('{&#34;edge&#34;:1}');
+        expect(res.text, 'the dates come back in Persian digits').to.include('name="from" autocomplete="off" dir="ltr" size="10" maxlength="40" value="۱۴۰۵/۰۱/۰۱"');
+        expect(res.text).to.include('href="/audit.csv?documentId=tehran-edge&amp;from=1405-01-01&amp;to=1405-01-01"');
+      }
+      const dayBefore = await browser.agent.get('/audit').query({ documentId: 'tehran-edge', to: '1404/12/29' }).expect(200);
+      expect(rowsOf(dayBefore.text)).to.have.length(1);
+      expect(rowsOf(dayBefore.text)[0]).to.include('{&#34;edge&#34;:0}');
+      const dayAfter = await browser.agent.get('/audit').query({ documentId: 'tehran-edge', from: '1405/01/02' }).expect(200);
+      expect(rowsOf(dayAfter.text)).to.have.length(1);
+      expect(rowsOf(dayAfter.text)[0]).to.include('{&#34;edge&#34;:3}');
+    });
+
+    it('shows the dates in Latin digits in English', async function () {
+      const browser = await signIn(portal, 'sec');
+      const res = await browser.agent.get('/audit').set(EN).query({ documentId: 'tehran-edge', from: '۱۴۰۵/۰۱/۰۱' }).expect(200);
+      expect(res.text).to.include('value="1405/01/01"');
+      expect(res.text).to.include('Solar Hijri, e.g. 1405/09/01');
+      expect(rowsOf(res.text)).to.have.length(3);
+    });
+
+    it('still understands a Gregorian date from an older link, and shows it as Solar Hijri', async function () {
+      const browser = await signIn(portal, 'sec');
+      const res = await browser.agent.get('/audit').query({ documentId: 'tehran-edge', from: '2026-03-21', to: '2026-03-21' }).expect(200);
+      expect(rowsOf(res.text)).to.have.length(2);
+      expect(res.text).to.include('value="۱۴۰۵/۰۱/۰۱"');
+    });
+
+    it('refuses a day that does not exist with a 400 page in the reader’s language, listing nothing', async function () {
+      const browser = await signIn(portal, 'sec');
+      const month13 = await browser.agent.get('/audit').query({ from: '1405/13/01' }).expect(400);
+      expect(month13.text).to.include('«از تاریخ» تاریخ درستی نیست: «۱۴۰۵/۱۳/۰۱». تاریخ هجری خورشیدی را مانند ۱۴۰۵/۰۹/۰۱ بنویسید.');
+      expect(month13.text).to.include('role="alert"');
+      expect(month13.text, 'the typed value comes back').to.include('value="۱۴۰۵/۱۳/۰۱"');
+      expect(month13.text, 'no results').not.to.include('<tbody>');
+      expect(month13.text).not.to.include('/audit.csv');
+
+      const notLeap = await browser.agent.get('/audit').set(EN).query({ to: '۱۴۰۴/۱۲/۳۰' }).expect(400);
+      expect(notLeap.text).to.include('<html lang="en" dir="ltr">');
+      expect(notLeap.text).to.include('“To” is not a valid date: “1404/12/30”. Write a Solar Hijri date such as 1405/09/01.');
+      expect(notLeap.text).not.to.include('<tbody>');
+
+      const leap = await browser.agent.get('/audit').query({ to: '1403/12/30' }).expect(200);
+      expect(leap.text).to.include('value="۱۴۰۳/۱۲/۳۰"');
+
+      for (const from of ['1405/02/32', '1405/07/31', '1405', '1405/1/1/1', 'yesterday', '2026-02-30']) {
+        await browser.agent.get('/audit').query({ from }).expect(400);
+      }
+      const reversed = await browser.agent.get('/audit').query({ from: '1405/02/01', to: '1405/01/01' }).expect(400);
+      expect(reversed.text).to.include('تاریخ «از» پس از تاریخ «تا» است.');
+    });
+
+    it('the CSV uses the same range and refuses the same dates', async function () {
+      const browser = await signIn(portal, 'sec');
+      const res = await browser.agent.get('/audit.csv').query({ documentId: 'tehran-edge', from: '۱۴۰۵/۰۱/۰۱', to: '1405/1/1' }).buffer(true).parse(binaryBody).expect(200);
+      const records = parseCsv((res.body as Buffer).toString('utf8').slice(1));
+      expect(records.slice(1).map((r) => r[1])).to.deep.equal([edges[2], edges[1]]);
+      const refused = await browser.agent.get('/audit.csv').query({ from: '1404/12/30' }).expect(400);
+      expect(refused.headers['content-type']).to.match(/^text\/html/);
+      expect(refused.text).to.include('«از تاریخ» تاریخ درستی نیست');
     });
   });
 

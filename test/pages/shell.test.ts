@@ -165,7 +165,7 @@ describe('page shell', function () {
       const unauthenticated = await supertest(portal.app).post('/notifications/read').set(EN).expect(401);
       expectErrorPage(unauthenticated.text, 'en', 'Please sign in first', 'Sign in to see this page.');
       const agent = await signIn('sec');
-      const bad = await agent.get('/audit?from=yesterday').set(EN).expect(400);
+      const bad = await agent.get('/audit?page=0').set(EN).expect(400);
       expectErrorPage(bad.text, 'en', 'The request was not accepted', 'Some of the form is missing or not valid.');
     });
 
