@@ -1,8 +1,41 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.string().url();
+
+/** What Express's `trust proxy` accepts from us: nobody, the nearest N hops, or these addresses, ranges and names. */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `10.0.0.1`, `10.0.0.0/8`, `10.0.0.0/255.0.0.0`, `fd00::/8`, or one of Express's names. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
+
+const trustProxy = z
+  .string()
+  .default('loopback')
+  .transform((value, ctx): TrustProxy => {
+    const text = value.trim();
+    if (text.toLowerCase() === 'false') return false;
+    if (/^\d+$/.test(text) && Number(text) >= 1) return Number(text);
+    const entries = text.split(',').map((entry) => entry.trim());
+    if (entries.length > 0 && entries.every(isProxyAddress)) return entries;
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not false, a hop count (1 or more), or a comma-separated list of addresses, CIDR ranges and loopback/linklocal/uniquelocal`,
+    });
+    return z.NEVER;
+  });
 
 const storageSchema = z.discriminatedUnion('STORAGE', [
   z.object({ STORAGE: z.literal('fs') }),
@@ -36,6 +69,7 @@ const baseSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SESSION_SECRET: z.string().min(16).optional(),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  TRUST_PROXY: trustProxy,
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   EXTRACT_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
@@ -56,6 +90,8 @@ export interface Config {
   sessionTtlMs: number;
   sessionSecret?: string;
   cookieSecure: boolean;
+  /** Which proxies may set X-Forwarded-For/-Proto: decides the client address (login throttling) and `req.secure`. */
+  trustProxy: TrustProxy;
   loginThrottle: { maxFailures: number; windowMs: number };
   extraction: { timeoutMs: number; maxMemoryMb: number; maxPages: number };
   storage: StorageConfig;
@@ -90,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMs: base.SESSION_TTL_HOURS * 3600_000,
     sessionSecret: base.SESSION_SECRET,
     cookieSecure: base.COOKIE_SECURE === 'true',
+    trustProxy: base.TRUST_PROXY,
     loginThrottle: { maxFailures: base.LOGIN_MAX_FAILURES, windowMs: base.LOGIN_WINDOW_MINUTES * 60_000 },
     extraction: { timeoutMs: base.EXTRACT_TIMEOUT_SECONDS * 1000, maxMemoryMb: base.EXTRACT_MEMORY_MB, maxPages: base.EXTRACT_MAX_PAGES },
     storage,
