@@ -6,9 +6,9 @@ import { verifyCsrf } from '../auth/csrf';
 import { AppError } from '../http/errors';
 import type { PortalDocument } from '../documents/document';
 import { resolutionChoices } from '../documents/documents.pages';
-import { packageCreateSchema } from './packages.schema';
+import { packageCreateSchema, type PackageCreate } from './packages.schema';
 import { sendPackageZip } from './packages.download';
-import type { Audience } from './package';
+import type { Audience, PortalPackage } from './package';
 import type { Locale, Translate } from '../i18n/index';
 
 /** What the compile form shows again after a refusal. */
@@ -26,6 +26,12 @@ export interface PackageFormValues {
 /** The form fields a refusal may name, each with its reason in the catalogue. */
 const FORM_FIELDS = ['title', 'note', 'documents', 'audience', 'resolutions'] as const;
 type FormField = (typeof FORM_FIELDS)[number];
+
+/** The reasons for the fields the service refuses after the form parsed: a document it may not hold, an unknown resolution or city. */
+const SERVICE_FIELDS = { documents: 'documentsInvalid', resolutions: 'resolutions', audience: 'audience' } as const;
+
+/** What the form is for: a new package, or a draft being changed. */
+type FormMode = { kind: 'new' } | { kind: 'edit'; pkg: PortalPackage };
 
 /** The reasons for the fields a refusal names, in the reader's language (unknown fields read as the title's). */
 function formErrors(t: Translate, fields: string[], fallback: FormField = 'title'): string[] {
@@ -55,34 +61,47 @@ export function packagesPages(services: Services): Router {
     const add = ([] as unknown[]).concat(req.query.add ?? []).filter((v): v is string => typeof v === 'string');
     const chosen: PackageFormValues['chosen'] = {};
     add.forEach((id, index) => (chosen[id] = { order: String(index + 1), note: '' }));
-    renderForm(res, user, { title: '', note: '', audience: 'all', cities: [], resolutions: [], chosen });
+    renderForm(res, user, { title: '', note: '', audience: 'all', cities: [], resolutions: [], chosen }, { kind: 'new' });
   });
 
   router.post('/packages/new', requirePageUser, verifyCsrf, (req, res) => {
     const user = currentUser(req);
     packages.assertCanCompile(user);
-    const body = req.body as Record<string, unknown>;
-    const values = formValues(body);
-    const ordered = Object.entries(values.chosen)
-      .map(([id, { order, note }], index) => ({ id, note, order: Number(order) || 1000 + index }))
-      .sort((a, b) => a.order - b.order);
-    const audience =
-      values.audience === 'cities' ? { cities: values.cities } : values.audience === 'newMetropolises' ? { newMetropolises: true } : { all: true };
-    const parsed = packageCreateSchema.safeParse({ title: values.title, note: values.note, documents: ordered.map(({ id, note }) => ({ id, note })), audience, resolutions: values.resolutions });
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((issue) => String(issue.path[0] ?? 'title'));
-      return renderForm(res, user, values, 400, formErrors(res.locals.t, fields));
-    }
+    const values = formValues(req.body as Record<string, unknown>);
+    const parsed = parseForm(values);
+    if (!parsed.success) return renderForm(res, user, values, { kind: 'new' }, 400, formErrors(res.locals.t, parsed.fields));
     try {
       const created = packages.create(user, parsed.data);
       req.session.flash = res.locals.t('packages.flash.created');
       res.redirect(303, `/packages/${created.id}`);
     } catch (error) {
-      if (error instanceof AppError && error.status === 400) {
-        const fields = (error.details as { fields?: { field: string }[] } | undefined)?.fields?.map((f) => f.field.split('.')[0]!) ?? [];
-        const named = fields.filter((f) => (FORM_FIELDS as readonly string[]).includes(f));
-        return renderForm(res, user, values, 400, formErrors(res.locals.t, named, 'documents'));
-      }
+      const refused = serviceRefusal(res.locals.t, error);
+      if (refused) return renderForm(res, user, values, { kind: 'new' }, 400, refused);
+      throw error;
+    }
+  });
+
+  /** The draft in the compile form, filled with its values; 404/403/409 as the package page and the PATCH API answer. */
+  router.get('/packages/:id/edit', requirePageUser, (req, res) => {
+    const user = currentUser(req);
+    const pkg = packages.draftFor(user, req.params.id as string);
+    renderForm(res, user, draftValues(pkg), { kind: 'edit', pkg });
+  });
+
+  /** Saves the whole form through the same `update` the PATCH API calls (and so the same audit row). */
+  router.post('/packages/:id/edit', requirePageUser, verifyCsrf, (req, res) => {
+    const user = currentUser(req);
+    const pkg = packages.draftFor(user, req.params.id as string);
+    const values = formValues(req.body as Record<string, unknown>);
+    const parsed = parseForm(values);
+    if (!parsed.success) return renderForm(res, user, values, { kind: 'edit', pkg }, 400, formErrors(res.locals.t, parsed.fields));
+    try {
+      const updated = packages.update(user, pkg.id, parsed.data);
+      req.session.flash = res.locals.t('packages.flash.updated');
+      res.redirect(303, `/packages/${updated.id}`);
+    } catch (error) {
+      const refused = serviceRefusal(res.locals.t, error);
+      if (refused) return renderForm(res, user, values, { kind: 'edit', pkg }, 400, refused);
       throw error;
     }
   });
@@ -113,10 +132,10 @@ export function packagesPages(services: Services): Router {
     await sendPackageZip(services, currentUser(req), req.params.id as string, res);
   });
 
-  function renderForm(res: Response, user: User, values: PackageFormValues, status = 200, errors: string[] = []): void {
+  function renderForm(res: Response, user: User, values: PackageFormValues, mode: FormMode, status = 200, errors: string[] = []): void {
     const { documents: published } = documents.list(user, { status: 'published', page: 1, perPage: 100 });
     const known = new Set(published.map((d) => d.id));
-    // Documents asked for with ?add= but beyond the first page of the list still appear, first.
+    // Chosen documents beyond the first page of the list (asked for with ?add=, or already in the draft) still appear.
     const extra = Object.keys(values.chosen)
       .filter((id) => !known.has(id))
       .flatMap((id): PortalDocument[] => {
@@ -127,12 +146,34 @@ export function packagesPages(services: Services): Router {
           return [];
         }
       });
-    res.status(status).render('package-new', {
-      title: res.locals.t('packages.form.title'),
-      values,
-      errors,
-      candidates: [...extra, ...published],
-      resolutionChoices: resolutionChoicesIn(services, user, res.locals.locale),
+    // The chosen documents come first, in their order; then the rest of the list.
+    const rank = (id: string) => {
+      const picked = values.chosen[id];
+      return picked ? Number(picked.order) || 999 : Infinity;
+    };
+    const candidates = [...extra, ...published].map((d, index) => ({ d, index })).sort((a, b) => rank(a.d.id) - rank(b.d.id) || a.index - b.index).map(({ d }) => d);
+    const t = res.locals.t;
+    const common = { values, errors, candidates, resolutionChoices: resolutionChoicesIn(services, user, res.locals.locale) };
+    if (mode.kind === 'new') {
+      res.status(status).render('package-new', {
+        ...common,
+        title: t('packages.form.title'),
+        action: '/packages/new',
+        refused: t('packages.form.refused'),
+        submit: t('packages.form.submit'),
+        dropped: [],
+      });
+      return;
+    }
+    res.status(status).render('package-edit', {
+      ...common,
+      title: t('packages.edit.heading', { title: mode.pkg.title }),
+      pkg: mode.pkg,
+      action: `/packages/${mode.pkg.id}/edit`,
+      refused: t('packages.edit.refused'),
+      submit: t('packages.edit.submit'),
+      // Items of the draft whose document is no longer published: the form cannot offer them, so saving drops them.
+      dropped: packages.undeliverableItems(user, mode.pkg),
     });
   }
 
@@ -151,6 +192,40 @@ function formValues(body: Record<string, unknown>): PackageFormValues {
     audience: audience === 'cities' || audience === 'newMetropolises' ? audience : 'all',
     cities: list(body.cities),
     resolutions: list(body.resolutions ?? body['resolutions[]']),
+    chosen,
+  };
+}
+
+/** The form's values parsed as the API's full body: items ordered by their position numbers. */
+function parseForm(values: PackageFormValues): { success: true; data: PackageCreate } | { success: false; fields: string[] } {
+  const ordered = Object.entries(values.chosen)
+    .map(([id, { order, note }], index) => ({ id, note, order: Number(order) || 1000 + index }))
+    .sort((a, b) => a.order - b.order);
+  const audience =
+    values.audience === 'cities' ? { cities: values.cities } : values.audience === 'newMetropolises' ? { newMetropolises: true } : { all: true };
+  const parsed = packageCreateSchema.safeParse({ title: values.title, note: values.note, documents: ordered.map(({ id, note }) => ({ id, note })), audience, resolutions: values.resolutions });
+  if (parsed.success) return { success: true, data: parsed.data };
+  return { success: false, fields: parsed.error.issues.map((issue) => String(issue.path[0] ?? 'title')) };
+}
+
+/** A 400 from the service (a document the package may not hold, an unknown resolution or city) as the form's reasons; null for any other error. */
+function serviceRefusal(t: Translate, error: unknown): string[] | null {
+  if (!(error instanceof AppError) || error.status !== 400) return null;
+  const fields = (error.details as { fields?: { field: string }[] } | undefined)?.fields?.map((f) => f.field.split('.')[0]!) ?? [];
+  const reasons = fields.flatMap((f) => (Object.hasOwn(SERVICE_FIELDS, f) ? [t(`packages.formError.${SERVICE_FIELDS[f as keyof typeof SERVICE_FIELDS]}`)] : []));
+  return reasons.length > 0 ? [...new Set(reasons)] : [t('packages.formError.documentsInvalid')];
+}
+
+/** A draft as the form shows it: its items in their order with their notes. */
+function draftValues(pkg: PortalPackage): PackageFormValues {
+  const chosen: PackageFormValues['chosen'] = {};
+  pkg.items.forEach((item, index) => (chosen[item.documentId] = { order: String(index + 1), note: item.note }));
+  return {
+    title: pkg.title,
+    note: pkg.note,
+    audience: pkg.audience.kind === 'cities' ? 'cities' : pkg.audience.kind === 'new-metropolises' ? 'newMetropolises' : 'all',
+    cities: pkg.audience.kind === 'cities' ? pkg.audience.cities : [],
+    resolutions: pkg.resolutions,
     chosen,
   };
 }

@@ -113,12 +113,23 @@ export class PackagesService {
     return this.getFor(actor, id);
   }
 
+  /**
+   * The draft `actor` may change, for the edit page: NotFound when `actor` cannot see the package (as on its page),
+   * Forbidden when they see it but do not compile packages, Conflict (as `update` answers) once it is published.
+   */
+  draftFor(actor: User, id: string): PortalPackage {
+    const pkg = this.getFor(actor, id);
+    assertSecretariat(actor);
+    if (pkg.status !== 'draft') throw new ConflictError(PUBLISHED_IS_FINAL, 'invalid_transition');
+    return pkg;
+  }
+
   /** Title, cover note, items (order and notes), linked resolutions and audience may change while the package is a draft. */
   update(actor: User, id: string, input: PackageUpdate): PortalPackage {
     assertSecretariat(actor);
     this.db.transaction(() => {
       const pkg = this.getFor(actor, id);
-      if (pkg.status !== 'draft') throw new ConflictError('a published package can no longer be changed', 'invalid_transition');
+      if (pkg.status !== 'draft') throw new ConflictError(PUBLISHED_IS_FINAL, 'invalid_transition');
       if (input.title !== undefined) this.db.prepare('UPDATE packages SET title = ? WHERE id = ?').run(input.title, id);
       if (input.note !== undefined) this.db.prepare('UPDATE packages SET note = ? WHERE id = ?').run(input.note, id);
       if (input.documents !== undefined) {
@@ -298,6 +309,8 @@ export class PackagesService {
     items.forEach((item, index) => insert.run(id, index + 1, item.id, item.note));
   }
 }
+
+const PUBLISHED_IS_FINAL = 'a published package can no longer be changed';
 
 const SELECT_PACKAGE = `SELECT p.*, (SELECT count(*) FROM package_downloads d WHERE d.package_id = p.id) AS downloads FROM packages p`;
 
