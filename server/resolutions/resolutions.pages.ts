@@ -63,8 +63,9 @@ export function resolutionsPages(services: Services): Router {
     const jalali = (value: string | null) => jalaliDate(value, locale);
     /** A resolution's text in English when the register has an English text and the reader reads English. */
     const resolutionText = (r: { text: string; textEn?: string | null }) => (locale === 'en' && r.textEn ? r.textEn : r.text);
+    const responsibleName = (r: { responsible: string; responsibleEn?: string | null }) => (locale === 'en' && r.responsibleEn ? r.responsibleEn : r.responsible);
     // `jalaliFa` is the older name the city pages still use; it follows the reader's language too.
-    return { rlabels: resolutionLabels(res.locals.t), jalali, jalaliFa: jalali, resolutionText, isOverdue, today: jalaliToday(), ref, complianceClass };
+    return { rlabels: resolutionLabels(res.locals.t), jalali, jalaliFa: jalali, resolutionText, responsibleName, isOverdue, today: jalaliToday(), ref, complianceClass };
   };
 
   router.get('/resolutions.css', (_req, res) => {

@@ -39,6 +39,7 @@ export interface Resolution {
   text: string;
   textEn: string | null;
   responsible: string;
+  responsibleEn: string | null;
   status: ResolutionStatus;
   dueDate: string | null;
   asksCities: boolean;
@@ -82,6 +83,7 @@ interface ResolutionRow {
   text: string;
   text_en: string | null;
   responsible: string;
+  responsible_en: string | null;
   status: ResolutionStatus;
   due_date: string | null;
   asks: number;
@@ -321,7 +323,7 @@ export class ResolutionsService {
   private rows(): ResolutionRow[] {
     return this.db
       .prepare(
-        `SELECT r.meeting, r.number, r.text, r.text_en, r.responsible, r.status, r.due_date,
+        `SELECT r.meeting, r.number, r.text, r.text_en, r.responsible, r.responsible_en, r.status, r.due_date,
                 EXISTS (SELECT 1 FROM resolution_asks_cities a WHERE a.meeting = r.meeting AND a.number = r.number) AS asks
          FROM resolutions r ORDER BY r.meeting, r.number`,
       )
@@ -331,7 +333,7 @@ export class ResolutionsService {
   private row(meeting: number, number: number): ResolutionRow {
     const row = this.db
       .prepare(
-        `SELECT r.meeting, r.number, r.text, r.text_en, r.responsible, r.status, r.due_date,
+        `SELECT r.meeting, r.number, r.text, r.text_en, r.responsible, r.responsible_en, r.status, r.due_date,
                 EXISTS (SELECT 1 FROM resolution_asks_cities a WHERE a.meeting = r.meeting AND a.number = r.number) AS asks
          FROM resolutions r WHERE r.meeting = ? AND r.number = ?`,
       )
@@ -347,6 +349,7 @@ export class ResolutionsService {
       text: row.text,
       textEn: row.text_en,
       responsible: row.responsible,
+      responsibleEn: row.responsible_en,
       status: row.status,
       dueDate: row.due_date,
       asksCities: row.asks === 1,

@@ -264,6 +264,7 @@ describe('secretariat pages in both languages (packages, resolutions, review)', 
       expect(main).to.include('Open').and.include('Asks every city').and.include('Due:');
       expect(main).to.include('<span class="res-ref" dir="ltr">9/2</span>');
       expect(main).not.to.include('مصوبات نشست‌ها').and.not.to.include('مسئول پیگیری');
+      expect(main).to.include('Followed up by: Secretariat of crisis managers').and.not.to.include('دبیرخانه مدیران بحران');
       expectDigitsOf('en', page.text, '/resolutions');
     });
 
@@ -273,6 +274,7 @@ describe('secretariat pages in both languages (packages, resolutions, review)', 
       const main = mainOf(page.text);
       expect(main).to.include('مصوبات نشست‌ها').and.include('نشست ۹').and.include('مهر ۱۳۹۱').and.include('<span class="res-ref" dir="ltr">۹/۲</span>');
       expect(main).not.to.include('Resolutions of the meetings');
+      expect(main).to.include('دبیرخانه مدیران بحران').and.not.to.include('Secretariat of crisis managers');
       expectDigitsOf('fa', page.text, '/resolutions');
     });
 
