@@ -1,11 +1,11 @@
 import type { ExtractionContext, Extractor } from './extraction-context';
-import { parseRelationships, readSmallXml, readXml } from './xml-stream';
+import { listedParts } from './ooxml';
+import { parseRelationships, readXml } from './xml-stream';
 import { resolvePartName, ZipArchive } from './zip-archive';
 
 /** PPTX: one page per slide, in presentation order: the slide's text runs (a:t) by paragraph, then its speaker notes. */
 
 const DRAWING_NAMESPACE = 'http://schemas.openxmlformats.org/drawingml/2006/main';
-const RELATIONSHIP_NAMESPACE = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const NOTES_RELATIONSHIP = /\/notesSlide$/;
 
 export const extractPptx: Extractor = async (input, context) => {
@@ -36,24 +36,8 @@ export const extractPptx: Extractor = async (input, context) => {
 };
 
 async function listSlides(archive: ZipArchive): Promise<string[]> {
-  const presentation = await archive.text('ppt/presentation.xml');
-  const relationships = parseRelationships(await archive.text('ppt/_rels/presentation.xml.rels'));
-  const slides: string[] = [];
-  if (presentation) {
-    readSmallXml(presentation, {
-      open(element) {
-        if (element.local !== 'sldId') return;
-        const id = element.attribute('id', RELATIONSHIP_NAMESPACE);
-        const target = id ? relationships.get(id)?.target : undefined;
-        if (target) slides.push(resolvePartName('ppt', target));
-      },
-    });
-  }
-  if (slides.length > 0) return slides;
-  return archive
-    .names()
-    .filter((name) => /^ppt\/slides\/slide\d+\.xml$/i.test(name))
-    .sort((a, b) => Number(/(\d+)\.xml$/i.exec(a)![1]) - Number(/(\d+)\.xml$/i.exec(b)![1]));
+  const slides = await listedParts(archive, { folder: 'ppt', part: 'presentation.xml', element: 'sldId', fallback: /^ppt\/slides\/slide\d+\.xml$/i });
+  return slides.map(({ part }) => part);
 }
 
 async function notesOf(archive: ZipArchive, slide: string): Promise<string | undefined> {

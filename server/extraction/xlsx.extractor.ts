@@ -1,6 +1,7 @@
 import type { ExtractionContext, Extractor } from './extraction-context';
-import { parseRelationships, readSmallXml, readXml } from './xml-stream';
-import { resolvePartName, ZipArchive } from './zip-archive';
+import { listedParts } from './ooxml';
+import { readXml } from './xml-stream';
+import { ZipArchive } from './zip-archive';
 
 /**
  * XLSX: one page per worksheet, in workbook order, starting with the sheet's name; cells of a row joined by
@@ -9,7 +10,6 @@ import { resolvePartName, ZipArchive } from './zip-archive';
  */
 
 const SHEET_NAMESPACE = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const RELATIONSHIP_NAMESPACE = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
 export const extractXlsx: Extractor = async (input, context) => {
   const archive = await ZipArchive.open(input.path);
@@ -39,26 +39,8 @@ export const extractXlsx: Extractor = async (input, context) => {
 type SheetRef = { name: string; part: string };
 
 async function listSheets(archive: ZipArchive): Promise<SheetRef[]> {
-  const workbook = await archive.text('xl/workbook.xml');
-  const relationships = parseRelationships(await archive.text('xl/_rels/workbook.xml.rels'));
-  const sheets: SheetRef[] = [];
-  if (workbook) {
-    readSmallXml(workbook, {
-      open(element) {
-        if (element.local !== 'sheet') return;
-        const id = element.attribute('id', RELATIONSHIP_NAMESPACE);
-        const target = id ? relationships.get(id)?.target : undefined;
-        if (target) sheets.push({ name: element.attribute('name') ?? `Sheet ${sheets.length + 1}`, part: resolvePartName('xl', target) });
-      },
-    });
-  }
-  if (sheets.length > 0) return sheets;
-  // No usable workbook: take the worksheets in the order of their numbers.
-  return archive
-    .names()
-    .filter((name) => /^xl\/worksheets\/sheet\d+\.xml$/i.test(name))
-    .sort((a, b) => partNumber(a) - partNumber(b))
-    .map((part, index) => ({ name: `Sheet ${index + 1}`, part }));
+  const sheets = await listedParts(archive, { folder: 'xl', part: 'workbook.xml', element: 'sheet', fallback: /^xl\/worksheets\/sheet\d+\.xml$/i });
+  return sheets.map(({ part, name }, index) => ({ part, name: name ?? `Sheet ${index + 1}` }));
 }
 
 async function readSharedStrings(archive: ZipArchive, context: ExtractionContext): Promise<string[]> {
@@ -151,8 +133,4 @@ function cellText(type: string, value: string, strings: string[]): string {
     default:
       return value;
   }
-}
-
-function partNumber(name: string): number {
-  return Number(/(\d+)\.xml$/i.exec(name)?.[1] ?? 0);
 }

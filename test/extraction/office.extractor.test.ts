@@ -151,6 +151,21 @@ describe('Office document extraction', function () {
     ]);
   });
 
+  it('reads the worksheets of an XLSX without a workbook in the order of their numbers, named by position', async () => {
+    const withoutWorkbook = xlsxEntries().filter((entry) => !entry.name.startsWith('xl/workbook.xml') && !entry.name.startsWith('xl/_rels/'));
+    const tenth = {
+      name: 'xl/worksheets/sheet10.xml',
+      content: XML + `<worksheet xmlns="${SHEET_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>برگ دهم</t></is></c></row></sheetData></worksheet>`,
+    };
+    const path = await scratch.write('loose.xlsx', zipFixture([...withoutWorkbook.slice(0, -1), tenth, withoutWorkbook.at(-1)!]));
+    const result = await extractText({ path, contentType: XLSX, filename: 'loose.xlsx' });
+    expect(result.pages).to.deep.equal([
+      { page: 1, text: `Sheet 1\nشهر\tکلان${ZWNJ}شهر تهران\nزلزله & سیل\t1391\t2782` },
+      { page: 2, text: 'Sheet 2\nخلاصهٔ خسارت سیل\tTRUE' },
+      { page: 3, text: 'Sheet 3\nبرگ دهم' },
+    ]);
+  });
+
   it('reads a PPTX one page per slide, in presentation order, with speaker notes', async () => {
     const slide = (paragraphs: string[]) =>
       XML +
