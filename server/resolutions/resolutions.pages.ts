@@ -56,7 +56,11 @@ export function resolutionsPages(services: Services): Router {
   const { resolutions } = services;
   const router = Router();
   const secretariat = requireRole('secretariat');
-  const form = (req: Request) => normalizedForm(withoutArraySuffix({ ...((req.body as Record<string, unknown> | undefined) ?? {}) }));
+  /** The posted fields, digits normalized, without `_back` (where to return to, which `handle` reads). */
+  const form = (req: Request) => {
+    const { _back: _, ...fields } = withoutArraySuffix({ ...((req.body as Record<string, unknown> | undefined) ?? {}) });
+    return normalizedForm(fields);
+  };
   /** What the register, the matrix and the city pages share, in the reader's language. */
   const helpers = (res: Response) => {
     const locale = res.locals.locale;
@@ -112,7 +116,7 @@ export function resolutionsPages(services: Services): Router {
     verifyCsrf,
     secretariat,
     handle((req, res) => {
-      const { _back: _, ...body } = form(req);
+      const body = form(req);
       const meeting = resolutions.addMeeting(currentUser(req), parseInput(meetingSchema, body));
       return res.locals.t('resolutions.flash.meetingAdded', { number: res.locals.digits(meeting.number) });
     }),
@@ -125,7 +129,7 @@ export function resolutionsPages(services: Services): Router {
     secretariat,
     handle((req, res) => {
       const { meeting } = parseInput(meetingParamsSchema, req.params);
-      const { _back: _, ...body } = form(req);
+      const body = form(req);
       const created = resolutions.addResolution(currentUser(req), meeting, parseInput(resolutionSchema, body));
       return res.locals.t('resolutions.flash.resolutionAdded', { ref: refText(res, created.meeting, created.number) });
     }),
@@ -138,7 +142,7 @@ export function resolutionsPages(services: Services): Router {
     secretariat,
     handle((req, res) => {
       const { meeting, number } = parseInput(resolutionParamsSchema, req.params);
-      const { _back: _, ...body } = form(req);
+      const body = form(req);
       // An unticked checkbox is not sent at all; the form always means "this is the whole flag".
       resolutions.update(currentUser(req), meeting, number, parseInput(resolutionUpdateSchema, { asksCities: 'off', ...body }));
       return res.locals.t('resolutions.flash.resolutionUpdated', { ref: refText(res, meeting, number) });
@@ -152,7 +156,7 @@ export function resolutionsPages(services: Services): Router {
     secretariat,
     handle((req, res) => {
       const { meeting, number } = parseInput(resolutionParamsSchema, req.params);
-      const { _back: _, ...body } = form(req);
+      const body = form(req);
       resolutions.addFollowup(currentUser(req), meeting, number, parseInput(followupSchema, body));
       return res.locals.t('resolutions.flash.followupAdded', { ref: refText(res, meeting, number) });
     }),
