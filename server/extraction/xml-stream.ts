@@ -28,19 +28,7 @@ export async function readXml(stream: Readable, partName: string, handlers: XmlH
   parser.on('error', () => {
     malformed = true;
   });
-  if (handlers.open) {
-    const open = handlers.open;
-    parser.on('opentag', (tag) => open(element(tag)));
-  }
-  if (handlers.close) {
-    const close = handlers.close;
-    parser.on('closetag', (tag) => close(element(tag)));
-  }
-  if (handlers.text) {
-    const text = handlers.text;
-    parser.on('text', text);
-    parser.on('cdata', text);
-  }
+  listen(parser, handlers);
 
   stream.setEncoding('utf8');
   let stopped = false;
@@ -94,14 +82,17 @@ export function parseRelationships(xml: string | undefined): Map<string, { targe
 export function readSmallXml(xml: string, handlers: XmlHandlers): void {
   const parser = new SaxesParser({ xmlns: true });
   parser.on('error', () => undefined);
-  if (handlers.open) {
-    const open = handlers.open;
-    parser.on('opentag', (tag) => open(element(tag)));
-  }
-  if (handlers.close) {
-    const close = handlers.close;
-    parser.on('closetag', (tag) => close(element(tag)));
-  }
-  if (handlers.text) parser.on('text', handlers.text);
+  listen(parser, handlers);
   parser.write(xml).close();
+}
+
+/** Hands the parser's elements and text (CDATA included) to `handlers`. */
+function listen(parser: SaxesParser<{ xmlns: true }>, handlers: XmlHandlers): void {
+  const { open, close, text } = handlers;
+  if (open) parser.on('opentag', (tag) => open(element(tag)));
+  if (close) parser.on('closetag', (tag) => close(element(tag)));
+  if (text) {
+    parser.on('text', text);
+    parser.on('cdata', text);
+  }
 }
