@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { binaryBody, bring, cast, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
-import { signIn } from '../notifications/sign-in';
+import { signIn } from '../helpers/sign-in';
 import { csvCell } from '../../server/audit/audit.csv';
 import { jalaliToday } from '../../server/resolutions/jalali';
 
@@ -40,7 +40,7 @@ describe('audit log page and CSV', function () {
         expect(res.headers.location).to.equal('/login');
       }
       for (const username of ['tehran-staff', 'reader']) {
-        const browser = await signIn(portal, username);
+        const browser = await signIn(portal.app, username);
         await browser.agent.get('/audit').expect(403);
         await browser.agent.get('/audit.csv').expect(403);
       }
@@ -49,14 +49,14 @@ describe('audit log page and CSV', function () {
 
   describe('page', function () {
     it('lists entries newest first with Persian action names', async function () {
-      const browser = await signIn(portal, 'sec');
+      const browser = await signIn(portal.app, 'sec');
       const res = await browser.agent.get('/audit').expect(200);
       expect(res.text).to.include('برگشت برای اصلاح').and.include('انتشار').and.include('بارگذاری سند');
       expect(res.text.indexOf('<td>برگشت برای اصلاح</td>'), 'newest first').to.be.lessThan(res.text.indexOf('<td>انتشار</td>'));
     });
 
     it('filters by action, user, document and date range', async function () {
-      const browser = await signIn(portal, 'sec');
+      const browser = await signIn(portal.app, 'sec');
       const byAction = await browser.agent.get('/audit').query({ action: 'document.published' }).expect(200);
       expect(rowsOf(byAction.text)).to.have.length(1);
       expect(byAction.text).to.include(`/documents/${publishedId}`);
@@ -81,7 +81,7 @@ describe('audit log page and CSV', function () {
     it('pages 50 entries at a time', async function () {
       const { audit } = portal.services;
       for (let i = 0; i < 60; i += 1) audit.record(c.secretariat.user, 'document.updated', { documentId: 'paging-test', details: { i } });
-      const browser = await signIn(portal, 'sec');
+      const browser = await signIn(portal.app, 'sec');
       const first = await browser.agent.get('/audit').query({ documentId: 'paging-test' }).expect(200);
       expect(rowsOf(first.text)).to.have.length(50);
       expect(first.text).to.include('{&#34;i&#34;:59}');
@@ -103,7 +103,7 @@ describe('audit log page and CSV', function () {
     });
 
     it('takes a Tehran day from its first to its last instant, typed in Persian, Arabic-Indic or Latin digits', async function () {
-      const browser = await signIn(portal, 'sec');
+      const browser = await signIn(portal.app, 'sec');
       for (const [from, to] of [
         ['۱۴۰۵/۰۱/۰۱', '۱۴۰۵/۰۱/۰۱'],
         ['١٤٠٥/١/١', '١٤٠٥/١/١'],
@@ -126,7 +126,7 @@ describe('audit log page and CSV', function () {
     });
 
     it('shows the dates in Latin digits in English', async function () {
-      const browser = await signIn(portal, 'sec');
+      const browser = await signIn(portal.app, 'sec');
       const res = await browser.agent.get('/audit').set(EN).query({ documentId: 'tehran-edge', from: '۱۴۰۵/۰۱/۰۱' }).expect(200);
       expect(res.text).to.include('value="1405/01/01"');
       expect(res.text).to.include('Solar Hijri, e.g. 1405/09/01');
@@ -134,14 +134,14 @@ describe('audit log page and CSV', function () {
     });
 
     it('still understands a Gregorian date from an older link, and shows it as Solar Hijri', async function () {
-      const browser = await signIn(portal, 'sec');
+      const browser = await signIn(portal.app, 'sec');
       const res = await browser.agent.get('/audit').query({ documentId: 'tehran-edge', from: '2026-03-21', to: '2026-03-21' }).expect(200);
       expect(rowsOf(res.text)).to.have.length(2);
       expect(res.text).to.include('value="۱۴۰۵/۰۱/۰۱"');
     });
 
     it('refuses a day that does not exist with a 400 page in the reader’s language, listing nothing', async function () {
-      const browser = await signIn(portal, 'sec');
+      const browser = await signIn(portal.app, 'sec');
       const month13 = await browser.agent.get('/audit').query({ from: '1405/13/01' }).expect(400);
       expect(month13.text).to.include('«از تاریخ» تاریخ درستی نیست: «۱۴۰۵/۱۳/۰۱». تاریخ هجری خورشیدی را مانند ۱۴۰۵/۰۹/۰۱ بنویسید.');
       expect(month13.text).to.include('role="alert"');
@@ -165,7 +165,7 @@ describe('audit log page and CSV', function () {
     });
 
     it('the CSV uses the same range and refuses the same dates', async function () {
-      const browser = await signIn(portal, 'sec');
+      const browser = await signIn(portal.app, 'sec');
       const res = await browser.agent.get('/audit.csv').query({ documentId: 'tehran-edge', from: '۱۴۰۵/۰۱/۰۱', to: '1405/1/1' }).buffer(true).parse(binaryBody).expect(200);
       const records = parseCsv((res.body as Buffer).toString('utf8').slice(1));
       expect(records.slice(1).map((r) => r[1])).to.deep.equal([edges[2], edges[1]]);
@@ -177,7 +177,7 @@ describe('audit log page and CSV', function () {
 
   describe('CSV', function () {
     async function csv(query: Record<string, string>) {
-      const browser = await signIn(portal, 'sec');
+      const browser = await signIn(portal.app, 'sec');
       const res = await browser.agent.get('/audit.csv').query(query).buffer(true).parse(binaryBody).expect(200);
       return { res, bytes: res.body as Buffer, text: (res.body as Buffer).toString('utf8') };
     }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { bring, cast, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
-import { signIn } from '../notifications/sign-in';
+import { signIn } from '../helpers/sign-in';
 import { solarYear } from '../../server/dashboard/dashboard.service';
 
 describe('secretariat dashboard', function () {
@@ -39,7 +39,7 @@ describe('secretariat dashboard', function () {
 
   it('is for the secretariat only: 403 for a city user and a reader, the sign-in page for a visitor', async function () {
     for (const username of ['tehran-staff', 'reader']) {
-      const browser = await signIn(portal, username);
+      const browser = await signIn(portal.app, username);
       await browser.agent.get('/dashboard').expect(403);
     }
     const res = await supertest(portal.app).get('/dashboard').expect(303);
@@ -47,7 +47,7 @@ describe('secretariat dashboard', function () {
   });
 
   it('draws documents per city, per kind and per upload year as SVG bar charts with Persian labels and digits', async function () {
-    const browser = await signIn(portal, 'sec');
+    const browser = await signIn(portal.app, 'sec');
     const res = await browser.agent.get('/dashboard').expect(200);
     const svgs = res.text.match(/<svg class="chart"[\s\S]*?<\/svg>/g) ?? [];
     expect(svgs).to.have.length(3);
@@ -59,7 +59,7 @@ describe('secretariat dashboard', function () {
   });
 
   it('counts pending reviews and lists indexing failures with their reason and a link', async function () {
-    const browser = await signIn(portal, 'sec');
+    const browser = await signIn(portal.app, 'sec');
     const res = await browser.agent.get('/dashboard').expect(200);
     expect(res.text).to.match(/<span class="stat-value">۲<\/span> سند در انتظار بررسی/);
     expect(res.text).to.include(`href="/documents/${failedId}"`);
@@ -67,7 +67,7 @@ describe('secretariat dashboard', function () {
   });
 
   it('lists searches that found nothing, grouped by their normalized form, with how often and when', async function () {
-    const browser = await signIn(portal, 'sec');
+    const browser = await signIn(portal.app, 'sec');
     const res = await browser.agent.get('/dashboard').expect(200);
     const table = /<table class="no-results">[\s\S]*?<\/table>/.exec(res.text)?.[0] ?? '';
     expect(table).to.include('پناهگاه اضطراری');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { actor, bring, cast, startPortal, upload, type Actor, type Cast, type TestPortal } from '../helpers/portal';
-import { signIn } from './sign-in';
+import { signIn } from '../helpers/sign-in';
 
 describe('notifications', function () {
   let portal: TestPortal;
@@ -54,7 +54,7 @@ describe('notifications', function () {
   });
 
   it('shows the unread count in the header bell and lists them newest first, unread highlighted, in Solar Hijri time', async function () {
-    const browser = await signIn(portal, 'tehran-staff');
+    const browser = await signIn(portal.app, 'tehran-staff');
     const unread = (await mine(c.owner)).unread as number;
     expect(unread).to.be.greaterThan(0);
     const page = await browser.agent.get('/notifications').expect(200);
@@ -65,12 +65,12 @@ describe('notifications', function () {
     const returned = page.text.indexOf('برنامهٔ آمادگی مدارس');
     expect(published).to.be.greaterThan(0);
     expect(published, 'newest first').to.be.lessThan(returned);
-    const other = await signIn(portal, 'shiraz-staff');
+    const other = await signIn(portal.app, 'shiraz-staff');
     expect((await other.agent.get('/documents').expect(200)).text).not.to.include('bell-count');
   });
 
   it('shows each notification in the reader’s language, and keeps its Persian title and catalogue key in the API', async function () {
-    const browser = await signIn(portal, 'tehran-staff');
+    const browser = await signIn(portal.app, 'tehran-staff');
     await browser.agent.get('/language/en').expect(303);
     const english = await browser.agent.get('/notifications').expect(200);
     expect(english.text).to.include('The document “گزارش مانور زلزله” was published.');
@@ -89,7 +89,7 @@ describe('notifications', function () {
     portal.services.db
       .prepare("INSERT INTO notifications (user_id, kind, title, message, link, created_at) VALUES (?, 'document.published', 'اعلان قدیمی بی‌پیام', NULL, '/documents', ?)")
       .run(owner, new Date().toISOString());
-    const browser = await signIn(portal, 'tehran-staff');
+    const browser = await signIn(portal.app, 'tehran-staff');
     await browser.agent.get('/language/en').expect(303);
     expect((await browser.agent.get('/notifications').expect(200)).text).to.include('اعلان قدیمی بی‌پیام');
   });
@@ -97,12 +97,12 @@ describe('notifications', function () {
   it('opening one marks it read and goes to its link; another user gets a 404 and it stays unread', async function () {
     const body = await mine(tehranColleague);
     const target = body.notifications.find((n: { readAt: string | null }) => n.readAt === null);
-    const stranger = await signIn(portal, 'shiraz-staff');
+    const stranger = await signIn(portal.app, 'shiraz-staff');
     await stranger.agent.get(`/notifications/${target.id}`).expect(404);
     await stranger.agent.get('/notifications/999999').expect(404);
     expect((await mine(tehranColleague)).unread).to.equal(body.unread);
 
-    const browser = await signIn(portal, 'tehran-colleague');
+    const browser = await signIn(portal.app, 'tehran-colleague');
     const res = await browser.agent.get(`/notifications/${target.id}`).expect(303);
     expect(res.headers.location).to.equal(target.link);
     const after = await mine(tehranColleague);
@@ -111,7 +111,7 @@ describe('notifications', function () {
   });
 
   it('marks all read with a POST that needs the CSRF token', async function () {
-    const browser = await signIn(portal, 'tehran-staff');
+    const browser = await signIn(portal.app, 'tehran-staff');
     await browser.agent.post('/notifications/read').type('form').send({}).expect(403);
     expect((await mine(c.owner)).unread).to.be.greaterThan(0);
     await browser.agent.post('/notifications/read').type('form').send({ _csrf: browser.csrf }).expect(303);

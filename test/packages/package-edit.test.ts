@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { PASSWORD, bring, cast, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
+import { bring, cast, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
+import { csrfFrom, signIn } from '../helpers/sign-in';
 
 type Lang = 'fa' | 'en';
 const PERSIAN_DIGIT = /[۰-۹]/;
@@ -22,11 +23,6 @@ function visibleText(html: string): string {
     .replace(/&[a-z#0-9]+;/gi, ' ');
 }
 
-function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token in the page');
-  return match[1]!;
-}
 
 /** The `value` of the first form control named `name` (inputs only). */
 function inputValue(html: string, name: string): string | null {
@@ -53,14 +49,7 @@ describe('editing a draft package from its page', function () {
   } as const;
 
   /** A browser signed in through the sign-in form, reading in `lang`. */
-  async function browser(username: string, lang: Lang = 'fa') {
-    const agent = supertest.agent(portal.app);
-    if (lang === 'en') await agent.get('/language/en').expect(303);
-    const login = await agent.get('/login').expect(200);
-    await agent.post('/login').type('form').send({ _csrf: csrfFrom(login.text), username, password: PASSWORD }).expect(303);
-    const csrf = csrfFrom((await agent.get('/packages').expect(200)).text);
-    return { agent, csrf };
-  }
+  const browser = (username: string, lang: Lang = 'fa') => signIn(portal.app, username, lang);
 
   /** A fresh draft: a (with a note), b, c, to all, answering 9/2. */
   async function draft(title = 'بستهٔ تجربیات شهری'): Promise<string> {

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import supertest from 'supertest';
 import yauzl from 'yauzl';
-import { PASSWORD, actor, binaryBody, bring, cast, startPortal, uploadRequest, DEFAULT_FIELDS, type Actor, type Cast, type TestPortal } from '../helpers/portal';
+import { actor, binaryBody, bring, cast, startPortal, uploadRequest, DEFAULT_FIELDS, type Actor, type Cast, type TestPortal } from '../helpers/portal';
+import { csrfFrom, signIn as signInThroughForm } from '../helpers/sign-in';
 
 interface ZipEntry {
   name: string;
@@ -386,12 +387,7 @@ describe('packages', function () {
   });
 
   describe('pages', function () {
-    async function signIn(username: string) {
-      const agent = supertest.agent(portal.app);
-      const login = await agent.get('/login').expect(200);
-      await agent.post('/login').type('form').send({ _csrf: csrfFrom(login.text), username, password: PASSWORD }).expect(303);
-      return agent;
-    }
+    const signIn = async (username: string) => (await signInThroughForm(portal.app, username)).agent;
 
     it('the secretariat compiles, sees and publishes a package; a recipient downloads it from its page', async function () {
       const sec = await signIn('sec');
@@ -450,8 +446,3 @@ describe('packages', function () {
   });
 });
 
-function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token in the page');
-  return match[1]!;
-}

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { fa } from '../../server/i18n/fa/index';
 import { en } from '../../server/i18n/en/index';
-import { bring, cast, countRows, PASSWORD, SAMPLE_PDF, startPortal, storedObjects, type Cast, type TestPortal } from '../helpers/portal';
+import { bring, cast, countRows, SAMPLE_PDF, startPortal, storedObjects, type Cast, type TestPortal } from '../helpers/portal';
+import { signIn as signInThroughForm } from '../helpers/sign-in';
 
 const FIELDS: Record<string, string | string[]> = {
   title: 'گزارش تمرین تخلیهٔ مدارس',
@@ -22,18 +23,8 @@ describe('document pages with the upload script (JSON answers, status, languages
   let c: Cast;
 
   /** A browser signed in as `username`, in Persian or (through the language switch) English, with its CSRF token. */
-  async function signIn(username: string, locale: 'fa' | 'en' = 'fa') {
-    const agent = supertest.agent(portal.app);
-    const login = await agent.get('/login').expect(200);
-    await agent.post('/login').type('form').send({ _csrf: csrfFrom(login.text), username, password: PASSWORD }).expect(303);
-    if (locale === 'en') await agent.get('/language/en?back=/').expect(303);
-    const page = await agent.get('/documents').expect(200);
-    return { agent, csrf: csrfFrom(page.text) };
-  }
+  const signIn = (username: string, locale: 'fa' | 'en' = 'fa') => signInThroughForm(portal.app, username, locale);
 
-  function csrfFrom(html: string): string {
-    return /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-  }
 
   /** What public/js/upload.js sends: the form's fields and one file, asking for JSON. */
   function scriptUpload(agent: supertest.Agent, csrf: string | null, file = TEXT_FILE, fields = FIELDS, url = '/documents/new') {

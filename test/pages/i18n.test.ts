@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { bring, cast, PASSWORD, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
+import { bring, cast, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
+import { signIn } from '../helpers/sign-in';
 
 type Locale = 'fa' | 'en';
 const PERSIAN_DIGITS = /[۰-۹]/;
@@ -75,12 +76,7 @@ describe('every page in both languages', function () {
       '/notifications',
     ];
     for (const locale of ['fa', 'en'] as const) {
-      const agent = supertest.agent(portal.app);
-      if (locale === 'en') await agent.get('/language/en').expect(303);
-      const login = await agent.get('/login').expect(200);
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1]!;
-      await agent.post('/login').type('form').send({ _csrf: csrf, username: 'sec', password: PASSWORD }).expect(303);
-      agents[locale] = agent;
+      agents[locale] = (await signIn(portal.app, 'sec', locale)).agent;
     }
   });
   after(() => portal.close());

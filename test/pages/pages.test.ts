@@ -9,6 +9,7 @@ import { wire } from '../../server/wire';
 import { createApp } from '../../server/app';
 import type { Services } from '../../server/services';
 import type { Role, User } from '../../server/auth/roles';
+import { csrfFrom } from '../helpers/sign-in';
 
 const PASSWORD = 'correct-horse-battery';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
@@ -365,11 +366,6 @@ describe('HTML pages', function () {
   });
 });
 
-function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token in the page');
-  return match[1]!;
-}
 
 /** `tajrobe.sid=<value>` from a response's Set-Cookie, if it sets one. */
 function sessionCookie(res: supertest.Response): string | undefined {

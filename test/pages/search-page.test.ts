@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { bring, cast, PASSWORD, startPortal, type Cast, type TestPortal } from '../helpers/portal';
+import { bring, cast, startPortal, type Cast, type TestPortal } from '../helpers/portal';
+import { signIn as signInThroughForm } from '../helpers/sign-in';
 
 describe('search page', function () {
   this.timeout(60_000);
@@ -9,13 +10,7 @@ describe('search page', function () {
   let published: string;
   let draft: string;
 
-  async function signIn(username: string) {
-    const agent = supertest.agent(portal.app);
-    const page = await agent.get('/login').expect(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    await agent.post('/login').type('form').send({ _csrf: csrf, username, password: PASSWORD }).expect(303);
-    return agent;
-  }
+  const signIn = async (username: string) => (await signInThroughForm(portal.app, username)).agent;
 
   async function uploadText(title: string, text: string) {
     const res = await supertest(portal.app)

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { fa } from '../../server/i18n/fa/index';
-import { bring, cast, PASSWORD, startPortal, type Cast, type TestPortal } from '../helpers/portal';
+import { bring, cast, startPortal, type Cast, type TestPortal } from '../helpers/portal';
+import { signIn as signInThroughForm } from '../helpers/sign-in';
 
 describe('search page: the live-search fragment, keyboard hooks and English', function () {
   this.timeout(60_000);
@@ -11,14 +12,7 @@ describe('search page: the live-search fragment, keyboard hooks and English', fu
   let draft: string;
   const SECRET_TITLE = 'پیش‌نویس محرمانهٔ آب‌گرفتگی';
 
-  async function signIn(username: string, locale: 'fa' | 'en' = 'fa') {
-    const agent = supertest.agent(portal.app);
-    const page = await agent.get('/login').expect(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    await agent.post('/login').type('form').send({ _csrf: csrf, username, password: PASSWORD }).expect(303);
-    if (locale === 'en') await agent.get('/language/en?back=/').expect(303);
-    return agent;
-  }
+  const signIn = async (username: string, locale: 'fa' | 'en' = 'fa') => (await signInThroughForm(portal.app, username, locale)).agent;
 
   async function uploadText(title: string, text: string) {
     const res = await supertest(portal.app)

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import yauzl from 'yauzl';
 import { PASSWORD, binaryBody, bring, cast, startPortal, upload, DEFAULT_FIELDS, type Cast, type TestPortal } from '../helpers/portal';
+import { csrfFrom } from '../helpers/sign-in';
 
 const PERSIAN_DIGIT = /[۰-۹]/;
 const LATIN_DIGIT = /[0-9]/;
@@ -42,11 +43,6 @@ function expectDigitsOf(lang: Lang, html: string, where: string): void {
   }
 }
 
-function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token in the page');
-  return match[1]!;
-}
 
 interface ZipEntry {
   name: string;

@@ -3,6 +3,7 @@ import supertest from 'supertest';
 import type express from 'express';
 import { createApp } from '../../server/app';
 import { cast, PASSWORD, startPortal, type Cast, type TestPortal } from '../helpers/portal';
+import { csrfFrom, signIn as signInThroughForm } from '../helpers/sign-in';
 
 const PERSIAN_DIGIT = /[۰-۹]/;
 const EN = { Cookie: 'tajrobe.lang=en' };
@@ -20,13 +21,7 @@ describe('page shell', function () {
   after(() => portal.close());
 
   /** A browser signed in through the sign-in form, optionally reading in English from the start. */
-  async function signIn(username: string, locale: 'fa' | 'en' = 'fa', app: express.Express = portal.app) {
-    const agent = supertest.agent(app);
-    if (locale === 'en') await agent.get('/language/en').expect(303);
-    const login = await agent.get('/login').expect(200);
-    await agent.post('/login').type('form').send({ _csrf: csrfFrom(login.text), username, password: PASSWORD }).expect(303);
-    return agent;
-  }
+  const signIn = async (username: string, locale: 'fa' | 'en' = 'fa', app: express.Express = portal.app) => (await signInThroughForm(app, username, locale)).agent;
 
   describe('the language switch', function () {
     it('keeps the choice in a cookie for a year and goes back to the page the reader was on', async () => {
@@ -257,11 +252,6 @@ describe('page shell', function () {
   });
 });
 
-function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token in the page');
-  return match[1]!;
-}
 
 /** The opening tag of the first element a keyboard reaches in the body. */
 function firstFocusable(html: string): string {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { bring, cast, PASSWORD, startPortal, upload, type Actor, type Cast, type TestPortal } from '../helpers/portal';
+import { bring, cast, startPortal, upload, type Actor, type Cast, type TestPortal } from '../helpers/portal';
+import { signIn as signInThroughForm } from '../helpers/sign-in';
 
 describe('resolutions register, compliance and city pages', function () {
   let portal: TestPortal;
@@ -22,13 +23,7 @@ describe('resolutions register, compliance and city pages', function () {
     return res.body.cities as Record<string, { documents: number }>;
   };
 
-  async function signIn(username: string): Promise<{ agent: ReturnType<typeof supertest.agent>; csrf: string }> {
-    const agent = supertest.agent(portal.app);
-    const login = await agent.get('/login').expect(200);
-    await agent.post('/login').type('form').send({ _csrf: csrfFrom(login.text), username, password: PASSWORD }).expect(303);
-    const page = await agent.get('/resolutions').expect(200);
-    return { agent, csrf: csrfFrom(page.text) };
-  }
+  const signIn = (username: string) => signInThroughForm(portal.app, username);
 
   describe('the register through the API', function () {
     it('serves the seeded 9th meeting in the API.md shape', async function () {
@@ -292,11 +287,6 @@ describe('resolutions register, compliance and city pages', function () {
   });
 });
 
-function csrfFrom(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('no CSRF token in the page');
-  return match[1]!;
-}
 
 function totalOf(html: string): string {
   const match = /<span class="city-total">([^<]*)<\/span>/.exec(html);
