@@ -11,14 +11,13 @@ import { hasMessage, type MessageKey } from '../i18n/index';
 import { fa } from '../i18n/fa/index';
 import { ALLOWED_TYPES } from './file-type';
 import { canManage } from './access.policy';
-import type { DocumentStatus, PortalDocument } from './document';
+import { DOCUMENT_STATUSES, type DocumentStatus, type PortalDocument } from './document';
 import { documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySchema, withoutArraySuffix } from './documents.schema';
 import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
 
 /** Statuses in which the owner may still add a version (the service enforces the same list). */
 const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
-const STATUSES = Object.keys(fa.documents.status) as DocumentStatus[];
 const UPLOAD_FIELDS = Object.keys(fa.documents.fieldErrors) as (keyof typeof fa.documents.fieldErrors)[];
 const QUEUE_MESSAGES = Object.keys(fa.documents.queue) as (keyof typeof fa.documents.queue)[];
 /** The error codes an upload can meet; the upload script shows their text in the reader's language. */
@@ -91,7 +90,7 @@ export function documentsPages(services: Services): Router {
     };
     res.render('documents', {
       title: res.locals.t('documents.list.title'),
-      statuses: STATUSES,
+      statuses: DOCUMENT_STATUSES,
       documents: found,
       total,
       filter,
