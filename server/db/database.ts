@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from './migrations';
+import { MIGRATIONS, type Migration } from './migrations/index';
 
 export type Db = Database.Database;
 
@@ -26,10 +26,32 @@ function migrate(db: Db): void {
   }
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.id)) continue;
+    if (migration.rebuildsTables) applyRebuild(db, migration);
+    else apply(db, migration);
+  }
+}
+
+function apply(db: Db, migration: Migration): void {
+  db.transaction(() => {
+    db.exec(migration.sql);
+    db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(migration.id, migration.name, new Date().toISOString());
+  })();
+}
+
+/**
+ * SQLite changes a column's constraints only by building the table anew, which must run with foreign
+ * keys off (dropping the old table would otherwise cascade or fail); the keys are checked before commit.
+ */
+function applyRebuild(db: Db, migration: Migration): void {
+  db.pragma('foreign_keys = OFF');
+  try {
     db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(migration.id, migration.name, new Date().toISOString());
+      apply(db, migration);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`migration ${migration.id} (${migration.name}) breaks ${broken.length} foreign keys`);
     })();
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
 }
 

@@ -3,7 +3,7 @@
  * `resolution_asks_cities` has no foreign key because migrations run before the reference seed
  * inserts the 9th meeting; the flag for 9/2, 9/4 and 9/8 is seeded here, once.
  */
-export const RESOLUTIONS_MIGRATION = {
+export const MIGRATION_005 = {
   id: 5,
   name: 'resolution follow-up',
   sql: `

@@ -1,4 +1,4 @@
-export const NOTIFICATIONS_MIGRATION = {
+export const MIGRATION_004 = {
   id: 4,
   name: 'notifications',
   sql: `
@@ -13,11 +13,4 @@ export const NOTIFICATIONS_MIGRATION = {
     );
     CREATE INDEX notifications_unread ON notifications(user_id, read_at, id);
   `,
-};
-
-/** Notifications keep their text as a catalogue key and parameters, to be shown in each reader's language. */
-export const NOTIFICATION_MESSAGES_MIGRATION = {
-  id: 6,
-  name: 'notification messages',
-  sql: `ALTER TABLE notifications ADD COLUMN message TEXT;`,
 };

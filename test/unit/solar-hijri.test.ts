@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isJalaliLeapYear, isValidJalali, jalaliMonthLength, jalaliToGregorian, tehranDay } from '../../server/i18n/solar-calendar';
+import { isJalaliLeapYear, isValidJalali, jalaliMonthLength, jalaliToGregorian, tehranDay } from '../../server/i18n/solar-hijri';
 
 const intlPersian = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', { timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric' });
 

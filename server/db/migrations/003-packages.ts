@@ -1,4 +1,4 @@
-export const PACKAGES_MIGRATION = {
+export const MIGRATION_003 = {
   id: 3,
   name: 'packages',
   sql: `

@@ -1,0 +1,17 @@
+import { MIGRATION_001 } from './001-foundation';
+import { MIGRATION_002 } from './002-extracted-pages';
+import { MIGRATION_003 } from './003-packages';
+import { MIGRATION_004 } from './004-notifications';
+import { MIGRATION_005 } from './005-resolution-followups';
+import { MIGRATION_006 } from './006-notification-messages';
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+  /** Builds a table anew (to change a column's constraints): runs with foreign keys off, checked before commit. */
+  rebuildsTables?: boolean;
+}
+
+/** Forward-only: a migration, once released, is never edited; a change is a new file and a new entry here. */
+export const MIGRATIONS: readonly Migration[] = [MIGRATION_001, MIGRATION_002, MIGRATION_003, MIGRATION_004, MIGRATION_005, MIGRATION_006];
