@@ -16,6 +16,7 @@ import { documentsPages } from './documents/documents.pages';
 import { searchApi } from './search/search.api';
 import { searchPages } from './search/search.pages';
 import { reviewPages } from './review/review.pages';
+import { reviewApi } from './review/review.api';
 import { healthRoute } from './health/health.route';
 import { openApiRoute } from './http/openapi.route';
 import { errorHandler } from './http/error-handler';
@@ -51,7 +52,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   api.use(express.json({ limit: '256kb' }));
   api.use(tokensApi(services));
   api.use(requireApiUser(services.passport));
-  api.use(usersApi(services), referenceApi(services), documentsApi(services), searchApi(services));
+  api.use(usersApi(services), referenceApi(services), documentsApi(services), reviewApi(services), searchApi(services));
   api.use(notificationsApi(services));
   api.use(resolutionsApi(services));
   api.use(packagesApi(services));

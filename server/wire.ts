@@ -25,6 +25,7 @@ import { MeilisearchSearchIndex } from '../search/meilisearch-search-index';
 import { JobsQueue } from './jobs/jobs.queue';
 import { JobsWorker } from './jobs/jobs.worker';
 import { SearchIndexer } from './search/indexer';
+import { IndexFollower } from './search/index-follower';
 import { SearchService } from './search/search.service';
 import { extractText } from './extraction/extract';
 import { NotificationsService } from './notifications/notifications.service';
@@ -57,10 +58,12 @@ export async function wire(config: Config, log: (message: string) => void = cons
   const tokens = new TokensService(db, users, config.tokenTtlMs);
   const repository = new DocumentsRepository(db);
   const jobs = new JobsQueue(db);
-  const documents = new DocumentsService(db, repository, audit, jobs);
+  const indexer = new SearchIndexer(repository, store, searchIndex, jobs, (input) => extractText(input, config.extraction), log);
+  const worker = new JobsWorker(jobs, indexer);
+  const indexFollower = new IndexFollower(indexer, worker, log);
+  const documents = new DocumentsService(db, repository, audit, jobs, indexFollower);
   const notifications = new NotificationsService(db);
   const packages = new PackagesService(db, repository, audit, notifications);
-  const indexer = new SearchIndexer(repository, store, searchIndex, jobs, (input) => extractText(input, config.extraction), log);
   return {
     config,
     db,
@@ -68,7 +71,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
     searchIndex,
     jobs,
     indexer,
-    worker: new JobsWorker(jobs, indexer),
+    worker,
     search: new SearchService(db, searchIndex),
     notifications,
     audit,
@@ -78,7 +81,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
     sessions: new SqliteSessionStore(db, config.sessionTtlMs),
     passport: configurePassport(users, tokens),
     documents,
-    review: new ReviewService(db, documents, repository, audit, jobs, notifications),
+    review: new ReviewService(db, documents, repository, audit, jobs, notifications, indexFollower),
     reference: new ReferenceService(db),
     packages,
     resolutions: new ResolutionsService(db, audit, notifications, packages),

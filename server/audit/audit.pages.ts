@@ -4,13 +4,12 @@ import { z } from 'zod';
 import type { Services } from '../services';
 import { requirePageUser, requireRole } from '../auth/passport';
 import { parseInput } from '../http/validate';
-import { withoutEmptyStrings } from '../documents/documents.pages';
+import { withoutEmptyStrings } from '../http/form';
 import { fa } from '../i18n/fa/index';
 import { formatters, hasMessage, type Locale, type MessageKey, type Translate } from '../i18n/index';
 import type { AuditFilter } from './audit.log';
 import { UTF8_BOM, csvRow } from './audit.csv';
-import { jalaliInput, jalaliToday, latinDigits } from '../resolutions/jalali';
-import { isValidJalali, jalaliToGregorian, tehranDay, type CalendarDate } from '../i18n/solar-calendar';
+import { isValidJalali, jalaliInput, jalaliToGregorian, jalaliToday, latinDigits, tehranDay, type CalendarDate } from '../i18n/solar-hijri';
 
 const PER_PAGE = 50;
 const filterSchema = z.object({

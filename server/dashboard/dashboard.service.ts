@@ -1,12 +1,7 @@
 import type { Db } from '../db/database';
 import { normalizeQueryText } from '../../search/persian';
+import { solarYear } from '../i18n/solar-hijri';
 
-const persianYear = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', { year: 'numeric', timeZone: 'Asia/Tehran' });
-
-/** The Solar Hijri year (Tehran time) of an ISO timestamp or date. */
-export function solarYear(iso: string): number {
-  return Number(persianYear.formatToParts(new Date(iso)).find((p) => p.type === 'year')!.value);
-}
 
 export interface Tally {
   key: string;

@@ -8,18 +8,15 @@ import {
   documentMetadataSchema,
   listQuerySchema,
   metadataUpdateSchema,
-  returnSchema,
   sharesSchema,
   versionQuerySchema,
-  withoutArraySuffix,
 } from './documents.schema';
+import { withoutArraySuffix } from '../http/form';
 import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
-import type { ReviewAction } from '../review/review.service';
-import { afterDocumentChange } from '../search/after-change';
 
 export function documentsApi(services: Services): Router {
-  const { documents, review, store } = services;
+  const { documents, store } = services;
   const upload = singleFileUpload(store, services.config.maxUploadBytes);
   const router = Router();
 
@@ -41,7 +38,6 @@ export function documentsApi(services: Services): Router {
         const metadata = parseInput(documentMetadataSchema, withoutArraySuffix(req.body as Record<string, unknown>));
         return documents.create(user, metadata, file);
       });
-      await afterDocumentChange(services, created.id);
       res.status(201).location(`/api/v1/documents/${created.id}`).json(presentDocument(created, user));
     },
   );
@@ -54,8 +50,7 @@ export function documentsApi(services: Services): Router {
   router.patch('/documents/:id', async (req, res) => {
     const user = currentUser(req);
     const update = parseInput(metadataUpdateSchema, req.body ?? {});
-    const updated = documents.updateMetadata(user, req.params.id, update);
-    await afterDocumentChange(services, updated.id);
+    const updated = await documents.updateMetadata(user, req.params.id, update);
     res.json(presentDocument(updated, user));
   });
 
@@ -70,7 +65,6 @@ export function documentsApi(services: Services): Router {
         parseInput(versionFormSchema, withoutArraySuffix(req.body as Record<string, unknown>));
         return documents.addVersion(user, req.params.id as string, file);
       });
-      await afterDocumentChange(services, updated.id);
       res.status(201).json(presentDocument(updated, user));
     },
   );
@@ -85,27 +79,8 @@ export function documentsApi(services: Services): Router {
   router.post('/documents/:id/shares', async (req, res) => {
     const user = currentUser(req);
     const { cities } = parseInput(sharesSchema, req.body ?? {});
-    const shared = documents.setShares(user, req.params.id, cities);
-    await afterDocumentChange(services, shared.id);
+    const shared = await documents.setShares(user, req.params.id, cities);
     res.json(presentDocument(shared, user));
-  });
-
-  for (const action of ['submit', 'publish', 'withdraw'] as const satisfies ReviewAction[]) {
-    router.post(`/documents/:id/${action}`, async (req, res) => {
-      const user = currentUser(req);
-      const moved = review.apply(user, req.params.id as string, action);
-      await afterDocumentChange(services, moved.id);
-      res.json(presentDocument(moved, user));
-    });
-  }
-
-  router.post('/documents/:id/return', async (req, res) => {
-    const user = currentUser(req);
-    review.authorize(user, req.params.id, 'return');
-    const { comment } = parseInput(returnSchema, req.body ?? {});
-    const returned = review.apply(user, req.params.id, 'return', comment);
-    await afterDocumentChange(services, returned.id);
-    res.json(presentDocument(returned, user));
   });
 
   return router;

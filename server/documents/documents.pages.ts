@@ -1,4 +1,3 @@
-import { afterDocumentChange } from '../search/after-change';
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services';
 import type { User } from '../auth/roles';
@@ -12,7 +11,10 @@ import { fa } from '../i18n/fa/index';
 import { ALLOWED_TYPES } from './file-type';
 import { canManage } from './access.policy';
 import { DOCUMENT_STATUSES, type DocumentStatus, type PortalDocument } from './document';
-import { documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySchema, withoutArraySuffix } from './documents.schema';
+import { documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySchema } from './documents.schema';
+import { fieldsOf, firstString, formStrings, isFormError, withoutArraySuffix, withoutEmptyStrings } from '../http/form';
+import { latinDigits, solarYear } from '../i18n/solar-hijri';
+import { resolutionChoices } from '../resolutions/resolution-choices';
 import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
 
@@ -139,7 +141,7 @@ export function documentsPages(services: Services): Router {
       } catch (error) {
         if (!isFormError(error)) throw error;
         const fields = fieldsOf(error);
-        const messages = unique(fields.map((field) => (isUploadField(field) ? t(`documents.fieldErrors.${field}`) : t('errors.validation_failed'))));
+        const messages = [...new Set(fields.map((field) => (isUploadField(field) ? t(`documents.fieldErrors.${field}`) : t('errors.validation_failed'))))];
         if (wantsJson(req)) {
           res.status(400).json({ error: { code: 'validation_failed', message: error.message, details: { fields: fields.map((field) => ({ field })) }, messages } });
           return;
@@ -148,7 +150,6 @@ export function documentsPages(services: Services): Router {
         renderUploadForm(res, user, values, 400, messages);
         return;
       }
-      await afterDocumentChange(services, created.id);
       const url = `/documents/${created.id}`;
       if (wantsJson(req)) {
         res.status(201).location(url).json({ id: created.id, url });
@@ -213,7 +214,6 @@ export function documentsPages(services: Services): Router {
         renderDocument(req, res, documents.getVisible(user, id), 400, { version: t('errors.missing_file') });
         return;
       }
-      await afterDocumentChange(services, id);
       const url = `/documents/${id}`;
       const version = updated.versions.at(-1)!.number;
       if (wantsJson(req)) {
@@ -229,8 +229,7 @@ export function documentsPages(services: Services): Router {
     const user = currentUser(req);
     const id = req.params.id as string;
     const { cities } = parseInput(sharesSchema, withoutArraySuffix({ ...(req.body as Record<string, unknown> | undefined) }));
-    documents.setShares(user, id, cities);
-    await afterDocumentChange(services, id);
+    await documents.setShares(user, id, cities);
     req.session.flash = res.locals.t('documents.flash.sharesUpdated');
     res.redirect(303, `/documents/${id}`);
   });
@@ -242,7 +241,7 @@ export function documentsPages(services: Services): Router {
       title: res.locals.t('documents.upload.title'),
       values,
       errors,
-      resolutionChoices: resolutionChoices(services, user),
+      resolutionChoices: resolutionChoices(services.reference, user, res.locals.locale),
       maxUploadBytes: services.config.maxUploadBytes,
       extensions: UPLOAD_EXTENSIONS,
       uploadMessages: uploadMessages(res),
@@ -273,7 +272,7 @@ export function documentPageRenderer(services: Services) {
       listSeparator: t('documents.listSeparator'),
       canAddVersion,
       canShare: manage && doc.access === 'restricted' && doc.status !== 'withdrawn',
-      resolutionText: new Map(resolutionChoices(services, user).map((r) => [r.ref, r.text])),
+      resolutionText: new Map(resolutionChoices(reference, user, locale).map((r) => [r.ref, r.text])),
       errors,
       maxUploadBytes: services.config.maxUploadBytes,
       extensions: UPLOAD_EXTENSIONS,
@@ -306,20 +305,6 @@ function isUploadField(field: string): field is (typeof UPLOAD_FIELDS)[number] {
   return (UPLOAD_FIELDS as readonly string[]).includes(field);
 }
 
-/** Every resolution of every meeting, as `meeting/number` with a short text for a checkbox label. */
-export function resolutionChoices({ reference }: Services, user: User): { ref: string; short: string; text: string }[] {
-  return reference.resolutions(user).flatMap((meeting) =>
-    meeting.resolutions.map((r) => ({ ref: `${meeting.number}/${r.number}`, short: shorten(r.text, 90), text: r.text })),
-  );
-}
-
-function shorten(text: string, max: number): string {
-  const plain = text.replace(/^مقرر\s+(شد|گردید)\s*/, '').replace(/\s+/g, ' ').trim();
-  if (plain.length <= max) return plain;
-  const cut = plain.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).trim()}…`;
-}
 
 function emptyUploadForm(user: User): UploadFormValues {
   return {
@@ -327,7 +312,7 @@ function emptyUploadForm(user: User): UploadFormValues {
     summary: '',
     kind: '',
     hazards: [],
-    year: String(currentJalaliYear()),
+    year: String(solarYear()),
     keywords: '',
     resolutions: [],
     access: 'portal',
@@ -336,11 +321,6 @@ function emptyUploadForm(user: User): UploadFormValues {
   };
 }
 
-const jalaliYear = new Intl.DateTimeFormat('en-u-ca-persian', { year: 'numeric', timeZone: 'Asia/Tehran' });
-
-export function currentJalaliYear(now = new Date()): number {
-  return Number(jalaliYear.formatToParts(now).find((part) => part.type === 'year')?.value);
-}
 
 function uploadFormValues(body: Record<string, unknown>): UploadFormValues {
   const keywords = body.keywords;
@@ -348,12 +328,12 @@ function uploadFormValues(body: Record<string, unknown>): UploadFormValues {
     title: firstString(body.title),
     summary: firstString(body.summary),
     kind: firstString(body.kind),
-    hazards: strings(body.hazards),
+    hazards: formStrings(body.hazards),
     year: firstString(body.year),
-    keywords: Array.isArray(keywords) ? strings(keywords).join('، ') : firstString(keywords),
-    resolutions: strings(body.resolutions),
+    keywords: Array.isArray(keywords) ? formStrings(keywords).join('، ') : firstString(keywords),
+    resolutions: formStrings(body.resolutions),
     access: firstString(body.access) || 'portal',
-    sharedWith: strings(body.sharedWith),
+    sharedWith: formStrings(body.sharedWith),
     city: firstString(body.city),
   };
 }
@@ -365,7 +345,7 @@ function metadataInput(values: UploadFormValues): Record<string, unknown> {
     summary: values.summary,
     kind: values.kind,
     hazards: values.hazards,
-    year: asciiDigits(values.year.trim()),
+    year: latinDigits(values.year.trim()),
     keywords: splitKeywords(values.keywords),
     resolutions: values.resolutions,
     access: values.access,
@@ -381,38 +361,9 @@ export function splitKeywords(text: string): string[] {
     .filter((k) => k !== '');
 }
 
-function asciiDigits(text: string): string {
-  return text.replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
-}
 
-export function withoutEmptyStrings(input: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== '' && value !== undefined && value !== null));
-}
 
-export function firstString(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  return '';
-}
 
-function strings(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter((v): v is string => typeof v === 'string' && v !== '');
-}
 
-/** A refusal the form itself can explain: bad or missing input, not a permission or a conflict. */
-export function isFormError(error: unknown): error is AppError {
-  return error instanceof AppError && error.status === 400;
-}
 
-/** The top-level field names a 400 names, whichever way the service or zod reported them. */
-export function fieldsOf(error: AppError): string[] {
-  const details = error.details as { fields?: { field?: string }[] } | undefined;
-  const named = details?.fields?.map((f) => f.field ?? '') ?? [];
-  const fields = named.map((field) => field.split(/[.[]/)[0]!).filter((field) => field !== '');
-  return fields.length > 0 ? unique(fields) : ['(form)'];
-}
 
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
-}

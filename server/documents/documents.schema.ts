@@ -41,13 +41,3 @@ export const listQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   perPage: z.coerce.number().int().min(1).max(100).default(20),
 });
-
-/** Form fields arrive as `hazards` or `hazards[]`; treat both alike. */
-export function withoutArraySuffix(body: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (key === '_csrf') continue;
-    out[key.endsWith('[]') ? key.slice(0, -2) : key] = value;
-  }
-  return out;
-}

@@ -9,6 +9,7 @@ import type { DocumentStatus, DocumentVersion, PortalDocument, StoredFile } from
 import type { DocumentListFilter, DocumentsRepository } from './documents.repository';
 import type { DocumentMetadata, MetadataUpdate } from './documents.schema';
 import type { JobsQueue } from '../jobs/jobs.queue';
+import type { DocumentChangeListener } from './document-changes';
 
 /** Statuses in which the owner may still change the file and the metadata. */
 const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
@@ -19,6 +20,7 @@ export class DocumentsService {
     private readonly repository: DocumentsRepository,
     private readonly audit: AuditLog,
     private readonly jobs: JobsQueue,
+    private readonly changes: DocumentChangeListener,
   ) {}
 
   /** The document if `actor` may see it; otherwise NotFound, exactly as for an id that does not exist. */
@@ -59,7 +61,7 @@ export class DocumentsService {
     return { document, version };
   }
 
-  create(actor: User, metadata: DocumentMetadata, file: StoredFile): PortalDocument {
+  async create(actor: User, metadata: DocumentMetadata, file: StoredFile): Promise<PortalDocument> {
     this.assertCanUpload(actor);
     const city = this.owningCity(actor, metadata.city);
     this.assertVocabulary(metadata);
@@ -86,10 +88,11 @@ export class DocumentsService {
       this.jobs.enqueue('extract', id);
       this.audit.record(actor, 'document.created', { documentId: id, details: { city, title: metadata.title, version: 1, sha256: file.sha256 } });
     })();
+    await this.changes.documentChanged(id);
     return this.repository.find(id)!;
   }
 
-  addVersion(actor: User, id: string, file: StoredFile): PortalDocument {
+  async addVersion(actor: User, id: string, file: StoredFile): Promise<PortalDocument> {
     const at = nowIso();
     this.db.transaction(() => {
       this.assertCanAddVersion(actor, id);
@@ -98,10 +101,11 @@ export class DocumentsService {
       this.jobs.enqueue('extract', id);
       this.audit.record(actor, 'document.version_added', { documentId: id, details: { version: number, filename: file.filename, sha256: file.sha256 } });
     })();
+    await this.changes.documentChanged(id);
     return this.repository.find(id)!;
   }
 
-  updateMetadata(actor: User, id: string, update: MetadataUpdate): PortalDocument {
+  async updateMetadata(actor: User, id: string, update: MetadataUpdate): Promise<PortalDocument> {
     const doc = this.getManageable(actor, id);
     if (!EDITABLE.includes(doc.status)) throw new ConflictError(`a ${doc.status} document cannot be edited`, 'invalid_transition');
     this.assertVocabulary(update);
@@ -114,10 +118,11 @@ export class DocumentsService {
       this.jobs.enqueue('index', id);
       this.audit.record(actor, 'document.updated', { documentId: id, details: { fields: Object.keys(update) } });
     })();
+    await this.changes.documentChanged(id);
     return this.repository.find(id)!;
   }
 
-  setShares(actor: User, id: string, cities: string[]): PortalDocument {
+  async setShares(actor: User, id: string, cities: string[]): Promise<PortalDocument> {
     const doc = this.getManageable(actor, id);
     if (doc.status === 'withdrawn') throw new ConflictError('a withdrawn document cannot be shared', 'invalid_transition');
     this.assertCities(cities, 'cities');
@@ -126,6 +131,7 @@ export class DocumentsService {
       this.jobs.enqueue('index', id);
       this.audit.record(actor, 'document.shared', { documentId: id, details: { cities } });
     })();
+    await this.changes.documentChanged(id);
     return this.repository.find(id)!;
   }
 

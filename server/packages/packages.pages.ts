@@ -5,11 +5,11 @@ import { currentUser, requirePageUser } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { AppError } from '../http/errors';
 import type { PortalDocument } from '../documents/document';
-import { resolutionChoices } from '../documents/documents.pages';
+import { resolutionChoices } from '../resolutions/resolution-choices';
 import { packageCreateSchema, type PackageCreate } from './packages.schema';
 import { sendPackageZip } from './packages.download';
 import type { Audience, PortalPackage } from './package';
-import type { Locale, Translate } from '../i18n/index';
+import type { Translate } from '../i18n/index';
 
 /** What the compile form shows again after a refusal. */
 export interface PackageFormValues {
@@ -117,7 +117,7 @@ export function packagesPages(services: Services): Router {
       labels: packageLabels(res.locals.t),
       audienceText: audienceText(services, res),
       audienceCities: packages.audienceCities(pkg.audience),
-      resolutionText: new Map(resolutionChoicesIn(services, user, res.locals.locale).map((r) => [r.ref, r.short])),
+      resolutionText: new Map(resolutionChoices(services.reference, user, res.locals.locale).map((r) => [r.ref, r.short])),
     });
   });
 
@@ -153,7 +153,7 @@ export function packagesPages(services: Services): Router {
     };
     const candidates = [...extra, ...published].map((d, index) => ({ d, index })).sort((a, b) => rank(a.d.id) - rank(b.d.id) || a.index - b.index).map(({ d }) => d);
     const t = res.locals.t;
-    const common = { values, errors, candidates, resolutionChoices: resolutionChoicesIn(services, user, res.locals.locale) };
+    const common = { values, errors, candidates, resolutionChoices: resolutionChoices(services.reference, user, res.locals.locale) };
     if (mode.kind === 'new') {
       res.status(status).render('package-new', {
         ...common,
@@ -230,29 +230,6 @@ function draftValues(pkg: PortalPackage): PackageFormValues {
   };
 }
 
-const SHORT_RESOLUTION = 90;
-
-/** The resolutions one may link a package to, in English where the register has an English text. */
-function resolutionChoicesIn(services: Services, user: User, locale: Locale): { ref: string; short: string; text: string }[] {
-  const choices = resolutionChoices(services, user);
-  if (locale !== 'en') return choices;
-  const english = new Map<string, string>(
-    services.reference.resolutions(user).flatMap((m) => m.resolutions.flatMap((r): [string, string][] => (r.textEn ? [[`${m.number}/${r.number}`, r.textEn]] : []))),
-  );
-  return choices.map((choice) => {
-    const text = english.get(choice.ref);
-    return text ? { ref: choice.ref, text, short: shorten(text, SHORT_RESOLUTION) } : choice;
-  });
-}
-
-/** The text cut at a word boundary before `max` characters, with an ellipsis when cut. */
-function shorten(text: string, max: number): string {
-  const plain = text.replace(/\s+/g, ' ').trim();
-  if (plain.length <= max) return plain;
-  const cut = plain.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).trim()}…`;
-}
 
 /** The audience in the reader's words, for the list and the package page. */
 function audienceText(services: Services, res: Response) {

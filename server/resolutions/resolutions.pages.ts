@@ -7,9 +7,9 @@ import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
 import { AppError, NotFoundError } from '../http/errors';
 import type { Translate } from '../i18n/index';
-import { withoutArraySuffix } from '../documents/documents.schema';
+import { withoutArraySuffix } from '../http/form';
 import { DOCUMENT_STATUSES } from '../documents/document';
-import { isOverdue, jalaliDate, jalaliInput, jalaliToday, latinDigits } from './jalali';
+import { isOverdue, jalaliDate, jalaliInput, jalaliToday, latinDigits } from '../i18n/solar-hijri';
 import { ref } from './resolutions.service';
 import {
   RESOLUTION_STATUSES,

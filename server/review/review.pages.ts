@@ -1,12 +1,12 @@
-import { afterDocumentChange } from '../search/after-change';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services';
 import { currentUser, requirePageUser, requireRole } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
-import { returnSchema, withoutArraySuffix } from '../documents/documents.schema';
-import { documentPageRenderer, isFormError, withoutEmptyStrings } from '../documents/documents.pages';
+import { returnSchema } from '../documents/documents.schema';
+import { documentPageRenderer } from '../documents/documents.pages';
+import { isFormError, withoutArraySuffix, withoutEmptyStrings } from '../http/form';
 import type { PortalDocument } from '../documents/document';
 import type { ReviewAction } from './review.service';
 
@@ -39,8 +39,7 @@ export function reviewPages(services: Services): Router {
   for (const action of ['submit', 'publish', 'withdraw'] as const satisfies ReviewAction[]) {
     router.post(`/documents/:id/${action}`, requirePageUser, verifyCsrf, async (req, res) => {
       const id = req.params.id as string;
-      review.apply(currentUser(req), id, action);
-      await afterDocumentChange(services, id);
+      await review.apply(currentUser(req), id, action);
       req.session.flash = res.locals.t(`review.flash.${action}`);
       res.redirect(303, `/documents/${id}`);
     });
@@ -58,8 +57,7 @@ export function reviewPages(services: Services): Router {
       renderDocument(req, res, doc, 400, { return: res.locals.t('review.returnCommentRequired') });
       return;
     }
-    review.apply(user, id, 'return', comment);
-    await afterDocumentChange(services, id);
+    await review.apply(user, id, 'return', comment);
     req.session.flash = res.locals.t('review.flash.return');
     res.redirect(303, `/documents/${id}`);
   });

@@ -8,6 +8,7 @@ import type { DocumentStatus, PortalDocument } from '../documents/document';
 import type { DocumentsRepository } from '../documents/documents.repository';
 import type { DocumentsService } from '../documents/documents.service';
 import type { JobsQueue } from '../jobs/jobs.queue';
+import type { DocumentChangeListener } from '../documents/document-changes';
 import type { NotificationInput, NotificationsService, NotificationText } from '../notifications/notifications.service';
 
 export type ReviewAction = 'submit' | 'publish' | 'return' | 'withdraw';
@@ -30,10 +31,11 @@ export class ReviewService {
     private readonly audit: AuditLog,
     private readonly jobs: JobsQueue,
     private readonly notifications: NotificationsService,
+    private readonly changes: DocumentChangeListener,
   ) {}
 
   /** 404 if the actor cannot see the document, 403 if they may not take the action, 409 if the status does not allow it. */
-  apply(actor: User, id: string, action: ReviewAction, comment?: string): PortalDocument {
+  async apply(actor: User, id: string, action: ReviewAction, comment?: string): Promise<PortalDocument> {
     const transition = TRANSITIONS[action];
     this.db.transaction(() => {
       const doc = this.authorize(actor, id, action);
@@ -50,6 +52,7 @@ export class ReviewService {
       const notice = noticeOf(actor, action, doc, comment, () => this.otherReviewers(actor));
       if (notice) this.notifications.notify(notice);
     })();
+    await this.changes.documentChanged(id);
     return this.documents.getVisible(actor, id);
   }
 

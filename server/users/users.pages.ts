@@ -5,7 +5,7 @@ import { currentUser, requirePageUser, requireRole } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
 import { AppError } from '../http/errors';
-import { fieldsOf, firstString, isFormError } from '../documents/documents.pages';
+import { fieldsOf, firstString, isFormError } from '../http/form';
 import { hasMessage, type MessageKey } from '../i18n/index';
 import { createUserSchema } from './users.schema';
 

@@ -3,7 +3,7 @@ import supertest from 'supertest';
 import { binaryBody, bring, cast, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
 import { signIn } from '../helpers/sign-in';
 import { csvCell } from '../../server/audit/audit.csv';
-import { jalaliToday } from '../../server/resolutions/jalali';
+import { jalaliToday } from '../../server/i18n/solar-hijri';
 
 describe('audit log page and CSV', function () {
   let portal: TestPortal;

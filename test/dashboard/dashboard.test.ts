@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { bring, cast, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
 import { signIn } from '../helpers/sign-in';
-import { solarYear } from '../../server/dashboard/dashboard.service';
+import { solarYear } from '../../server/i18n/solar-hijri';
 
 describe('secretariat dashboard', function () {
   let portal: TestPortal;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isOverdue, jalaliDate, jalaliInput, jalaliToday, latinDigits } from '../../server/resolutions/jalali';
+import { isOverdue, jalaliDate, jalaliInput, jalaliToday, latinDigits } from '../../server/i18n/solar-hijri';
 
 describe('Solar Hijri dates of the register (jalali.ts)', function () {
   it('writes a stored date in the reader’s language and digits', function () {

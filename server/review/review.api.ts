@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import type { Services } from '../services';
+import { currentUser } from '../auth/passport';
+import { parseInput } from '../http/validate';
+import { presentDocument } from '../documents/documents.presenter';
+import { returnSchema } from '../documents/documents.schema';
+import type { ReviewAction } from './review.service';
+
+/** The workflow steps of API.md: submit, publish, withdraw, and return with a comment. */
+export function reviewApi({ review }: Services): Router {
+  const router = Router();
+
+  for (const action of ['submit', 'publish', 'withdraw'] as const satisfies ReviewAction[]) {
+    router.post(`/documents/:id/${action}`, async (req, res) => {
+      const user = currentUser(req);
+      res.json(presentDocument(await review.apply(user, req.params.id as string, action), user));
+    });
+  }
+
+  router.post('/documents/:id/return', async (req, res) => {
+    const user = currentUser(req);
+    review.authorize(user, req.params.id, 'return');
+    const { comment } = parseInput(returnSchema, req.body ?? {});
+    res.json(presentDocument(await review.apply(user, req.params.id, 'return', comment), user));
+  });
+
+  return router;
+}
