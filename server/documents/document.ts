@@ -38,6 +38,11 @@ export interface PortalDocument {
   updatedAt: string;
 }
 
+/** The version readers get: what the page, a plain download, search and packages serve. */
+export function currentVersion(doc: Pick<PortalDocument, 'versions'>): DocumentVersion | undefined {
+  return doc.versions.at(-1);
+}
+
 /** What an upload hands to the documents service once the bytes are safely stored. */
 export interface StoredFile {
   filename: string;

@@ -10,7 +10,7 @@ import { hasMessage, type MessageKey } from '../i18n/index';
 import { fa } from '../i18n/fa/index';
 import { ALLOWED_TYPES } from './file-type';
 import { canManage } from './access.policy';
-import { DOCUMENT_STATUSES, type DocumentStatus, type PortalDocument } from './document';
+import { currentVersion, DOCUMENT_STATUSES, type DocumentStatus, type PortalDocument } from './document';
 import { documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySchema } from './documents.schema';
 import { fieldsOf, firstString, formStrings, isFormError, withoutArraySuffix, withoutEmptyStrings } from '../http/form';
 import { latinDigits, solarYear } from '../i18n/solar-hijri';
@@ -175,7 +175,7 @@ export function documentsPages(services: Services): Router {
     res.set('Cache-Control', 'no-store').json({
       id: doc.id,
       url: `/documents/${doc.id}`,
-      version: doc.versions.at(-1)?.number ?? null,
+      version: currentVersion(doc)?.number ?? null,
       state,
       reason: state === 'failed' && canManage(user, doc) ? reason : null,
       searchable: state === 'done',
@@ -287,7 +287,7 @@ export function documentPageRenderer(services: Services) {
 /** `?page=N` from a search hit, when the latest version is a PDF the browser can open at that page. */
 function pageToOpen(page: unknown, doc: PortalDocument): number | null {
   if (typeof page !== 'string' || !/^[1-9][0-9]{0,5}$/.test(page)) return null;
-  return doc.versions.at(-1)?.contentType === 'application/pdf' ? Number(page) : null;
+  return currentVersion(doc)?.contentType === 'application/pdf' ? Number(page) : null;
 }
 
 /** What public/js/upload.js says, in the reader's language, as JSON safe inside a `<script>` element. */

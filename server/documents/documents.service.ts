@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/audit.log';
 import type { User } from '../auth/roles';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import { canManage, canUpload, canView } from './access.policy';
-import type { DocumentStatus, DocumentVersion, PortalDocument, StoredFile } from './document';
+import { currentVersion, type DocumentStatus, type DocumentVersion, type PortalDocument, type StoredFile } from './document';
 import type { DocumentListFilter, DocumentsRepository } from './documents.repository';
 import type { DocumentMetadata, MetadataUpdate } from './documents.schema';
 import type { JobsQueue } from '../jobs/jobs.queue';
@@ -56,7 +56,7 @@ export class DocumentsService {
 
   version(actor: User, id: string, number?: number): { document: PortalDocument; version: DocumentVersion } {
     const document = this.getVisible(actor, id);
-    const version = number === undefined ? document.versions.at(-1) : document.versions.find((v) => v.number === number);
+    const version = number === undefined ? currentVersion(document) : document.versions.find((v) => v.number === number);
     if (!version) throw new NotFoundError(`document ${id} has no version ${number}`);
     return { document, version };
   }

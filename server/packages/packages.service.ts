@@ -6,7 +6,7 @@ import type { User } from '../auth/roles';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import { canView } from '../documents/access.policy';
 import type { DocumentsRepository } from '../documents/documents.repository';
-import type { PortalDocument } from '../documents/document';
+import { currentVersion, type PortalDocument } from '../documents/document';
 import type { NotificationInput } from '../notifications/notifications.service';
 import type { Audience, DeliveredItem, PackageItem, PortalPackage } from './package';
 import type { AudienceInput, PackageCreate, PackageUpdate } from './packages.schema';
@@ -76,7 +76,7 @@ export class PackagesService {
     for (const item of pkg.items) {
       const document = this.documents.find(item.documentId);
       if (!document || !deliverable(user, document)) continue;
-      const version = document.versions.at(-1);
+      const version = currentVersion(document);
       if (!version) continue;
       out.push({ position: item.position, note: item.note, document, version });
     }

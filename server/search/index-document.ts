@@ -1,5 +1,5 @@
 import type { IndexedDocument } from '../../search/search-index';
-import type { PortalDocument } from '../documents/document';
+import { currentVersion, type PortalDocument } from '../documents/document';
 import { ALLOWED_TYPES } from '../documents/file-type';
 
 /** The search index's view of a document: its metadata, who may see it, and the extracted pages. */
@@ -14,7 +14,7 @@ export function toIndexedDocument(doc: PortalDocument, pages: { page: number; te
     hazards: doc.hazards,
     year: doc.year,
     resolutions: doc.resolutions,
-    fileType: fileTypeOf(doc.versions.at(-1)?.contentType ?? ''),
+    fileType: fileTypeOf(currentVersion(doc)?.contentType ?? ''),
     status: doc.status,
     access: doc.access,
     sharedWith: doc.sharedWith,

@@ -9,6 +9,7 @@ import type { Job, JobsQueue } from '../jobs/jobs.queue';
 import type { ExtractionResult } from '../extraction/extract';
 import { nowIso } from '../db/database';
 import { toIndexedDocument } from './index-document';
+import { currentVersion } from '../documents/document';
 
 export type Extractor = (input: { path: string; contentType: string; filename: string }) => Promise<ExtractionResult>;
 
@@ -63,7 +64,7 @@ export class SearchIndexer {
   private async extractAndIndex(documentId: string): Promise<void> {
     const doc = this.repository.find(documentId);
     if (!doc) return this.index.remove(documentId);
-    const version = doc.versions.at(-1);
+    const version = currentVersion(doc);
     if (!version) return;
     this.repository.setIndexing(documentId, 'running');
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tajrobe-extract-'));
@@ -71,7 +72,8 @@ export class SearchIndexer {
       const file = path.join(folder, 'input');
       await pipeline(await this.store.get(version.objectKey), fs.createWriteStream(file));
       const result = await this.extract({ path: file, contentType: version.contentType, filename: version.filename });
-      const latest = this.repository.find(documentId)?.versions.at(-1)?.number;
+      const latestDoc = this.repository.find(documentId);
+      const latest = latestDoc ? currentVersion(latestDoc)?.number : undefined;
       if (latest !== version.number) return;
       this.repository.replacePages(documentId, version.number, result.pages, result.method, result.warnings, nowIso());
       await this.sync(documentId);
