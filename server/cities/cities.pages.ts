@@ -63,7 +63,9 @@ export function citiesPages({ cities, users }: Services): Router {
       req.session.flash =
         city.newMetropolis !== before.newMetropolis
           ? city.newMetropolis
-            ? t('cities.manage.marked', { city: name, count: notified })
+            ? notified > 0
+              ? t('cities.manage.markedNotified', { city: name, count: notified })
+              : t('cities.manage.marked', { city: name })
             : t('cities.manage.unmarked', { city: name })
           : city.name !== before.name || city.nameEn !== before.nameEn
             ? t('cities.manage.updated', { city: name })

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { actor, cast, countRows, PASSWORD, startPortal, type Cast, type TestPortal } from '../helpers/portal';
+import { actor, bring, cast, countRows, DEFAULT_FIELDS, PASSWORD, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
 import { csrfFrom, signIn, type Browser } from '../helpers/sign-in';
 
 const NEW_PASSWORD = 'a-new-long-passphrase';
@@ -269,7 +269,7 @@ describe('people and cities pages, in Persian and English', function () {
 
       const marked = await post(en, '/cities/manage/bandar-abbas', { name: 'بندرعباس', nameEn: 'Bandar Abbas', newMetropolis: 'on' }, '/cities/manage');
       expect(marked.status).to.equal(303);
-      expect((await en.agent.get('/cities/manage').expect(200)).text).to.include('“Bandar Abbas” is now a new metropolis; the packages published for new metropolises now reach its users (notifications sent: 0).');
+      expect((await en.agent.get('/cities/manage').expect(200)).text).to.include('“Bandar Abbas” is now a new metropolis; packages published for new metropolises will reach its users.');
       expect(portal.services.cities.get('bandar-abbas').newMetropolis).to.equal(true);
       const unchanged = await post(en, '/cities/manage/bandar-abbas', { name: 'بندرعباس', nameEn: 'Bandar Abbas', newMetropolis: 'on' }, '/cities/manage');
       expect(unchanged.status).to.equal(303);
@@ -280,6 +280,15 @@ describe('people and cities pages, in Persian and English', function () {
       expect((await fa.agent.get('/cities/manage').expect(200)).text).to.include('«بندر عباس» دیگر کلان‌شهر تازه نیست');
       expect(portal.services.cities.get('bandar-abbas')).to.include({ name: 'بندر عباس', newMetropolis: false });
       await post(fa, '/cities/manage/atlantis', { name: 'x', nameEn: 'x' }, '/cities/manage').then((res) => expect(res.status).to.equal(404));
+
+      // With a package already published to new metropolises and a user in the city, marking it tells them.
+      const doc = await upload(portal, c.owner, { ...DEFAULT_FIELDS, title: 'راهنمای ستاد بحران' });
+      await bring(portal, c, doc.id, 'published');
+      const pkg = await supertest(portal.app).post('/api/v1/packages').set(c.secretariat.auth).send({ title: 'بستهٔ کلان‌شهرهای تازه', documents: [doc.id], audience: { newMetropolises: true } }).expect(201);
+      await supertest(portal.app).post(`/api/v1/packages/${pkg.body.id}/publish`).set(c.secretariat.auth).expect(200);
+      await actor(portal, 'bandar-abbas-staff', 'city', 'bandar-abbas');
+      await post(fa, '/cities/manage/bandar-abbas', { name: 'بندر عباس', nameEn: 'Bandar Abbas', newMetropolis: 'on' }, '/cities/manage');
+      expect((await fa.agent.get('/cities/manage').expect(200)).text).to.include('«بندر عباس» کلان‌شهر تازه شد؛ بسته‌های منتشرشده برای کلان‌شهرهای تازه اکنون به کاربرانش می‌رسد و به آنان خبر داده شد (اعلان‌ها: ۱).');
     });
   });
 });
