@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { actor, bring, cast, countRows, DEFAULT_FIELDS, PASSWORD, startPortal, upload, type Cast, type TestPortal } from '../helpers/portal';
@@ -112,6 +113,18 @@ describe('people and cities pages, in Persian and English', function () {
       expect(mainOf(same.text)).to.not.include(PASSWORD);
       expect(hashOf(who.user.id)).to.equal(hash);
       await fa.agent.get('/me').expect(200);
+    });
+
+    it('ends a session signed in before sessions recorded an epoch (one naming only the user id) too', async () => {
+      const who = await actor(portal, 'arak-staff', 'city', 'arak');
+      const sid = `from-before-${crypto.randomBytes(8).toString('hex')}`;
+      const expires = new Date(Date.now() + 3_600_000).toISOString();
+      portal.services.sessions.set(sid, { cookie: { originalMaxAge: 3_600_000, expires, httpOnly: true, path: '/', sameSite: 'lax' }, passport: { user: who.user.id } } as never);
+      const signature = crypto.createHmac('sha256', portal.services.sessionSecret).update(sid).digest('base64').replace(/=+$/, '');
+      const cookie = `tajrobe.sid=${encodeURIComponent(`s:${sid}.${signature}`)}`;
+      expect((await supertest(portal.app).get('/me').set('Cookie', cookie).expect(200)).text).to.include('arak-staff');
+      await supertest(portal.app).post('/api/v1/me/password').set(who.auth).send({ current: PASSWORD, new: NEW_PASSWORD }).expect(204);
+      expect((await supertest(portal.app).get('/me').set('Cookie', cookie).expect(303)).headers.location).to.equal('/login');
     });
 
     it('changes the password, keeps this browser signed in and ends the other sign-ins and every token', async () => {
