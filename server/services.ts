@@ -18,6 +18,7 @@ import type { SearchIndexer } from './search/indexer';
 import type { SearchService } from './search/search.service';
 import type { NotificationsService } from './notifications/notifications.service';
 import type { PackagesService } from './packages/packages.service';
+import type { CitiesService } from './cities/cities.service';
 
 /** Everything a route needs, built once in `wire.ts` and passed down. */
 export interface Services {
@@ -39,6 +40,7 @@ export interface Services {
   documents: DocumentsService;
   review: ReviewService;
   reference: ReferenceService;
+  cities: CitiesService;
   packages: PackagesService;
   resolutions: ResolutionsService;
   sessionSecret: string;

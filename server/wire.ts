@@ -30,6 +30,7 @@ import { SearchService } from './search/search.service';
 import { extractText } from './extraction/extract';
 import { NotificationsService } from './notifications/notifications.service';
 import { PackagesService } from './packages/packages.service';
+import { CitiesService } from './cities/cities.service';
 
 /**
  * The one place the portal is put together: configuration in, engines and services out.
@@ -64,6 +65,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
   const documents = new DocumentsService(db, repository, audit, jobs, indexFollower);
   const notifications = new NotificationsService(db);
   const packages = new PackagesService(db, repository, audit, notifications);
+  const cities = new CitiesService(db, audit, packages);
   return {
     config,
     db,
@@ -82,7 +84,8 @@ export async function wire(config: Config, log: (message: string) => void = cons
     passport: configurePassport(users, tokens),
     documents,
     review: new ReviewService(db, documents, repository, audit, jobs, notifications, indexFollower),
-    reference: new ReferenceService(db),
+    reference: new ReferenceService(db, cities),
+    cities,
     packages,
     resolutions: new ResolutionsService(db, audit, notifications, packages),
     sessionSecret: config.sessionSecret ?? persistentSecret(path.join(config.dataDir, 'session-secret')),

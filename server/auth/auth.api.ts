@@ -6,7 +6,10 @@ import { AppError } from '../http/errors';
 
 const credentialsSchema = z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1024) }).strict();
 
-/** `POST /api/v1/tokens`: credentials in, a bearer token out; failures are throttled per username and address. */
+/**
+ * `POST /api/v1/tokens`: credentials in, a bearer token out; failures are throttled per username and address.
+ * A user with a temporary password still gets a token (`mustChangePassword: true`), good only for `POST /me/password`.
+ */
 export function tokensApi({ users, tokens, throttle }: Services): Router {
   const router = Router();
   router.post('/tokens', async (req, res) => {
@@ -19,7 +22,7 @@ export function tokensApi({ users, tokens, throttle }: Services): Router {
       throw new AppError(401, 'invalid_credentials', 'wrong username or password');
     }
     throttle.recordSuccess(username);
-    res.status(201).json(tokens.issue(user));
+    res.status(201).json({ ...tokens.issue(user), mustChangePassword: users.mustChangePassword(user.id) });
   });
   return router;
 }

@@ -33,7 +33,10 @@ export function authPages({ users, throttle }: Services): Router {
     const returnTo = localPath(req.session.returnTo);
     req.login(user, (error) => {
       if (error) return next(error);
-      res.redirect(303, returnTo);
+      if (!users.mustChangePassword(user.id)) return res.redirect(303, returnTo);
+      // A temporary password: the new one first, then where they were going.
+      req.session.returnTo = returnTo;
+      res.redirect(303, '/me/password');
     });
   });
 

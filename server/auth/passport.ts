@@ -13,7 +13,17 @@ declare global {
   namespace Express {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends PortalUser {}
+    /** Set by the API's bearer authentication: which token the call came with. */
+    interface AuthInfo {
+      tokenId?: number;
+    }
   }
+}
+
+/** What a page session records of its user: who, and the user's session epoch when they signed in. */
+interface SessionUser {
+  id: number;
+  epoch: number;
 }
 
 /**
@@ -25,25 +35,33 @@ export function configurePassport(users: UsersService, tokens: TokensService): p
   const instance = new passport.Passport() as unknown as passport.PassportStatic;
   instance.use(
     new BearerStrategy((token, done) => {
-      const user = tokens.resolve(token);
-      done(null, user ?? false);
+      const resolved = tokens.resolve(token);
+      if (!resolved) return done(null, false);
+      const info: Express.AuthInfo & { scope: string[] } = { scope: [], tokenId: resolved.tokenId };
+      done(null, resolved.user, info);
     }),
   );
-  instance.serializeUser((user, done) => done(null, user.id));
-  instance.deserializeUser((id: number, done) => done(null, users.findActive(id) ?? false));
+  // A session names its user and the epoch it signed in at: changing or resetting the password raises the epoch
+  // and so ends every session signed in before. (Sessions from before epochs stored the bare id: epoch 0.)
+  instance.serializeUser((user, done) => done(null, { id: user.id, epoch: users.sessionEpoch(user.id) } satisfies SessionUser));
+  instance.deserializeUser((stored: number | SessionUser, done) => {
+    const { id, epoch } = typeof stored === 'number' ? { id: stored, epoch: 0 } : stored;
+    done(null, users.findSignedIn(id, epoch) ?? false);
+  });
   return instance;
 }
 
 /** API: a valid bearer token, or a JSON 401. Never falls back to the cookie. */
 export function requireApiUser(instance: passport.PassportStatic) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    instance.authenticate('bearer', { session: false }, (error: unknown, user: User | false) => {
+    instance.authenticate('bearer', { session: false }, (error: unknown, user: User | false, info?: Express.AuthInfo) => {
       if (error) return next(error);
       if (!user) {
         res.set('WWW-Authenticate', 'Bearer realm="tajrobe"');
         return next(new UnauthenticatedError('a valid bearer token is required'));
       }
       req.user = user;
+      req.authInfo = info;
       next();
     })(req, res, next);
   };

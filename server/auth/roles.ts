@@ -6,6 +6,6 @@ export interface User {
   id: number;
   username: string;
   role: Role;
-  /** The city a `city` user belongs to; null for the other roles. */
+  /** The city a `city` user belongs to (always set), or a reader's city (optional); null for the secretariat. Only a `city` user acts for it. */
   city: string | null;
 }

@@ -27,11 +27,13 @@ export class TokensService {
     return { token, expiresAt };
   }
 
-  resolve(token: string): User | null {
+  /** The active user a live token belongs to, with the token's own id (so a password change can keep the calling token). */
+  resolve(token: string): { user: User; tokenId: number } | null {
     const row = this.db
-      .prepare('SELECT user_id FROM api_tokens WHERE token_hash = ? AND expires_at > ?')
-      .get(digest(token), nowIso()) as { user_id: number } | undefined;
-    return row ? this.users.findActive(row.user_id) : null;
+      .prepare('SELECT id, user_id FROM api_tokens WHERE token_hash = ? AND expires_at > ?')
+      .get(digest(token), nowIso()) as { id: number; user_id: number } | undefined;
+    const user = row ? this.users.findActive(row.user_id) : null;
+    return row && user ? { user, tokenId: row.id } : null;
   }
 }
 

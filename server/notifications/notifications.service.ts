@@ -41,8 +41,11 @@ interface NotificationRow {
 }
 
 export interface NotificationInput {
-  /** Who receives it: these users, every active user of these cities, and/or every active user of these roles. */
-  to: { userIds?: number[]; cities?: string[]; roles?: Role[] };
+  /**
+   * Who receives it: these users; the active staff (role `city`) of `cities`; every active user who belongs to
+   * `cityPeople` (staff and the readers of those cities); and/or every active user of these roles.
+   */
+  to: { userIds?: number[]; cities?: string[]; cityPeople?: string[]; roles?: Role[] };
   kind: NotificationKind;
   /** What it says: rendered in each reader's language when shown, and kept in Persian as its title. */
   message: NotificationText;
@@ -104,6 +107,9 @@ export class NotificationsService {
   private recipients(to: NotificationInput['to']): number[] {
     const ids = new Set<number>(to.userIds ?? []);
     for (const city of to.cities ?? []) {
+      for (const id of this.db.prepare(`SELECT id FROM users WHERE city_id = ? AND role = 'city' AND disabled = 0`).pluck().all(city) as number[]) ids.add(id);
+    }
+    for (const city of to.cityPeople ?? []) {
       for (const id of this.db.prepare('SELECT id FROM users WHERE city_id = ? AND disabled = 0').pluck().all(city) as number[]) ids.add(id);
     }
     for (const role of to.roles ?? []) {

@@ -40,7 +40,7 @@ export function packagesApi(services: Services): Router {
   router.post('/packages/:id/publish', (req, res) => {
     const user = currentUser(req);
     const published = packages.publish(user, req.params.id);
-    res.json(presentPackage(published, packages.deliveredItems(user, published)));
+    res.json({ ...presentPackage(published, packages.deliveredItems(user, published)), notified: published.notified });
   });
 
   router.get('/packages/:id/download', async (req, res) => {

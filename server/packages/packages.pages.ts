@@ -124,7 +124,7 @@ export function packagesPages(services: Services): Router {
   router.post('/packages/:id/publish', requirePageUser, verifyCsrf, (req, res) => {
     const user = currentUser(req);
     const published = packages.publish(user, req.params.id as string);
-    req.session.flash = res.locals.t('packages.flash.published');
+    req.session.flash = publishedFlash(res.locals.t, published, packages.audienceCities(published.audience).length);
     res.redirect(303, `/packages/${published.id}`);
   });
 
@@ -231,12 +231,22 @@ function draftValues(pkg: PortalPackage): PackageFormValues {
 }
 
 
-/** The audience in the reader's words, for the list and the package page. */
+/** What publishing did, said plainly: how many were told, or that the audience means nobody today. */
+function publishedFlash(t: Translate, published: { audience: Audience; notified: number }, audienceCities: number): string {
+  if (published.notified > 0) return t('packages.flash.published', { count: published.notified });
+  if (published.audience.kind === 'new-metropolises' && audienceCities === 0) return t('packages.flash.publishedToNoNewMetropolis');
+  return t('packages.flash.publishedToNobody');
+}
+
+/** The audience in the reader's words, for the list and the package page; "new metropolises" names the cities it means now. */
 function audienceText(services: Services, res: Response) {
   const t = res.locals.t;
   return (audience: Audience): string => {
     if (audience.kind === 'all') return t('packages.audience.all');
-    if (audience.kind === 'new-metropolises') return t('packages.audience.newMetropolises');
+    if (audience.kind === 'new-metropolises') {
+      const now = services.packages.audienceCities(audience).map((c) => res.locals.cityName(c) as string);
+      return now.length > 0 ? t('packages.audience.newMetropolisesNow', { cities: now.join(t('packages.listSeparator')) }) : t('packages.audience.newMetropolisesNone');
+    }
     return audience.cities.map((c) => res.locals.cityName(c) as string).join(t('packages.listSeparator'));
   };
 }

@@ -34,8 +34,9 @@ export interface PackageNotifier {
  *
  * Who sees a package: the secretariat sees every package, drafts included. Everyone else sees
  * only published packages addressed to them: audience "all"; "cities" naming their city; or
- * "new metropolises" when their city carries the flag now. A reader belongs to no city, so a
- * reader receives only packages addressed to all. Any other package answers 404, as if absent.
+ * "new metropolises" when their city carries the flag now. A reader who belongs to a city receives
+ * what that city receives; one who belongs to none, only packages addressed to all. Any other
+ * package answers 404, as if absent.
  *
  * What a package delivers: each item is checked again at every read — an item reaches a reader
  * only while its document is published and `canView` allows it, so a document withdrawn or
@@ -154,10 +155,13 @@ export class PackagesService {
     return this.getFor(actor, id);
   }
 
-  /** Publishes once and notifies the audience in the same transaction. */
-  publish(actor: User, id: string): PortalPackage {
+  /**
+   * Publishes once and notifies the audience in the same transaction; `notified` says how many people were told
+   * (none when the audience means no one today, e.g. no city is marked a new metropolis yet).
+   */
+  publish(actor: User, id: string): PortalPackage & { notified: number } {
     assertSecretariat(actor);
-    this.db.transaction(() => {
+    const notified = this.db.transaction(() => {
       const pkg = this.getFor(actor, id);
       if (pkg.status === 'published') throw new ConflictError('the package is already published', 'already_published');
       if (this.deliveredItems(actor, pkg).length === 0) {
@@ -165,10 +169,26 @@ export class PackagesService {
       }
       const at = nowIso();
       this.db.prepare("UPDATE packages SET status = 'published', published_at = ?, updated_at = ? WHERE id = ?").run(at, at, id);
-      this.notifier.notify({ to: this.recipients(pkg.audience), kind: 'package.received', message: { key: 'packageReceived', params: { title: pkg.title } }, link: `/packages/${id}` });
-      this.audit.record(actor, 'package.published', { target: id, details: { audience: pkg.audience } });
+      const told = this.notifier.notify({ to: this.recipients(pkg.audience), kind: 'package.received', message: { key: 'packageReceived', params: { title: pkg.title } }, link: `/packages/${id}` });
+      this.audit.record(actor, 'package.published', { target: id, details: { audience: pkg.audience, notified: told } });
+      return told;
     })();
-    return this.getFor(actor, id);
+    return { ...this.getFor(actor, id), notified };
+  }
+
+  /**
+   * A city just marked a new metropolis: the packages already published to new metropolises reach its users
+   * from now on (by `addressedSql`, at read time); each of them is told of each package, as at publication.
+   */
+  cityBecameNewMetropolis(cityId: string): number {
+    const published = this.db
+      .prepare(`SELECT id, title FROM packages WHERE status = 'published' AND audience = 'new-metropolises' ORDER BY published_at, id`)
+      .all() as { id: string; title: string }[];
+    let notified = 0;
+    for (const pkg of published) {
+      notified += this.notifier.notify({ to: { cityPeople: [cityId] }, kind: 'package.received', message: { key: 'packageReceived', params: { title: pkg.title } }, link: `/packages/${pkg.id}` });
+    }
+    return notified;
   }
 
   /** Counted when the ZIP starts streaming to someone the package is addressed to. */
@@ -208,7 +228,7 @@ export class PackagesService {
 
   private recipients(audience: Audience): NotificationInput['to'] {
     if (audience.kind === 'all') return { roles: ['city', 'reader'] };
-    return { cities: this.audienceCities(audience) };
+    return { cityPeople: this.audienceCities(audience) };
   }
 
   private addressedSql(user: User): { sql: string; params: Record<string, string | null> } {
@@ -217,7 +237,7 @@ export class PackagesService {
       sql: `(p.status = 'published' AND (p.audience = 'all' OR (@viewerCity IS NOT NULL AND (
               (p.audience = 'cities' AND EXISTS (SELECT 1 FROM package_audience a WHERE a.package_id = p.id AND a.city_id = @viewerCity))
               OR (p.audience = 'new-metropolises' AND EXISTS (SELECT 1 FROM cities c WHERE c.id = @viewerCity AND c.is_new_metropolis = 1))))))`,
-      params: { viewerCity: user.role === 'city' ? user.city : null },
+      params: { viewerCity: user.city },
     };
   }
 

@@ -1,13 +1,9 @@
 import type { Db } from '../db/database';
 import type { User } from '../auth/roles';
 import { visibleDocumentsSql } from '../documents/access.policy';
+import type { CitiesService, City } from '../cities/cities.service';
 
-export interface City {
-  id: string;
-  name: string;
-  nameEn: string;
-  newMetropolis: boolean;
-}
+export type { City } from '../cities/cities.service';
 
 export interface VocabularyTerm {
   id: string;
@@ -15,22 +11,19 @@ export interface VocabularyTerm {
   en: string;
 }
 
-/** Cities, the kinds and hazards vocabulary, and the register of meetings and resolutions. */
+/** Cities (read from `server/cities/`, which also writes them), the kinds and hazards vocabulary, and the register of meetings and resolutions. */
 export class ReferenceService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly cityBook: Pick<CitiesService, 'list' | 'find'>,
+  ) {}
 
   cities(): City[] {
-    const rows = this.db.prepare('SELECT id, name_fa, name_en, is_new_metropolis FROM cities ORDER BY rowid').all() as {
-      id: string;
-      name_fa: string;
-      name_en: string;
-      is_new_metropolis: number;
-    }[];
-    return rows.map((r) => ({ id: r.id, name: r.name_fa, nameEn: r.name_en, newMetropolis: r.is_new_metropolis === 1 }));
+    return this.cityBook.list();
   }
 
   cityName(id: string): string {
-    return (this.db.prepare('SELECT name_fa FROM cities WHERE id = ?').pluck().get(id) as string | undefined) ?? id;
+    return this.cityBook.find(id)?.name ?? id;
   }
 
   vocabulary(): { kinds: VocabularyTerm[]; hazards: VocabularyTerm[] } {

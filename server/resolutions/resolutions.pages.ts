@@ -177,7 +177,13 @@ export function resolutionsPages(services: Services): Router {
       throw error;
     }
     const shared = helpers(res);
-    res.render('city', { title: res.locals.cityName(profile.city.id), ...shared, profile, labels: { status: shared.rlabels.documentStatus } });
+    res.render('city', {
+      title: res.locals.cityName(profile.city.id),
+      ...shared,
+      profile,
+      labels: { status: shared.rlabels.documentStatus },
+      people: services.users.directory(profile.city.id),
+    });
   });
 
   return router;

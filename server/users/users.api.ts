@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../services';
 import { currentUser, requireRole } from '../auth/passport';
 import { parseInput } from '../http/validate';
-import { createUserSchema } from './users.schema';
+import { createUserSchema, temporaryPasswordSchema } from './users.schema';
 
 export function usersApi({ users }: Services): Router {
   const router = Router();
@@ -23,6 +23,13 @@ export function usersApi({ users }: Services): Router {
   router.post('/users/:id/enable', (req, res) => {
     const { id } = parseInput(z.object({ id: z.coerce.number().int().positive() }), req.params);
     users.setDisabled(id, false, currentUser(req));
+    res.status(204).end();
+  });
+  /** A temporary password: the user's sessions and tokens end, and they must choose a new one before anything else. */
+  router.post('/users/:id/password', async (req, res) => {
+    const { id } = parseInput(z.object({ id: z.coerce.number().int().positive() }), req.params);
+    const { password } = parseInput(temporaryPasswordSchema, req.body ?? {});
+    await users.setTemporaryPassword(currentUser(req), id, password);
     res.status(204).end();
   });
   return router;

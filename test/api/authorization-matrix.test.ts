@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { bring, cast, DEFAULT_FIELDS, SAMPLE_PDF, startPortal, upload, type Actor, type Cast, type TestPortal } from '../helpers/portal';
+import { actor, bring, cast, countRows, DEFAULT_FIELDS, PASSWORD, SAMPLE_PDF, startPortal, upload, type Actor, type Cast, type TestPortal } from '../helpers/portal';
 
 /**
  * Every role against every document route, for a document owned by Tehran in every state.
@@ -114,6 +114,14 @@ describe('authorization matrix: role × document route × state', function () {
   }
 
   describe('listing and the other routes', () => {
+    /** A user the secretariat's temporary-password route may act on without disturbing the cast. */
+    let bystander: Actor;
+    before(async () => {
+      bystander = await actor(portal, 'bystander', 'reader', 'tabriz');
+    });
+    const everyone: Role[] = ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader'];
+    /** A fresh city id of letters only, as `POST /cities` wants. */
+    const cityId = () => `city-${Array.from({ length: 8 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('')}`;
     it('lists a document only for those who see it', async () => {
       for (const state of STATES) {
         const id = await documentIn(state);
@@ -155,6 +163,13 @@ describe('authorization matrix: role × document route × state', function () {
         allowed: ['owner', 'otherCity', 'sharedCity'],
         ok: 201,
       },
+      { name: 'GET /cities/:id', send: (a) => a.get('/api/v1/cities/tehran'), allowed: everyone, ok: 200 },
+      { name: 'GET /cities/:id/people', send: (a) => a.get('/api/v1/cities/tehran/people'), allowed: everyone, ok: 200 },
+      { name: 'POST /cities', send: (a) => a.post('/api/v1/cities').send({ id: cityId(), name: 'شهر تازه', nameEn: 'New city' }), allowed: ['secretariat'], ok: 201 },
+      { name: 'PATCH /cities/:id', send: (a) => a.patch('/api/v1/cities/yazd').send({ nameEn: 'Yazd' }), allowed: ['secretariat'], ok: 200 },
+      { name: 'GET /me', send: (a) => a.get('/api/v1/me'), allowed: everyone, ok: 200 },
+      { name: 'PATCH /me', send: (a) => a.patch('/api/v1/me').send({ jobTitle: 'کارشناس' }), allowed: everyone, ok: 200 },
+      { name: 'POST /users/:id/password', send: (a) => a.post(`/api/v1/users/${bystander.user.id}/password`).send({ password: 'temporary-pass-123' }), allowed: ['secretariat'], ok: 204 },
     ];
 
     for (const route of ROUTES) {
@@ -162,12 +177,32 @@ describe('authorization matrix: role × document route × state', function () {
         for (const role of ROLES) {
           const who = actorOf(role);
           const req = route.send(supertest(portal.app));
+          const audits = countRows(portal, 'audit_log');
           const res = await (who ? req.set(who.auth) : req);
           const want = role === 'anonymous' ? 401 : route.allowed.includes(role) ? route.ok : role === 'secretariat' && route.name === 'POST /documents' ? 400 : 403;
           expect(res.status, `${role} ${route.name}: ${JSON.stringify(res.body)}`).to.equal(want);
+          if (res.status >= 400) expect(countRows(portal, 'audit_log'), `${role} ${route.name}: a refusal records nothing`).to.equal(audits);
         }
       });
     }
+
+    it('POST /me/password: every role changes its own password and keeps its token; the anonymous get 401', async () => {
+      const other = 'another-long-passphrase';
+      for (const role of ROLES) {
+        const who = actorOf(role);
+        const change = (current: string, next: string) => {
+          const req = supertest(portal.app).post('/api/v1/me/password').send({ current, new: next });
+          return who ? req.set(who.auth) : req;
+        };
+        if (!who) {
+          await change(PASSWORD, other).expect(401);
+          continue;
+        }
+        await change(PASSWORD, other).expect(204);
+        await change(other, PASSWORD).expect(204);
+        await supertest(portal.app).get('/api/v1/me').set(who.auth).expect(200);
+      }
+    });
 
     it('lets a city upload only for itself', async () => {
       const res = await supertest(portal.app)

@@ -166,7 +166,8 @@ describe('bad input to the documents API', () => {
     const post = (body: object) => supertest(portal.app).post('/api/v1/users').set(c.secretariat.auth).send(body);
     expectError(await post({ username: 'x1', password: 'long-enough-pw', role: 'admin' }), 400, 'validation_failed');
     expectError(await post({ username: 'city-without', password: 'long-enough-pw', role: 'city' }), 400, 'validation_failed');
-    expectError(await post({ username: 'reader-with', password: 'long-enough-pw', role: 'reader', city: 'tehran' }), 400, 'validation_failed');
+    expectError(await post({ username: 'secretariat-with', password: 'long-enough-pw', role: 'secretariat', city: 'tehran' }), 400, 'validation_failed');
+    expectError(await post({ username: 'reader-atlantis', password: 'long-enough-pw', role: 'reader', city: 'atlantis' }), 400, 'validation_failed');
     expectError(await post({ username: 'atlantis-staff', password: 'long-enough-pw', role: 'city', city: 'atlantis' }), 400, 'validation_failed');
     expectError(await post({ username: 'short-pw', password: 'short', role: 'reader' }), 400, 'validation_failed');
     expectError(await post({ username: 'reader', password: 'long-enough-pw', role: 'reader' }), 409, 'username_taken');

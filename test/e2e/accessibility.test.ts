@@ -36,6 +36,8 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       secretariat.user,
       packageCreateSchema.parse({ title: 'بستهٔ آموزشی زلزله', note: 'برای همهٔ شهرها', documents: [{ id: published, note: '' }], audience: { all: true } }),
     );
+    // The city page lists its people with their contact details.
+    suite.portal.services.users.updateProfile(owner.user, { fullName: 'مریم احمدی', jobTitle: 'کارشناس مدیریت بحران', phone: '021-88776655', email: 'm.ahmadi@example.ir' });
     Object.assign(paths, {
       'sign-in': '/login',
       search: `/search?q=${encodeURIComponent('زلزله')}`,
@@ -45,6 +47,11 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       review: '/review',
       resolutions: '/resolutions',
       dashboard: '/dashboard',
+      profile: '/me',
+      password: '/me/password',
+      users: '/users',
+      'city-admin': '/cities/manage',
+      city: '/cities/tehran',
       'not-found': '/no-such-page',
     });
 
@@ -84,7 +91,7 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
   });
 
   for (const locale of ['fa', 'en'] as const) {
-    for (const name of ['sign-in', 'search', 'upload', 'document', 'package', 'review', 'resolutions', 'dashboard', 'not-found']) {
+    for (const name of ['sign-in', 'search', 'upload', 'document', 'package', 'review', 'resolutions', 'dashboard', 'profile', 'password', 'users', 'city-admin', 'city', 'not-found']) {
       it(`${name} page (${locale}) has no serious or critical violations`, async function () {
         const page = await open(name, locale);
         if (name === 'search') await page.locator('#search-results article.hit').first().waitFor();

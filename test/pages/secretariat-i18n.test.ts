@@ -192,7 +192,10 @@ describe('secretariat pages in both languages (packages, resolutions, review)', 
       expect(mainOf(faBad.text)).to.include('بسته ساخته نشد:').and.include('عنوان بسته را بنویسید (حداکثر ۳۰۰ نویسه).');
       const publish = await fa.agent.post(`${made.headers.location as string}/publish`).type('form').send({ _csrf: csrfFrom(faForm.text) }).expect(303);
       const after = mainOf((await fa.agent.get(publish.headers.location as string).expect(200)).text);
-      expect(after).to.include('<p class="flash" role="status">بسته منتشر شد و به مخاطبانش خبر داده شد.</p>');
+      const told = portal.services.db.prepare("SELECT count(*) FROM notifications WHERE kind = 'package.received' AND link = ?").pluck().get(made.headers.location) as number;
+      expect(told, 'the cities and the reader of the cast were told').to.be.greaterThan(0);
+      const persianCount = String(told).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
+      expect(after).to.include(`<p class="flash" role="status">بسته منتشر شد و به مخاطبانش خبر داده شد (گیرندگان: ${persianCount}).</p>`);
     });
 
     it('keeps refusing the compile form to cities and readers, whatever the language', async function () {

@@ -53,6 +53,13 @@ export const audit: Catalogue['audit'] = {
       created: 'User created',
       disabled: 'User disabled',
       enabled: 'User enabled',
+      profile_updated: 'Profile and contact details edited',
+      password_changed: 'Password changed',
+      password_reset: 'Temporary password set',
+    },
+    city: {
+      created: 'City added',
+      updated: 'City edited',
     },
     package: {
       created: 'Package created',

@@ -17,5 +17,9 @@ export const errors: Catalogue['errors'] = {
   unsupported_type: 'This type of file is not accepted. Allowed: PDF, Word, Excel, PowerPoint, OpenDocument, text, images and MP4 video.',
   too_many_requests: 'Too many failed attempts; try again in a few minutes.',
   upload_interrupted: 'The upload was interrupted; send it again.',
+  wrong_password: 'The current password is wrong.',
+  password_change_required: 'The secretariat set a temporary password for you; choose a new password first.',
+  cannot_reset_self: 'Do not set a temporary password for your own account; change your password from “My account”.',
+  city_exists: 'A city with this id already exists.',
   internal: 'Something went wrong. Try again.',
 };

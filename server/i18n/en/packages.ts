@@ -16,8 +16,8 @@ export const packages: Catalogue['packages'] = {
     all: 'All cities and readers',
     newMetropolises: 'New metropolises',
     chosenCities: 'Chosen cities:',
-    now: '(now: {cities})',
-    noCity: 'no city',
+    newMetropolisesNow: 'New metropolises: {cities}',
+    newMetropolisesNone: 'New metropolises (no city carries the mark now)',
     noNewMetropolis: 'no city is marked as one yet',
   },
   listSeparator: ', ',
@@ -53,6 +53,9 @@ export const packages: Catalogue['packages'] = {
     zipHint: 'The ZIP file is made when you download it; it also holds a table of contents in English (index.html) and a machine-readable manifest (manifest.json).',
     itemsHeading: 'Documents in this package',
     noItems: 'None of this package’s documents is available to you now.',
+    emptyAudience: 'No city carries the “new metropolis” mark now, so this package reaches nobody and nobody was notified. When a city gets the mark under “Manage cities”, its users receive the package and are notified.',
+    emptyAudienceDraft: 'No city carries the “new metropolis” mark now; published now, this package would reach nobody until a city gets the mark under “Manage cities”.',
+    manageCities: 'Manage cities',
     undeliverable: 'These documents are no longer published and reach no one through the package:',
   },
   form: {
@@ -90,7 +93,9 @@ export const packages: Catalogue['packages'] = {
   },
   flash: {
     created: 'The package was made as a draft; publish it once it has been checked.',
-    published: 'The package was published and its audience notified.',
+    published: 'The package was published and its audience notified (recipients: {count}).',
+    publishedToNobody: 'The package was published, but its audience includes nobody now, so nobody was notified.',
+    publishedToNoNewMetropolis: 'The package was published, but no city is a new metropolis now, so nobody was notified. The users of a city marked later will receive it and be notified.',
     updated: 'The changes to the draft package were saved.',
   },
   zip: {

@@ -52,6 +52,13 @@ export const audit = {
       created: 'ایجاد کاربر',
       disabled: 'غیرفعال کردن کاربر',
       enabled: 'فعال کردن کاربر',
+      profile_updated: 'ویرایش مشخصات و راه‌های تماس',
+      password_changed: 'تغییر گذرواژه',
+      password_reset: 'گذاشتن گذرواژهٔ موقت',
+    },
+    city: {
+      created: 'افزودن شهر',
+      updated: 'ویرایش شهر',
     },
     package: {
       created: 'ساخت بسته',

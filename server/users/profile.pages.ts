@@ -1,0 +1,94 @@
+import { Router, type Request, type Response } from 'express';
+import type { Services } from '../services';
+import { currentUser, requirePageUser } from '../auth/passport';
+import { verifyCsrf } from '../auth/csrf';
+import { parseInput } from '../http/validate';
+import { AppError, TooManyRequestsError } from '../http/errors';
+import { fieldsOf, firstString, isFormError } from '../http/form';
+import { localPath } from '../http/local-path';
+import type { MessageKey } from '../i18n/index';
+import { passwordChangeSchema, profileUpdateSchema } from './users.schema';
+import { changeOwnPassword } from './password-change';
+
+const PROFILE_FIELDS = ['fullName', 'jobTitle', 'phone', 'email'] as const;
+type ProfileValues = Record<(typeof PROFILE_FIELDS)[number], string>;
+
+/** One's own account: `/me` (name, job title, phone, e-mail) and `/me/password`. */
+export function profilePages(services: Services): Router {
+  const { users } = services;
+  const router = Router();
+  router.use('/me', requirePageUser);
+
+  router.get('/me', (req, res) => {
+    const person = users.person(currentUser(req).id);
+    renderProfile(res, req, Object.fromEntries(PROFILE_FIELDS.map((field) => [field, person[field] ?? ''])) as ProfileValues);
+  });
+
+  router.post('/me', verifyCsrf, (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = Object.fromEntries(PROFILE_FIELDS.map((field) => [field, firstString(body[field])])) as ProfileValues;
+    try {
+      users.updateProfile(currentUser(req), parseInput(profileUpdateSchema, values));
+    } catch (error) {
+      if (!isFormError(error)) throw error;
+      const messages = fieldsOf(error).map((field) =>
+        (PROFILE_FIELDS as readonly string[]).includes(field) ? res.locals.t(`profile.fields.${field}` as MessageKey) : res.locals.t('errors.validation_failed'),
+      );
+      return renderProfile(res, req, values, 400, messages);
+    }
+    req.session.flash = res.locals.t('profile.saved');
+    res.redirect(303, '/me');
+  });
+
+  router.get('/me/password', (req, res) => {
+    renderPassword(res, req);
+  });
+
+  router.post('/me/password', verifyCsrf, async (req, res, next) => {
+    const user = currentUser(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const passwords = { current: firstString(body.current), new: firstString(body.new) };
+    if (passwords.new !== firstString(body.confirm)) return renderPassword(res, req, 400, [res.locals.t('profile.password.mismatch')]);
+    const forced = users.mustChangePassword(user.id);
+    const returnTo = forced ? localPath(req.session.returnTo) : '/me';
+    try {
+      await changeOwnPassword(services, user, req.ip ?? 'unknown', parseInput(passwordChangeSchema, passwords), null);
+    } catch (error) {
+      const refusal = passwordRefusal(res, error);
+      if (!refusal) throw error;
+      if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterSeconds));
+      return renderPassword(res, req, refusal.status, [refusal.message]);
+    }
+    // The change ended every session signed in before it, this one too: sign this browser in again (a new session id).
+    req.login(user, (error) => {
+      if (error) return next(error);
+      req.session.flash = res.locals.t('profile.password.changed');
+      res.redirect(303, returnTo);
+    });
+  });
+
+  return router;
+
+  function renderProfile(res: Response, req: Request, values: ProfileValues, status = 200, errors: string[] = []): void {
+    res.status(status).render('profile', { title: res.locals.t('profile.title'), person: users.person(currentUser(req).id), values, errors });
+  }
+
+  function renderPassword(res: Response, req: Request, status = 200, errors: string[] = []): void {
+    const forced = users.mustChangePassword(currentUser(req).id);
+    res.status(status).render('password', { title: res.locals.t(forced ? 'profile.password.forcedTitle' : 'profile.password.title'), forced, errors });
+  }
+}
+
+/** Why the password form was refused, in the reader's language; null for an error that is not the form's. */
+function passwordRefusal(res: Response, error: unknown): { status: number; message: string } | null {
+  const t = res.locals.t;
+  if (!(error instanceof AppError)) return null;
+  if (error.code === 'wrong_password') return { status: 403, message: t('profile.password.wrong') };
+  if (error instanceof TooManyRequestsError) return { status: 429, message: t('errors.too_many_requests') };
+  if (!isFormError(error)) return null;
+  const details = error.details as { fields?: { field: string; message: string }[] } | undefined;
+  const fields = details?.fields ?? [];
+  if (fields.some((f) => f.field === 'current')) return { status: 400, message: t('profile.password.currentMissing') };
+  if (fields.some((f) => f.field === 'new' && /same/.test(f.message))) return { status: 400, message: t('profile.password.same') };
+  return { status: 400, message: t('profile.password.tooShort') };
+}
