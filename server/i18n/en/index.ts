@@ -13,6 +13,7 @@ import { cities } from './cities';
 import { packages } from './packages';
 import { resolutions } from './resolutions';
 import { review } from './review';
+import { files } from './files';
 
 /** The English catalogue: the same keys as the Persian one (the type makes a missing key a compile error). */
 export const en: Catalogue = {
@@ -30,4 +31,5 @@ export const en: Catalogue = {
   packages,
   resolutions,
   review,
+  files,
 };

@@ -12,6 +12,7 @@ import { cities } from './cities';
 import { packages } from './packages';
 import { resolutions } from './resolutions';
 import { review } from './review';
+import { files } from './files';
 
 /** The Persian catalogue: every string the Persian interface shows, by page or capability. */
 export const fa = {
@@ -29,4 +30,5 @@ export const fa = {
   packages,
   resolutions,
   review,
+  files,
 } as const;
