@@ -38,6 +38,15 @@ export class DocumentsService {
     return doc;
   }
 
+  /** The document if `actor` may correct its details now: 404 / 403 as `getManageable`, 409 when its city may not edit it in this state. */
+  getEditable(actor: User, id: string): PortalDocument {
+    const doc = this.getManageable(actor, id);
+    if (!canEdit(actor, doc)) {
+      throw new ConflictError(`a ${doc.status} document cannot be edited by its city; only a draft or a returned one can`, 'invalid_transition');
+    }
+    return doc;
+  }
+
   /** Checked before any byte of a new version is accepted. */
   assertCanAddVersion(actor: User, id: string): PortalDocument {
     const doc = this.getManageable(actor, id);
@@ -116,12 +125,9 @@ export class DocumentsService {
   async updateMetadata(actor: User, id: string, update: MetadataUpdate): Promise<PortalDocument> {
     let changed = false;
     this.db.transaction(() => {
-      const doc = this.getManageable(actor, id);
+      const doc = this.getEditable(actor, id);
       if (update.city !== undefined && update.city !== doc.city && actor.role !== 'secretariat') {
         throw new ForbiddenError('only the secretariat moves a document to another city');
-      }
-      if (!canEdit(actor, doc)) {
-        throw new ConflictError(`a ${doc.status} document cannot be edited by its city; only a draft or a returned one can`, 'invalid_transition');
       }
       this.assertVocabulary(update);
       if (update.city !== undefined) this.assertCities([update.city], 'city');
