@@ -17,6 +17,8 @@ import { latinDigits, solarYear } from '../i18n/solar-hijri';
 import { resolutionChoices } from '../resolutions/resolution-choices';
 import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
+import { localPath } from '../http/local-path';
+import { bulkFormProblem, bulkOutcomeOf, readBulkForm, takeBulkOutcome, type BulkOutcome } from '../review/bulk-outcome';
 
 /** Statuses in which the owner may still add a version (the service enforces the same list). */
 const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
@@ -55,6 +57,15 @@ export interface UploadFormValues {
   city: string;
 }
 
+/** What the list shows of "submit selected": the results of the last one, or a form that could not be run, as it was. */
+interface ListBulkState {
+  status?: number;
+  outcome?: BulkOutcome | null;
+  problem?: string;
+  selected?: string[];
+  selectAll?: boolean;
+}
+
 export interface DocumentPageErrors {
   return?: string;
   version?: string;
@@ -72,34 +83,29 @@ export function documentsPages(services: Services): Router {
   });
 
   router.get('/documents', requirePageUser, (req, res) => {
-    const user = currentUser(req);
     const query = req.query as Record<string, unknown>;
-    // A city user starts on their own city's documents; `?city=` (empty) asks for everything they may see.
-    const explicitAll = query.city === '';
-    const city = query.city === undefined && user.role === 'city' ? user.city : query.city;
-    const filter = parseInput(listQuerySchema, withoutEmptyStrings({ ...query, city }));
-    const { total, documents: found } = documents.list(user, filter);
-    const pages = Math.max(1, Math.ceil(total / filter.perPage));
-    const href = (page: number) => {
-      const params = new URLSearchParams();
-      if (filter.city) params.set('city', filter.city);
-      else if (explicitAll || user.role === 'city') params.set('city', '');
-      if (filter.status) params.set('status', filter.status);
-      if (filter.perPage !== 20) params.set('perPage', String(filter.perPage));
-      if (page > 1) params.set('page', String(page));
-      const search = params.toString();
-      return search ? `/documents?${search}` : '/documents';
-    };
-    res.render('documents', {
-      title: res.locals.t('documents.list.title'),
-      statuses: DOCUMENT_STATUSES,
-      documents: found,
-      total,
-      filter,
-      pages,
-      href,
-      ownCityView: user.role === 'city' && filter.city === user.city && !filter.status,
-    });
+    renderList(req, res, query, { selectAll: query.select === 'all', outcome: takeBulkOutcome(req) });
+  });
+
+  /**
+   * "Submit selected" on the list of one's documents, and "submit all" after a multi-file upload: each ticked
+   * document through the same `apply` in its own transaction (ReviewService.applyMany), then back to the list
+   * with each one's result. Nothing ticked shows the list again, as it was, with the reason (400).
+   */
+  router.post('/documents/bulk', requirePageUser, verifyCsrf, async (req, res) => {
+    const user = currentUser(req);
+    const body = { ...(req.body as Record<string, unknown> | undefined) };
+    const named = localPath(body._back, '/documents');
+    const back = named === '/documents' || named.startsWith('/documents?') ? named : '/documents';
+    const form = readBulkForm(body);
+    const problem = bulkFormProblem(res.locals.t, form, ['submit'], []);
+    if (problem) {
+      renderList(req, res, Object.fromEntries(new URL(back, 'http://portal').searchParams), { status: 400, problem, selected: form.ids });
+      return;
+    }
+    const results = await services.review.applyMany(user, form.ids, 'submit');
+    req.session.bulkOutcome = bulkOutcomeOf(documents, user, 'submit', results);
+    res.redirect(303, back);
   });
 
   router.get('/documents/new', requirePageUser, (req, res) => {
@@ -275,6 +281,43 @@ export function documentsPages(services: Services): Router {
   });
 
   return router;
+
+  function renderList(req: Request, res: Response, query: Record<string, unknown>, bulk: ListBulkState): void {
+    const user = currentUser(req);
+    // A city user starts on their own city's documents; `?city=` (empty) asks for everything they may see.
+    const explicitAll = query.city === '';
+    const city = query.city === undefined && user.role === 'city' ? user.city : query.city;
+    const filter = parseInput(listQuerySchema, withoutEmptyStrings({ ...query, select: undefined, city }));
+    const { total, documents: found } = documents.list(user, filter);
+    const pages = Math.max(1, Math.ceil(total / filter.perPage));
+    const href = (page: number, more: Record<string, string> = {}) => {
+      const params = new URLSearchParams();
+      if (filter.city) params.set('city', filter.city);
+      else if (explicitAll || user.role === 'city') params.set('city', '');
+      if (filter.status) params.set('status', filter.status);
+      if (filter.perPage !== 20) params.set('perPage', String(filter.perPage));
+      if (page > 1) params.set('page', String(page));
+      for (const [key, value] of Object.entries(more)) params.set(key, value);
+      const search = params.toString();
+      return search ? `/documents?${search}` : '/documents';
+    };
+    // Rows the reader could send for review now get a checkbox for "submit selected".
+    const submittable = found.filter((d) => services.review.allowedActions(user, d, canManage(user, d)).includes('submit')).map((d) => d.id);
+    res.status(bulk.status ?? 200).render('documents', {
+      title: res.locals.t('documents.list.title'),
+      statuses: DOCUMENT_STATUSES,
+      documents: found,
+      total,
+      filter,
+      pages,
+      href,
+      ownCityView: user.role === 'city' && filter.city === user.city && !filter.status,
+      bulkOutcome: bulk.outcome ?? null,
+      bulk: { problem: bulk.problem ?? null, selected: bulk.selected ?? [], selectAll: bulk.selectAll ?? false, submittable, back: href(filter.page) },
+      selectAllHref: href(filter.page, { select: 'all' }),
+      scripts: submittable.length > 0 ? ['/static/js/select-all.js'] : [],
+    });
+  }
 
   function renderEditForm(req: Request, res: Response, doc: PortalDocument, values: UploadFormValues, status = 200, fields: string[] = [], problem?: string): void {
     const user = currentUser(req);
