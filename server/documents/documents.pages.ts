@@ -8,7 +8,7 @@ import { AppError, BadRequestError, UnauthenticatedError } from '../http/errors'
 import { wantsJson } from '../http/error-handler';
 import { hasMessage, type MessageKey, type Translate } from '../i18n/index';
 import { fa } from '../i18n/fa/index';
-import { ALLOWED_TYPES } from './file-type';
+import { ALLOWED_TYPES, type FileTypeId } from './file-type';
 import { canEdit, canManage } from './access.policy';
 import { currentVersion, DOCUMENT_STATUSES, type DocumentStatus, type PortalDocument } from './document';
 import { documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySchema } from './documents.schema';
@@ -411,6 +411,13 @@ function uploadMessages(res: Response): string {
     locale,
     queue: Object.fromEntries(QUEUE_MESSAGES.map((key) => [key, t(`documents.queue.${key}`)])),
     errors: Object.fromEntries(UPLOAD_ERROR_CODES.map((code) => [code, t(`errors.${code}`)])),
+    // What a chosen file is, before it is sent: its format in words (by its extension) and its size.
+    fileTypes: Object.fromEntries([
+      ...ALLOWED_TYPES.flatMap((type) => type.extensions.map((extension) => [extension, t(`files.type.${type.id as FileTypeId}`)])),
+      ['other', t('files.type.other')],
+    ]),
+    fileLabel: t('files.label'),
+    sizeUnits: t('common.fileSizeUnits'),
   };
   return JSON.stringify(messages).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }

@@ -45,9 +45,12 @@ export function viewHelpers({ reference, notifications }: Services) {
     /** A file format's name in words from its allowlist id (`pdf`, `docx`…); an id from a URL that names none is shown as it is. */
     const fileTypeLabel = (id: string) => (hasMessage(locale, `files.type.${id}`) ? t(`files.type.${id}` as MessageKey) : id);
     res.locals.fileTypeLabel = fileTypeLabel;
-    /** «PDF · ۲٫۳ مگابایت»: a version's format in words and its size, so same-titled documents can be told apart. */
+    /**
+     * «PDF · ۲٫۳ مگابایت»: a version's format in words and its size, so same-titled documents can be told apart.
+     * The format's name is isolated (FSI…PDI) so a Latin name does not pull the Persian size into its direction.
+     */
     res.locals.fileLabel = (version: Pick<DocumentVersion, 'contentType' | 'size'>) =>
-      t('files.label', { type: fileTypeLabel(fileTypeOf(version.contentType)), size: res.locals.fileSize(version.size) });
+      t('files.label', { type: `\u2068${fileTypeLabel(fileTypeOf(version.contentType))}\u2069`, size: res.locals.fileSize(version.size) });
     res.locals.currentVersion = currentVersion;
     res.locals.flash = req.session.flash ?? null;
     delete req.session.flash;

@@ -143,7 +143,7 @@ describe('editing a document from its page', function () {
       const page = (await browser.agent.get(`/documents/${id}`).expect(200)).text;
       expect(page).to.include(fa.documents.edit.flash.saved);
       expect(page, 'the history says what changed, in Persian').to.include('تغییر: عنوان، چکیده، نوع، مخاطره‌ها، سال تهیه، کلیدواژه‌ها');
-      expect(page).to.include(`عنوان پیشین: «${DEFAULT_FIELDS.title}»`);
+      expect(page).to.include(`عنوان پیشین: «\u2068${DEFAULT_FIELDS.title}\u2069»`);
       const english = (await (await as(c.owner, 'en')).agent.get(`/documents/${id}`).expect(200)).text;
       expect(english).to.include('Changed: title, summary, kind, hazards, year written, keywords');
     });
