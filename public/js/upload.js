@@ -344,6 +344,7 @@
           setPhase(item, 'sent');
           setState(item, 'uploaded', say('uploaded'));
           item.link.href = answer.url;
+          item.link.hidden = false;
           showDuplicates(item, answer.duplicates);
           if (titled) madeIds.push(answer.id);
           watch(item, answer.id);

@@ -427,9 +427,9 @@ function isUploadField(field: string): field is (typeof UPLOAD_FIELDS)[number] {
 }
 
 /** Each refused field of the document form with its reason in the reader's language, shown next to it. */
-export type FieldMessages = Partial<Record<(typeof UPLOAD_FIELDS)[number], string>>;
+type FieldMessages = Partial<Record<(typeof UPLOAD_FIELDS)[number], string>>;
 
-export function fieldMessages(t: Translate, fields: readonly string[]): FieldMessages {
+function fieldMessages(t: Translate, fields: readonly string[]): FieldMessages {
   return Object.fromEntries(fields.filter(isUploadField).map((field) => [field, t(`documents.fieldErrors.${field}`)]));
 }
 
