@@ -18,6 +18,15 @@ export function canManage(user: User, doc: Pick<PortalDocument, 'city'>): boolea
   return user.role === 'secretariat' || (user.role === 'city' && user.city === doc.city);
 }
 
+/**
+ * Who may correct a document's details now: the owner city while it is a draft or returned (what it
+ * submitted is the secretariat's to judge), the secretariat in any state.
+ */
+export function canEdit(user: User, doc: Pick<PortalDocument, 'city' | 'status'>): boolean {
+  if (user.role === 'secretariat') return true;
+  return canManage(user, doc) && (doc.status === 'draft' || doc.status === 'returned');
+}
+
 export function canReview(user: User): boolean {
   return user.role === 'secretariat';
 }

@@ -6,10 +6,10 @@ import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
 import { AppError, BadRequestError, UnauthenticatedError } from '../http/errors';
 import { wantsJson } from '../http/error-handler';
-import { hasMessage, type MessageKey } from '../i18n/index';
+import { hasMessage, type MessageKey, type Translate } from '../i18n/index';
 import { fa } from '../i18n/fa/index';
-import { ALLOWED_TYPES } from './file-type';
-import { canManage } from './access.policy';
+import { ALLOWED_TYPES, type FileTypeId } from './file-type';
+import { canEdit, canManage } from './access.policy';
 import { currentVersion, DOCUMENT_STATUSES, type DocumentStatus, type PortalDocument } from './document';
 import { documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySchema } from './documents.schema';
 import { fieldsOf, firstString, formStrings, isFormError, withoutArraySuffix, withoutEmptyStrings } from '../http/form';
@@ -17,6 +17,8 @@ import { latinDigits, solarYear } from '../i18n/solar-hijri';
 import { resolutionChoices } from '../resolutions/resolution-choices';
 import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
+import { localPath } from '../http/local-path';
+import { bulkFormProblem, bulkOutcomeOf, readBulkForm, takeBulkOutcome, type BulkOutcome } from '../review/bulk-outcome';
 
 /** Statuses in which the owner may still add a version (the service enforces the same list). */
 const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
@@ -55,6 +57,15 @@ export interface UploadFormValues {
   city: string;
 }
 
+/** What the list shows of "submit selected": the results of the last one, or a form that could not be run, as it was. */
+interface ListBulkState {
+  status?: number;
+  outcome?: BulkOutcome | null;
+  problem?: string;
+  selected?: string[];
+  selectAll?: boolean;
+}
+
 export interface DocumentPageErrors {
   return?: string;
   version?: string;
@@ -72,34 +83,29 @@ export function documentsPages(services: Services): Router {
   });
 
   router.get('/documents', requirePageUser, (req, res) => {
-    const user = currentUser(req);
     const query = req.query as Record<string, unknown>;
-    // A city user starts on their own city's documents; `?city=` (empty) asks for everything they may see.
-    const explicitAll = query.city === '';
-    const city = query.city === undefined && user.role === 'city' ? user.city : query.city;
-    const filter = parseInput(listQuerySchema, withoutEmptyStrings({ ...query, city }));
-    const { total, documents: found } = documents.list(user, filter);
-    const pages = Math.max(1, Math.ceil(total / filter.perPage));
-    const href = (page: number) => {
-      const params = new URLSearchParams();
-      if (filter.city) params.set('city', filter.city);
-      else if (explicitAll || user.role === 'city') params.set('city', '');
-      if (filter.status) params.set('status', filter.status);
-      if (filter.perPage !== 20) params.set('perPage', String(filter.perPage));
-      if (page > 1) params.set('page', String(page));
-      const search = params.toString();
-      return search ? `/documents?${search}` : '/documents';
-    };
-    res.render('documents', {
-      title: res.locals.t('documents.list.title'),
-      statuses: DOCUMENT_STATUSES,
-      documents: found,
-      total,
-      filter,
-      pages,
-      href,
-      ownCityView: user.role === 'city' && filter.city === user.city && !filter.status,
-    });
+    renderList(req, res, query, { selectAll: query.select === 'all', outcome: takeBulkOutcome(req) });
+  });
+
+  /**
+   * "Submit selected" on the list of one's documents, and "submit all" after a multi-file upload: each ticked
+   * document through the same `apply` in its own transaction (ReviewService.applyMany), then back to the list
+   * with each one's result. Nothing ticked shows the list again, as it was, with the reason (400).
+   */
+  router.post('/documents/bulk', requirePageUser, verifyCsrf, async (req, res) => {
+    const user = currentUser(req);
+    const body = { ...(req.body as Record<string, unknown> | undefined) };
+    const named = localPath(body._back, '/documents');
+    const back = named === '/documents' || named.startsWith('/documents?') ? named : '/documents';
+    const form = readBulkForm(body);
+    const problem = bulkFormProblem(res.locals.t, form, ['submit'], []);
+    if (problem) {
+      renderList(req, res, Object.fromEntries(new URL(back, 'http://portal').searchParams), { status: 400, problem, selected: form.ids });
+      return;
+    }
+    const results = await services.review.applyMany(user, form.ids, 'submit');
+    req.session.bulkOutcome = bulkOutcomeOf(documents, user, 'submit', results);
+    res.redirect(303, back);
   });
 
   router.get('/documents/new', requirePageUser, (req, res) => {
@@ -147,7 +153,7 @@ export function documentsPages(services: Services): Router {
           return;
         }
         if (fileWasSent) messages.push(t('documents.fileNotKept'));
-        renderUploadForm(res, user, values, 400, messages);
+        renderUploadForm(res, user, values, 400, messages, fieldMessages(t, fields));
         return;
       }
       const url = `/documents/${created.id}`;
@@ -163,6 +169,46 @@ export function documentsPages(services: Services): Router {
   router.get('/documents/:id', requirePageUser, (req, res) => {
     const user = currentUser(req);
     renderDocument(req, res, documents.getVisible(user, req.params.id as string));
+  });
+
+  /** The document's details in the upload form's fields, pre-filled; 404 / 403 / 409 as the PATCH API answers. */
+  router.get('/documents/:id/edit', requirePageUser, (req, res) => {
+    const doc = documents.getEditable(currentUser(req), req.params.id as string);
+    renderEditForm(req, res, doc, formValuesOf(doc, res.locals.t('documents.listSeparator')));
+  });
+
+  /**
+   * Saves the whole form through the same `updateMetadata` the PATCH API calls (the same rules, audit row and
+   * re-indexing); "save and submit" then submits it as the document page's button does. A refusal shows the
+   * form again with what was typed and a message next to each refused field.
+   */
+  router.post('/documents/:id/edit', requirePageUser, verifyCsrf, async (req, res) => {
+    const user = currentUser(req);
+    const { t } = res.locals;
+    // What may not be seen or changed at all is refused as the page itself would be; a state that stopped
+    // allowing the edit since the form was opened gets the form back, with what was typed (409).
+    const doc = documents.getManageable(user, req.params.id as string);
+    const body = withoutArraySuffix({ ...(req.body as Record<string, unknown> | undefined) });
+    const values = uploadFormValues(body);
+    const notEditable = (now: PortalDocument) =>
+      renderEditForm(req, res, now, values, 409, [], t('documents.edit.notEditable', { status: t(`documents.status.${now.status}`) }));
+    if (!canEdit(user, doc)) return notEditable(doc);
+    let saved: PortalDocument;
+    try {
+      saved = await documents.updateMetadata(user, doc.id, parseInput(documentMetadataSchema, metadataInput(values)));
+    } catch (error) {
+      if (isFormError(error)) return renderEditForm(req, res, doc, values, 400, fieldsOf(error));
+      if (error instanceof AppError && error.status === 409) return notEditable(documents.getVisible(user, doc.id));
+      throw error;
+    }
+    const changed = saved.updatedAt !== doc.updatedAt;
+    if (firstString(body.then) === 'submit') {
+      await services.review.apply(user, doc.id, 'submit');
+      req.session.flash = t('documents.edit.flash.savedAndSubmitted');
+    } else {
+      req.session.flash = t(changed ? 'documents.edit.flash.saved' : 'documents.edit.flash.unchanged');
+    }
+    res.redirect(303, `/documents/${doc.id}`);
   });
 
   // For the upload script, which polls it after each file: a signed-out caller gets 401 (not the sign-in
@@ -236,11 +282,70 @@ export function documentsPages(services: Services): Router {
 
   return router;
 
-  function renderUploadForm(res: Response, user: User, values: UploadFormValues, status = 200, errors: string[] = []): void {
+  function renderList(req: Request, res: Response, query: Record<string, unknown>, bulk: ListBulkState): void {
+    const user = currentUser(req);
+    // A city user starts on their own city's documents; `?city=` (empty) asks for everything they may see.
+    const explicitAll = query.city === '';
+    const city = query.city === undefined && user.role === 'city' ? user.city : query.city;
+    const filter = parseInput(listQuerySchema, withoutEmptyStrings({ ...query, select: undefined, city }));
+    const { total, documents: found } = documents.list(user, filter);
+    const pages = Math.max(1, Math.ceil(total / filter.perPage));
+    const href = (page: number, more: Record<string, string> = {}) => {
+      const params = new URLSearchParams();
+      if (filter.city) params.set('city', filter.city);
+      else if (explicitAll || user.role === 'city') params.set('city', '');
+      if (filter.status) params.set('status', filter.status);
+      if (filter.perPage !== 20) params.set('perPage', String(filter.perPage));
+      if (page > 1) params.set('page', String(page));
+      for (const [key, value] of Object.entries(more)) params.set(key, value);
+      const search = params.toString();
+      return search ? `/documents?${search}` : '/documents';
+    };
+    // Rows the reader could send for review now get a checkbox for "submit selected".
+    const submittable = found.filter((d) => services.review.allowedActions(user, d, canManage(user, d)).includes('submit')).map((d) => d.id);
+    res.status(bulk.status ?? 200).render('documents', {
+      title: res.locals.t('documents.list.title'),
+      statuses: DOCUMENT_STATUSES,
+      documents: found,
+      total,
+      filter,
+      pages,
+      href,
+      ownCityView: user.role === 'city' && filter.city === user.city && !filter.status,
+      bulkOutcome: bulk.outcome ?? null,
+      bulk: { problem: bulk.problem ?? null, selected: bulk.selected ?? [], selectAll: bulk.selectAll ?? false, submittable, back: href(filter.page) },
+      selectAllHref: href(filter.page, { select: 'all' }),
+      scripts: submittable.length > 0 ? ['/static/js/select-all.js'] : [],
+    });
+  }
+
+  function renderEditForm(req: Request, res: Response, doc: PortalDocument, values: UploadFormValues, status = 200, fields: string[] = [], problem?: string): void {
+    const user = currentUser(req);
+    const { t, locale } = res.locals;
+    const fieldErrors = fieldMessages(t, fields);
+    const unnamed = fields.some((field) => !isUploadField(field)) ? [t('errors.validation_failed')] : [];
+    const returned = doc.status === 'returned' ? services.audit.forDocument(doc.id).filter((e) => e.action === 'document.returned').at(-1) : undefined;
+    res.status(status).render('document-edit', {
+      title: t('documents.edit.title', { title: doc.title }),
+      doc,
+      values,
+      errors: [...(problem ? [problem] : []), ...Object.values(fieldErrors), ...unnamed],
+      fieldErrors,
+      resolutionChoices: resolutionChoices(services.reference, user, locale),
+      chooseCity: user.role === 'secretariat',
+      ownerCity: values.city || doc.city,
+      file: currentVersion(doc),
+      returned: doc.status === 'returned' && doc.reviewComment ? { comment: doc.reviewComment, by: returned?.username ?? null, at: returned?.at ?? null } : null,
+      canSubmit: services.review.allowedActions(user, doc, canManage(user, doc)).includes('submit'),
+    });
+  }
+
+  function renderUploadForm(res: Response, user: User, values: UploadFormValues, status = 200, errors: string[] = [], fieldErrors: FieldMessages = {}): void {
     res.status(status).render('document-new', {
       title: res.locals.t('documents.upload.title'),
       values,
       errors,
+      fieldErrors,
       resolutionChoices: resolutionChoices(services.reference, user, res.locals.locale),
       maxUploadBytes: services.config.maxUploadBytes,
       extensions: UPLOAD_EXTENSIONS,
@@ -271,6 +376,8 @@ export function documentPageRenderer(services: Services) {
       },
       listSeparator: t('documents.listSeparator'),
       canAddVersion,
+      canEditDetails: canEdit(user, doc),
+      changedFields: (fields: unknown) => changedFieldNames(t, fields),
       canShare: manage && doc.access === 'restricted' && doc.status !== 'withdrawn',
       resolutionText: new Map(resolutionChoices(reference, user, locale).map((r) => [r.ref, r.text])),
       errors,
@@ -282,6 +389,13 @@ export function documentPageRenderer(services: Services) {
       cityOptions: reference.cities().filter((c) => c.id !== doc.city),
     });
   };
+}
+
+/** The field names a `document.updated` history entry lists, in the reader's language (names it does not know are left out). */
+function changedFieldNames(t: Translate, fields: unknown): string {
+  const known = Object.keys(fa.documents.edit.fieldNames);
+  const names = Array.isArray(fields) ? fields.filter((f): f is keyof typeof fa.documents.edit.fieldNames => known.includes(f)) : [];
+  return names.map((field) => t(`documents.edit.fieldNames.${field}`)).join(t('documents.listSeparator'));
 }
 
 /** `?page=N` from a search hit, when the latest version is a PDF the browser can open at that page. */
@@ -297,12 +411,26 @@ function uploadMessages(res: Response): string {
     locale,
     queue: Object.fromEntries(QUEUE_MESSAGES.map((key) => [key, t(`documents.queue.${key}`)])),
     errors: Object.fromEntries(UPLOAD_ERROR_CODES.map((code) => [code, t(`errors.${code}`)])),
+    // What a chosen file is, before it is sent: its format in words (by its extension) and its size.
+    fileTypes: Object.fromEntries([
+      ...ALLOWED_TYPES.flatMap((type) => type.extensions.map((extension) => [extension, t(`files.type.${type.id as FileTypeId}`)])),
+      ['other', t('files.type.other')],
+    ]),
+    fileLabel: t('files.label'),
+    sizeUnits: t('common.fileSizeUnits'),
   };
   return JSON.stringify(messages).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
 function isUploadField(field: string): field is (typeof UPLOAD_FIELDS)[number] {
   return (UPLOAD_FIELDS as readonly string[]).includes(field);
+}
+
+/** Each refused field of the document form with its reason in the reader's language, shown next to it. */
+type FieldMessages = Partial<Record<(typeof UPLOAD_FIELDS)[number], string>>;
+
+function fieldMessages(t: Translate, fields: readonly string[]): FieldMessages {
+  return Object.fromEntries(fields.filter(isUploadField).map((field) => [field, t(`documents.fieldErrors.${field}`)]));
 }
 
 
@@ -321,6 +449,22 @@ function emptyUploadForm(user: User): UploadFormValues {
   };
 }
 
+
+/** A document's details as the form shows them (keywords joined with the reader's list separator). */
+function formValuesOf(doc: PortalDocument, separator: string): UploadFormValues {
+  return {
+    title: doc.title,
+    summary: doc.summary,
+    kind: doc.kind,
+    hazards: doc.hazards,
+    year: String(doc.year),
+    keywords: doc.keywords.join(separator),
+    resolutions: doc.resolutions,
+    access: doc.access,
+    sharedWith: doc.sharedWith,
+    city: doc.city,
+  };
+}
 
 function uploadFormValues(body: Record<string, unknown>): UploadFormValues {
   const keywords = body.keywords;

@@ -105,6 +105,11 @@ export class DocumentsRepository {
     this.db.prepare(`UPDATE documents SET ${assignments} WHERE id = @id`).run({ ...fields, at, id });
   }
 
+  /** Gives the document to another city; its shares are the caller's to fix (never the owner city itself). */
+  moveToCity(id: string, city: string): void {
+    this.db.prepare('UPDATE documents SET city_id = ? WHERE id = ?').run(city, id);
+  }
+
   replaceLists(id: string, lists: Partial<Pick<NewDocumentRow, 'hazards' | 'keywords' | 'resolutions'>>): void {
     if (lists.hazards) {
       this.db.prepare('DELETE FROM document_hazards WHERE document_id = ?').run(id);

@@ -9,24 +9,32 @@ const text = (max: number) => z.string().trim().max(max);
 
 export const RESOLUTION_REF = /^([1-9][0-9]{0,3})\/([1-9][0-9]{0,2})$/;
 
+/** The upload fields but the file, each as an upload takes it. */
+const metadataFields = {
+  title: text(300).min(1, 'a title is required'),
+  summary: text(5000).min(1, 'a summary is required'),
+  kind: z.string().min(1, 'a kind is required'),
+  hazards: repeatable(z.string().min(1), 20),
+  year: z.coerce.number({ error: 'the Jalali year must be a number' }).int().min(1300).max(1500),
+  keywords: repeatable(text(100).min(1), 40),
+  resolutions: repeatable(z.string().regex(RESOLUTION_REF, 'a resolution is written meeting/number, e.g. 9/2'), 40),
+  access: z.enum(ACCESS_LEVELS),
+  city: z.string().min(1),
+  sharedWith: repeatable(z.string().min(1), 100),
+};
+
 export const documentMetadataSchema = z
-  .object({
-    title: text(300).min(1, 'a title is required'),
-    summary: text(5000).min(1, 'a summary is required'),
-    kind: z.string().min(1, 'a kind is required'),
-    hazards: repeatable(z.string().min(1), 20),
-    year: z.coerce.number({ error: 'the Jalali year must be a number' }).int().min(1300).max(1500),
-    keywords: repeatable(text(100).min(1), 40),
-    resolutions: repeatable(z.string().regex(RESOLUTION_REF, 'a resolution is written meeting/number, e.g. 9/2'), 40),
-    access: z.enum(ACCESS_LEVELS).default('portal'),
-    city: z.string().min(1).optional(),
-    sharedWith: repeatable(z.string().min(1), 100),
-  })
+  .object({ ...metadataFields, access: metadataFields.access.default('portal'), city: metadataFields.city.optional() })
   .strict();
 
 export type DocumentMetadata = z.infer<typeof documentMetadataSchema>;
 
-export const metadataUpdateSchema = documentMetadataSchema.omit({ city: true }).partial().strict();
+/**
+ * A correction: only the fields sent change, and a field left out keeps its value (no defaults here, so
+ * a title alone never turns a restricted document into a portal one). `city` moves the document (the
+ * secretariat only; the service decides).
+ */
+export const metadataUpdateSchema = z.object(metadataFields).partial().strict();
 export type MetadataUpdate = z.infer<typeof metadataUpdateSchema>;
 
 export const returnSchema = z.object({ comment: text(5000).min(1, 'a comment is required when returning a document') }).strict();

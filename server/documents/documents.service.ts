@@ -4,12 +4,13 @@ import { nowIso } from '../db/database';
 import type { AuditLog } from '../audit/audit.log';
 import type { User } from '../auth/roles';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
-import { canManage, canUpload, canView } from './access.policy';
+import { canEdit, canManage, canUpload, canView } from './access.policy';
 import { currentVersion, type DocumentStatus, type DocumentVersion, type PortalDocument, type StoredFile } from './document';
 import type { DocumentListFilter, DocumentsRepository } from './documents.repository';
 import type { DocumentMetadata, MetadataUpdate } from './documents.schema';
 import type { JobsQueue } from '../jobs/jobs.queue';
 import type { DocumentChangeListener } from './document-changes';
+import { auditDetailsOf, metadataChanges } from './metadata-changes';
 
 /** Statuses in which the owner may still change the file and the metadata. */
 const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
@@ -34,6 +35,15 @@ export class DocumentsService {
   getManageable(actor: User, id: string): PortalDocument {
     const doc = this.getVisible(actor, id);
     if (!canManage(actor, doc)) throw new ForbiddenError('only the owner city and the secretariat may change this document');
+    return doc;
+  }
+
+  /** The document if `actor` may correct its details now: 404 / 403 as `getManageable`, 409 when its city may not edit it in this state. */
+  getEditable(actor: User, id: string): PortalDocument {
+    const doc = this.getManageable(actor, id);
+    if (!canEdit(actor, doc)) {
+      throw new ConflictError(`a ${doc.status} document cannot be edited by its city; only a draft or a returned one can`, 'invalid_transition');
+    }
     return doc;
   }
 
@@ -105,20 +115,36 @@ export class DocumentsService {
     return this.repository.find(id)!;
   }
 
+  /**
+   * A correction of the details (never the file): the owner city while the document is a draft or returned,
+   * the secretariat in any state, and only the secretariat moves it to another city (visibility follows the
+   * new city). 404 when the actor cannot see it, 403 when they may not change it, 409 when its city may not
+   * edit it in this state. Only what really changes is written and audited (field names, old → new); a
+   * correction that changes nothing writes nothing. The index has the new details before this returns.
+   */
   async updateMetadata(actor: User, id: string, update: MetadataUpdate): Promise<PortalDocument> {
-    const doc = this.getManageable(actor, id);
-    if (!EDITABLE.includes(doc.status)) throw new ConflictError(`a ${doc.status} document cannot be edited`, 'invalid_transition');
-    this.assertVocabulary(update);
-    const { hazards, keywords, resolutions, sharedWith, ...fields } = update;
-    const at = nowIso();
+    let changed = false;
     this.db.transaction(() => {
+      const doc = this.getEditable(actor, id);
+      if (update.city !== undefined && update.city !== doc.city && actor.role !== 'secretariat') {
+        throw new ForbiddenError('only the secretariat moves a document to another city');
+      }
+      this.assertVocabulary(update);
+      if (update.city !== undefined) this.assertCities([update.city], 'city');
+      const changes = metadataChanges(doc, update);
+      if (changes.length === 0) return;
+      changed = true;
+      const after = Object.fromEntries(changes.map((c) => [c.field, c.to])) as MetadataUpdate;
+      const { hazards, keywords, resolutions, sharedWith, city, ...fields } = after;
+      const at = nowIso();
       this.repository.updateFields(id, fields, at);
+      if (city !== undefined) this.repository.moveToCity(id, city);
       this.repository.replaceLists(id, { hazards, keywords, resolutions });
-      if (sharedWith) this.repository.replaceShares(id, sharedWith.filter((c) => c !== doc.city));
+      if (sharedWith) this.repository.replaceShares(id, sharedWith);
       this.jobs.enqueue('index', id);
-      this.audit.record(actor, 'document.updated', { documentId: id, details: { fields: Object.keys(update) } });
+      this.audit.record(actor, 'document.updated', { documentId: id, details: { ...auditDetailsOf(changes), status: doc.status } });
     })();
-    await this.changes.documentChanged(id);
+    if (changed) await this.changes.documentChanged(id);
     return this.repository.find(id)!;
   }
 

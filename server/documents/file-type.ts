@@ -49,6 +49,15 @@ const TYPES = {
 
 export const ALLOWED_TYPES: readonly AllowedType[] = Object.values(TYPES);
 
+/** The allowlist's ids, and `other` for a stored type outside it; each has a name in words in both catalogues (`files.type`). */
+export type FileTypeId = keyof typeof TYPES | 'other';
+
+/** The allowlist's short id for a stored content type (`text/plain; charset=utf-8` → `txt`). */
+export function fileTypeOf(contentType: string): FileTypeId {
+  const bare = contentType.split(';')[0]!.trim();
+  return (ALLOWED_TYPES.find((t) => t.contentType.split(';')[0]!.trim() === bare)?.id as FileTypeId | undefined) ?? 'other';
+}
+
 const TYPE_BY_EXTENSION = new Map(ALLOWED_TYPES.flatMap((type) => type.extensions.map((ext) => [ext, type] as const)));
 
 const OLE_TYPES = [TYPES.doc, TYPES.xls, TYPES.ppt];

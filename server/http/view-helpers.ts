@@ -1,6 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Services } from '../services';
-import { directionOf, formatters, localeOf, translator, type Locale, type Translate } from '../i18n/index';
+import { directionOf, formatters, hasMessage, localeOf, translator, type Locale, type MessageKey, type Translate } from '../i18n/index';
+import { currentVersion, type DocumentVersion } from '../documents/document';
+import { fileTypeOf } from '../documents/file-type';
 
 /**
  * The reader's language and its formatters, for every template: `t(key, params)`, `digits`, `number`,
@@ -23,7 +25,7 @@ export function localize(req: Request, res: Response): Locale {
   return locale;
 }
 
-/** Labels and formatters every template can use, and the signed-in user. */
+/** Labels and formatters every template can use (cities, kinds, hazards, file formats), and the signed-in user. */
 export function viewHelpers({ reference, notifications }: Services) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const locale = localize(req, res);
@@ -39,6 +41,17 @@ export function viewHelpers({ reference, notifications }: Services) {
     };
     res.locals.kindName = (id: string) => vocabulary.kinds.find((k) => k.id === id)?.[locale] ?? id;
     res.locals.hazardName = (id: string) => vocabulary.hazards.find((h) => h.id === id)?.[locale] ?? id;
+    const t = res.locals.t;
+    /** A file format's name in words from its allowlist id (`pdf`, `docx`…); an id from a URL that names none is shown as it is. */
+    const fileTypeLabel = (id: string) => (hasMessage(locale, `files.type.${id}`) ? t(`files.type.${id}` as MessageKey) : id);
+    res.locals.fileTypeLabel = fileTypeLabel;
+    /**
+     * «PDF · ۲٫۳ مگابایت»: a version's format in words and its size, so same-titled documents can be told apart.
+     * The format's name is isolated (FSI…PDI) so a Latin name does not pull the Persian size into its direction.
+     */
+    res.locals.fileLabel = (version: Pick<DocumentVersion, 'contentType' | 'size'>) =>
+      t('files.label', { type: `\u2068${fileTypeLabel(fileTypeOf(version.contentType))}\u2069`, size: res.locals.fileSize(version.size) });
+    res.locals.currentVersion = currentVersion;
     res.locals.flash = req.session.flash ?? null;
     delete req.session.flash;
     next();

@@ -5,10 +5,18 @@ import { parseInput } from '../http/validate';
 import { presentDocument } from '../documents/documents.presenter';
 import { returnSchema } from '../documents/documents.schema';
 import type { ReviewAction } from './review.service';
+import { bulkSchema } from './review.schema';
 
-/** The workflow steps of API.md: submit, publish, withdraw, and return with a comment. */
+/** The workflow steps of API.md: submit, publish, withdraw, and return with a comment; and any of them for many documents at once. */
 export function reviewApi({ review }: Services): Router {
   const router = Router();
+
+  // Before any /documents/:id/... route, so that `bulk` is never read as an id.
+  router.post('/documents/bulk', async (req, res) => {
+    const user = currentUser(req);
+    const { action, ids, comment } = parseInput(bulkSchema, req.body ?? {});
+    res.json({ results: await review.applyMany(user, ids, action, comment) });
+  });
 
   for (const action of ['submit', 'publish', 'withdraw'] as const satisfies ReviewAction[]) {
     router.post(`/documents/:id/${action}`, async (req, res) => {

@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import { nowIso } from '../db/database';
 import type { AuditLog } from '../audit/audit.log';
 import type { User } from '../auth/roles';
-import { ConflictError, ForbiddenError } from '../http/errors';
+import { AppError, ConflictError, ForbiddenError } from '../http/errors';
 import { canReview } from '../documents/access.policy';
 import type { DocumentStatus, PortalDocument } from '../documents/document';
 import type { DocumentsRepository } from '../documents/documents.repository';
@@ -12,6 +12,9 @@ import type { DocumentChangeListener } from '../documents/document-changes';
 import type { NotificationInput, NotificationsService, NotificationText } from '../notifications/notifications.service';
 
 export type ReviewAction = 'submit' | 'publish' | 'return' | 'withdraw';
+
+/** One id's answer in a bulk action: the new status, or the refusal its own call would have met. */
+export type BulkResult = { id: string; status: DocumentStatus } | { id: string; error: { status: number; code: string; message: string } };
 
 /** The review workflow: which action moves which status where, and who may take it. */
 const TRANSITIONS: Record<ReviewAction, { from: readonly DocumentStatus[]; to: DocumentStatus; by: 'manager' | 'reviewer' }> = {
@@ -54,6 +57,25 @@ export class ReviewService {
     })();
     await this.changes.documentChanged(id);
     return this.documents.getVisible(actor, id);
+  }
+
+  /**
+   * The same `apply` for each id in turn, each in its own transaction: one refusal (404, 403, 409) is that id's
+   * answer and stops nothing else. Ids are answered once each, in the order first named. An error that is not
+   * a refusal (a broken database) is thrown, after the ids before it were done.
+   */
+  async applyMany(actor: User, ids: readonly string[], action: ReviewAction, comment?: string): Promise<BulkResult[]> {
+    const results: BulkResult[] = [];
+    for (const id of new Set(ids)) {
+      try {
+        const doc = await this.apply(actor, id, action, comment);
+        results.push({ id, status: doc.status });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        results.push({ id, error: { status: error.status, code: error.code, message: error.message } });
+      }
+    }
+    return results;
   }
 
   private otherReviewers(actor: User): number[] {

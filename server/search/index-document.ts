@@ -1,6 +1,6 @@
 import type { IndexedDocument } from '../../search/search-index';
 import { currentVersion, type PortalDocument } from '../documents/document';
-import { ALLOWED_TYPES } from '../documents/file-type';
+import { fileTypeOf } from '../documents/file-type';
 
 /** The search index's view of a document: its metadata, who may see it, and the extracted pages. */
 export function toIndexedDocument(doc: PortalDocument, pages: { page: number; text: string }[]): IndexedDocument {
@@ -23,8 +23,3 @@ export function toIndexedDocument(doc: PortalDocument, pages: { page: number; te
   };
 }
 
-/** The allowlist's short id for a stored content type (`text/plain; charset=utf-8` → `txt`). */
-export function fileTypeOf(contentType: string): string {
-  const bare = contentType.split(';')[0]!.trim();
-  return ALLOWED_TYPES.find((t) => t.contentType.split(';')[0]!.trim() === bare)?.id ?? 'other';
-}

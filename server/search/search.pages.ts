@@ -1,9 +1,12 @@
 import { Router, type Response } from 'express';
 import type { Services } from '../services';
 import { currentUser, requirePageUser } from '../auth/passport';
-import { AppError } from '../http/errors';
+import { AppError, NotFoundError } from '../http/errors';
+import type { User } from '../auth/roles';
+import type { DocumentsService } from '../documents/documents.service';
+import { currentVersion, type DocumentVersion } from '../documents/document';
 import { parseInput } from '../http/validate';
-import { FACETS } from '../../search/search-index';
+import { FACETS, type SearchHit } from '../../search/search-index';
 import { searchQuerySchema, type SearchInput } from './search.service';
 
 /** The header the search script sends to get only the results and facets, to put in place of the old ones. */
@@ -14,7 +17,7 @@ const PARTIAL_HEADER = 'X-Partial';
  * With `X-Partial: results` the same URL answers only the fragment inside `#search-results` (chips,
  * facets, hits), rendered from the same template, so the page works the same with and without script.
  */
-export function searchPages({ search }: Services): Router {
+export function searchPages({ search, documents }: Services): Router {
   const router = Router();
   router.get('/search', requirePageUser, async (req, res) => {
     const user = currentUser(req);
@@ -33,6 +36,7 @@ export function searchPages({ search }: Services): Router {
       console.error(error);
       return null;
     });
+    const hitVersions = result ? versionsOfHits(documents, user, result.hits) : new Map();
     const href = (change: Partial<Record<string, string | string[] | number | undefined>>) => searchHref({ ...input, ...change });
     render(res, partial, result ? 200 : 503, {
       title: input.q ? t('search.titleWithQuery', { q: input.q }) : t('search.title'),
@@ -41,10 +45,29 @@ export function searchPages({ search }: Services): Router {
       error: result ? null : t('search.unavailable'),
       facets: FACETS,
       href,
+      hitVersions,
       scripts: ['/static/js/search.js'],
     });
   });
   return router;
+}
+
+/**
+ * The file each hit's reader gets (its name and format tell same-titled documents apart): the current version,
+ * as the document page and a download serve it, never a newer upload readers do not get yet. A hit the reader
+ * can no longer see (changed since the index answered) shows none.
+ */
+function versionsOfHits(documents: DocumentsService, user: User, hits: readonly SearchHit[]): Map<string, DocumentVersion> {
+  const versions = new Map<string, DocumentVersion>();
+  for (const hit of hits) {
+    try {
+      const version = currentVersion(documents.getVisible(user, hit.id));
+      if (version) versions.set(hit.id, version);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  return versions;
 }
 
 function render(res: Response, partial: boolean, status: number, locals: Record<string, unknown>): void {

@@ -9,6 +9,7 @@ import { actor, bring, cast, countRows, DEFAULT_FIELDS, PASSWORD, SAMPLE_PDF, st
 type Role = 'secretariat' | 'owner' | 'otherCity' | 'sharedCity' | 'reader' | 'anonymous';
 type State = 'draft' | 'submitted' | 'returned' | 'published' | 'restricted' | 'withdrawn';
 type Action = 'view' | 'download' | 'edit' | 'addVersion' | 'share' | 'submit' | 'publish' | 'return' | 'withdraw';
+type WorkflowAction = 'submit' | 'publish' | 'return' | 'withdraw';
 
 const ROLES: Role[] = ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader', 'anonymous'];
 const STATES: State[] = ['draft', 'submitted', 'returned', 'published', 'restricted', 'withdrawn'];
@@ -26,11 +27,14 @@ const SEES: Record<State, Role[]> = {
 const MANAGERS: Role[] = ['secretariat', 'owner'];
 const REVIEWERS: Role[] = ['secretariat'];
 
-/** For each action: who may take it, in which states it succeeds (else 409), and its success status. */
-const RULES: Record<Action, { who: Role[] | 'viewers'; states: State[]; ok: number }> = {
+/**
+ * For each action: who may take it, in which states it succeeds (else 409), and its success status;
+ * `anyState` names who may take it whatever the state.
+ */
+const RULES: Record<Action, { who: Role[] | 'viewers'; states: State[]; ok: number; anyState?: Role[] }> = {
   view: { who: 'viewers', states: STATES, ok: 200 },
   download: { who: 'viewers', states: STATES, ok: 200 },
-  edit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200 },
+  edit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200, anyState: ['secretariat'] },
   addVersion: { who: MANAGERS, states: ['draft', 'returned'], ok: 201 },
   share: { who: MANAGERS, states: ['draft', 'submitted', 'returned', 'published', 'restricted'], ok: 200 },
   submit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200 },
@@ -44,7 +48,7 @@ function expected(role: Role, state: State, action: Action): number {
   if (!SEES[state].includes(role)) return 404;
   const rule = RULES[action];
   if (rule.who !== 'viewers' && !rule.who.includes(role)) return 403;
-  return rule.states.includes(state) ? rule.ok : 409;
+  return rule.states.includes(state) || rule.anyState?.includes(role) ? rule.ok : 409;
 }
 
 function request(app: TestPortal['app'], action: Action, id: string, who: Actor | null) {
@@ -112,6 +116,48 @@ describe('authorization matrix: role × document route × state', function () {
       });
     }
   }
+
+  describe('bulk: each id answered as its own call would be', () => {
+    const WORKFLOW: WorkflowAction[] = ['submit', 'publish', 'return', 'withdraw'];
+    const STATUS_AFTER: Record<WorkflowAction, string> = { submit: 'submitted', publish: 'published', return: 'returned', withdraw: 'withdrawn' };
+    const CODE: Record<number, string> = { 403: 'forbidden', 404: 'not_found', 409: 'invalid_transition' };
+
+    for (const action of WORKFLOW) {
+      it(`POST /documents/bulk ${action}: one document in every state, for every role`, async () => {
+        const outcomes: string[] = [];
+        for (const role of ROLES) {
+          const ids = new Map<string, State>();
+          for (const state of STATES) ids.set(await documentIn(state), state);
+          const before = new Map([...ids.keys()].map((id) => [id, portal.services.documents.getVisible(c.secretariat.user, id)]));
+          const who = actorOf(role);
+          const req = supertest(portal.app)
+            .post('/api/v1/documents/bulk')
+            .send({ action, ids: [...ids.keys()], ...(action === 'return' ? { comment: 'کامل نیست' } : {}) });
+          const res = await (who ? req.set(who.auth) : req);
+          if (role === 'anonymous') {
+            expect(res.status).to.equal(401);
+            continue;
+          }
+          expect(res.status, `${role} bulk ${action}`).to.equal(200);
+          const results = res.body.results as { id: string; status?: string; error?: { code: string; status: number } }[];
+          expect(results.map((r) => r.id), 'one answer per id, in order').to.deep.equal([...ids.keys()]);
+          for (const result of results) {
+            const state = ids.get(result.id)!;
+            const want = expected(role, state, action);
+            const got = result.error ? `${result.error.status} ${result.error.code}` : `200 ${result.status}`;
+            const wanted = want === 200 ? `200 ${STATUS_AFTER[action]}` : `${want} ${CODE[want]}`;
+            if (got !== wanted) outcomes.push(`${role} on a ${state} document: got ${got}, expected ${wanted}`);
+            if (result.error) {
+              const after = portal.services.documents.getVisible(c.secretariat.user, result.id);
+              expect(after, `${role} bulk ${action} ${state}: a refusal changes nothing`).to.deep.equal(before.get(result.id));
+              if (want === 404) expect(JSON.stringify(result)).to.not.contain(DEFAULT_FIELDS.title);
+            }
+          }
+        }
+        expect(outcomes, outcomes.join('\n')).to.deep.equal([]);
+      });
+    }
+  });
 
   describe('listing and the other routes', () => {
     /** A user the secretariat's temporary-password route may act on without disturbing the cast. */

@@ -31,6 +31,9 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
     const text = (words: string) => ({ content: Buffer.from(`${words}\n`, 'utf8'), name: 'گزارش.txt' });
     const published = await addDocument(suite, owner, { title: 'مطالعهٔ خطر زلزلهٔ تهران', summary: 'آسیب‌پذیری مدارس' }, text('گزارش میدانی زلزله در مدارس'));
     const waiting = await addDocument(suite, owner, { title: 'گزارش مانور زلزله', kind: 'training-material' }, text('مانور'), 'submitted');
+    const returned = await addDocument(suite, owner, { title: 'برنامهٔ برگشت‌خورده', kind: 'other' }, text('برنامه'), 'submitted');
+    await suite.portal.services.review.apply(secretariat.user, returned, 'return', 'عنوان و نوع سند را اصلاح کنید');
+    await addDocument(suite, owner, { title: 'پیش‌نویس آمادگی' }, text('پیش‌نویس'), 'draft');
     await indexed(suite, published, waiting);
     const pkg = suite.portal.services.packages.create(
       secretariat.user,
@@ -45,6 +48,8 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       document: `/documents/${published}`,
       package: `/packages/${pkg.id}`,
       review: '/review',
+      edit: `/documents/${returned}/edit`,
+      documents: '/documents',
       resolutions: '/resolutions',
       dashboard: '/dashboard',
       profile: '/me',
@@ -91,7 +96,7 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
   });
 
   for (const locale of ['fa', 'en'] as const) {
-    for (const name of ['sign-in', 'search', 'upload', 'document', 'package', 'review', 'resolutions', 'dashboard', 'profile', 'password', 'users', 'city-admin', 'city', 'not-found']) {
+    for (const name of ['sign-in', 'search', 'upload', 'document', 'package', 'review', 'edit', 'documents', 'resolutions', 'dashboard', 'profile', 'password', 'users', 'city-admin', 'city', 'not-found']) {
       it(`${name} page (${locale}) has no serious or critical violations`, async function () {
         const page = await open(name, locale);
         if (name === 'search') await page.locator('#search-results article.hit').first().waitFor();
@@ -99,6 +104,18 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
         expect(blocking, describeViolations(`${name} (${locale}) ${paths[name]}`, blocking)).to.deep.equal([]);
       });
     }
+
+    it(`upload page with three files chosen, each with its title (${locale}), has no serious or critical violations`, async function () {
+      const page = await open('upload', locale);
+      await page.locator('[data-dropzone] input[type=file]').setInputFiles([
+        { name: 'گزارش_زلزله-۱۴۰۲.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') },
+        { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('یادداشت\n') },
+        { name: 'program.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') },
+      ]);
+      await page.locator('li.upload-item').nth(2).waitFor();
+      const blocking = await blockingViolations(page);
+      expect(blocking, describeViolations(`upload with files (${locale})`, blocking)).to.deep.equal([]);
+    });
   }
 });
 

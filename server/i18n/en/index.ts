@@ -14,6 +14,7 @@ import { packages } from './packages';
 import { resolutions } from './resolutions';
 import { review } from './review';
 import { profile } from './profile';
+import { files } from './files';
 
 /** The English catalogue: the same keys as the Persian one (the type makes a missing key a compile error). */
 export const en: Catalogue = {
@@ -32,4 +33,5 @@ export const en: Catalogue = {
   resolutions,
   review,
   profile,
+  files,
 };

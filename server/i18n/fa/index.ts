@@ -13,6 +13,7 @@ import { packages } from './packages';
 import { resolutions } from './resolutions';
 import { review } from './review';
 import { profile } from './profile';
+import { files } from './files';
 
 /** The Persian catalogue: every string the Persian interface shows, by page or capability. */
 export const fa = {
@@ -31,4 +32,5 @@ export const fa = {
   resolutions,
   review,
   profile,
+  files,
 } as const;
