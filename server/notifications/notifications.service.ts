@@ -8,6 +8,11 @@ export type NotificationKind =
   | 'document.published'
   | 'document.submitted'
   | 'document.withdrawn'
+  | 'document.restored'
+  | 'document.deleted'
+  | 'document.revision_submitted'
+  | 'document.revision_published'
+  | 'document.revision_returned'
   | 'package.received'
   | 'resolution.updated';
 

@@ -3,14 +3,14 @@ import type { Services } from '../services';
 import { currentUser } from '../auth/passport';
 import { parseInput } from '../http/validate';
 import { presentDocument } from '../documents/documents.presenter';
-import { returnSchema } from '../documents/documents.schema';
+import { returnSchema, withdrawSchema } from '../documents/documents.schema';
 import type { ReviewAction } from './review.service';
 
-/** The workflow steps of API.md: submit, publish, withdraw, and return with a comment. */
+/** The workflow steps of API.md: submit, publish, return with a comment, withdraw with an optional reason, and restore. */
 export function reviewApi({ review }: Services): Router {
   const router = Router();
 
-  for (const action of ['submit', 'publish', 'withdraw'] as const satisfies ReviewAction[]) {
+  for (const action of ['submit', 'publish', 'restore'] as const satisfies ReviewAction[]) {
     router.post(`/documents/:id/${action}`, async (req, res) => {
       const user = currentUser(req);
       res.json(presentDocument(await review.apply(user, req.params.id as string, action), user));
@@ -22,6 +22,13 @@ export function reviewApi({ review }: Services): Router {
     review.authorize(user, req.params.id, 'return');
     const { comment } = parseInput(returnSchema, req.body ?? {});
     res.json(presentDocument(await review.apply(user, req.params.id, 'return', comment), user));
+  });
+
+  router.post('/documents/:id/withdraw', async (req, res) => {
+    const user = currentUser(req);
+    review.authorize(user, req.params.id, 'withdraw');
+    const { reason } = parseInput(withdrawSchema, req.body ?? {});
+    res.json(presentDocument(await review.apply(user, req.params.id, 'withdraw', reason), user));
   });
 
   return router;
