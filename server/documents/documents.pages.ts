@@ -345,8 +345,10 @@ export function documentPageRenderer(services: Services) {
       errors,
       maxUploadBytes: services.config.maxUploadBytes,
       extensions: UPLOAD_EXTENSIONS,
-      uploadMessages: canAddVersion ? uploadMessages(res) : '',
-      scripts: canAddVersion ? ['/static/js/upload.js'] : [],
+      // A revision goes as a plain one-file form: the upload script would send several files (all but the first
+      // refused while one waits) and report the published version's indexing as if it were the new file's.
+      uploadMessages: newFileKind === 'version' ? uploadMessages(res) : '',
+      scripts: newFileKind === 'version' ? ['/static/js/upload.js'] : [],
       openAtPage: pageToOpen(req.query.page, doc),
       cityOptions: reference.cities().filter((c) => c.id !== doc.city),
     });

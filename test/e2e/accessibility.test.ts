@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
+import supertest from 'supertest';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { packageCreateSchema } from '../../server/packages/packages.schema';
 import { addDocument, indexed, signIn, useBrowser } from './browser';
@@ -31,7 +32,9 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
     const text = (words: string) => ({ content: Buffer.from(`${words}\n`, 'utf8'), name: 'گزارش.txt' });
     const published = await addDocument(suite, owner, { title: 'مطالعهٔ خطر زلزلهٔ تهران', summary: 'آسیب‌پذیری مدارس' }, text('گزارش میدانی زلزله در مدارس'));
     const waiting = await addDocument(suite, owner, { title: 'گزارش مانور زلزله', kind: 'training-material' }, text('مانور'), 'submitted');
-    await indexed(suite, published, waiting);
+    const revised = await addDocument(suite, owner, { title: 'برنامهٔ آمادگی سیلاب', kind: 'health-safety-plan' }, text('سیلاب'));
+    await indexed(suite, published, waiting, revised);
+    await supertest(suite.portal.app).post(`/api/v1/documents/${revised}/versions`).set(owner.auth).attach('file', text('سیلاب بازنگری‌شده').content, { filename: 'بازنگری.txt' }).expect(201);
     const pkg = suite.portal.services.packages.create(
       secretariat.user,
       packageCreateSchema.parse({ title: 'بستهٔ آموزشی زلزله', note: 'برای همهٔ شهرها', documents: [{ id: published, note: '' }], audience: { all: true } }),
@@ -41,6 +44,9 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       search: `/search?q=${encodeURIComponent('زلزله')}`,
       upload: '/documents/new',
       document: `/documents/${published}`,
+      revision: `/documents/${revised}`,
+      withdraw: `/documents/${published}/withdraw`,
+      delete: `/documents/${published}/delete`,
       package: `/packages/${pkg.id}`,
       review: '/review',
       resolutions: '/resolutions',
@@ -84,7 +90,7 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
   });
 
   for (const locale of ['fa', 'en'] as const) {
-    for (const name of ['sign-in', 'search', 'upload', 'document', 'package', 'review', 'resolutions', 'dashboard', 'not-found']) {
+    for (const name of ['sign-in', 'search', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'review', 'resolutions', 'dashboard', 'not-found']) {
       it(`${name} page (${locale}) has no serious or critical violations`, async function () {
         const page = await open(name, locale);
         if (name === 'search') await page.locator('#search-results article.hit').first().waitFor();

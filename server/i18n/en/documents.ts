@@ -124,7 +124,7 @@ export const documents: Catalogue['documents'] = {
     published: 'Published version',
     publishedHint: 'what everyone sees',
     candidate: 'Revision',
-    version: 'version {number}',
+    version: 'Version {number}',
     pending: 'Awaiting the secretariat’s review',
     returned: 'Returned for correction',
     returnedHint: 'This revision was not published. After correcting it, upload a new revision; it goes back to the review queue.',
