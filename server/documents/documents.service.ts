@@ -11,7 +11,7 @@ import type { DocumentListFilter, DocumentsRepository } from './documents.reposi
 import type { DocumentMetadata, MetadataUpdate } from './documents.schema';
 import type { JobsQueue } from '../jobs/jobs.queue';
 import type { DocumentChangeListener } from './document-changes';
-import type { NotificationInput } from '../notifications/notifications.service';
+import { shortened, type NotificationInput } from '../notifications/notifications.service';
 
 /** The part of the notifications service the documents service needs: one synchronous call inside a transaction. */
 export interface DocumentNotifier {
@@ -284,11 +284,4 @@ function deletedNotice(doc: PortalDocument, reason: string | undefined): Notific
     message: reason ? { key: 'documentDeletedWithReason', params: { title: doc.title, reason: shortened(reason) } } : { key: 'documentDeleted', params: { title: doc.title } },
     link: '/documents',
   };
-}
-
-const NOTE_IN_NOTIFICATION = 300;
-
-/** A note as a notification carries it: the first 300 characters. */
-export function shortened(note: string): string {
-  return note.length > NOTE_IN_NOTIFICATION ? `${note.slice(0, NOTE_IN_NOTIFICATION)}…` : note;
 }

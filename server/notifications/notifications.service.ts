@@ -55,6 +55,13 @@ export interface NotificationInput {
   link: string;
 }
 
+const NOTE_IN_NOTIFICATION = 300;
+
+/** A comment or reason as a notification carries it: its first 300 characters. */
+export function shortened(note: string): string {
+  return note.length > NOTE_IN_NOTIFICATION ? `${note.slice(0, NOTE_IN_NOTIFICATION)}…` : note;
+}
+
 /** In-portal notifications; `notify` is synchronous so it can run inside the transaction of the change it reports. */
 export class NotificationsService {
   constructor(private readonly db: Db) {}

@@ -7,10 +7,9 @@ import { canReview } from '../documents/access.policy';
 import { pendingRevision, type DocumentStatus, type DocumentVersion, type PortalDocument } from '../documents/document';
 import type { DocumentsRepository } from '../documents/documents.repository';
 import type { DocumentsService } from '../documents/documents.service';
-import { shortened } from '../documents/documents.service';
 import type { JobsQueue } from '../jobs/jobs.queue';
 import type { DocumentChangeListener } from '../documents/document-changes';
-import type { NotificationInput, NotificationsService, NotificationText } from '../notifications/notifications.service';
+import { shortened, type NotificationInput, type NotificationsService, type NotificationText } from '../notifications/notifications.service';
 
 export type ReviewAction = 'submit' | 'publish' | 'return' | 'withdraw' | 'restore';
 
