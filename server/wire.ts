@@ -62,8 +62,8 @@ export async function wire(config: Config, log: (message: string) => void = cons
   const indexer = new SearchIndexer(repository, store, searchIndex, jobs, (input) => extractText(input, config.extraction), log);
   const worker = new JobsWorker(jobs, indexer);
   const indexFollower = new IndexFollower(indexer, worker, log);
-  const documents = new DocumentsService(db, repository, audit, jobs, indexFollower);
   const notifications = new NotificationsService(db);
+  const documents = new DocumentsService(db, repository, audit, jobs, indexFollower, store, notifications, log);
   const packages = new PackagesService(db, repository, audit, notifications);
   const cities = new CitiesService(db, audit, packages);
   return {

@@ -5,6 +5,7 @@ import { currentUser } from '../auth/passport';
 import { parseInput } from '../http/validate';
 import { presentDocument } from './documents.presenter';
 import {
+  deleteSchema,
   documentMetadataSchema,
   listQuerySchema,
   metadataUpdateSchema,
@@ -38,7 +39,8 @@ export function documentsApi(services: Services): Router {
         const metadata = parseInput(documentMetadataSchema, withoutArraySuffix(req.body as Record<string, unknown>));
         return documents.create(user, metadata, file);
       });
-      res.status(201).location(`/api/v1/documents/${created.id}`).json(presentDocument(created, user));
+      const duplicates = documents.duplicatesOf(user, created.id, created.versions.at(-1)!.sha256);
+      res.status(201).location(`/api/v1/documents/${created.id}`).json({ ...presentDocument(created, user), duplicates });
     },
   );
 
@@ -65,9 +67,18 @@ export function documentsApi(services: Services): Router {
         parseInput(versionFormSchema, withoutArraySuffix(req.body as Record<string, unknown>));
         return documents.addVersion(user, req.params.id as string, file);
       });
-      res.status(201).json(presentDocument(updated, user));
+      const duplicates = documents.duplicatesOf(user, updated.id, updated.versions.at(-1)!.sha256);
+      res.status(201).json({ ...presentDocument(updated, user), duplicates });
     },
   );
+
+  router.delete('/documents/:id', async (req, res) => {
+    const user = currentUser(req);
+    documents.assertCanDelete(user, req.params.id);
+    const { reason } = parseInput(deleteSchema, req.body ?? {});
+    await documents.delete(user, req.params.id, reason);
+    res.status(204).end();
+  });
 
   router.get('/documents/:id/file', async (req, res) => {
     const user = currentUser(req);

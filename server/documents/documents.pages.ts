@@ -9,9 +9,10 @@ import { wantsJson } from '../http/error-handler';
 import { hasMessage, type MessageKey, type Translate } from '../i18n/index';
 import { fa } from '../i18n/fa/index';
 import { ALLOWED_TYPES, type FileTypeId } from './file-type';
-import { canEdit, canManage } from './access.policy';
-import { currentVersion, DOCUMENT_STATUSES, type DocumentStatus, type PortalDocument } from './document';
-import { documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySchema } from './documents.schema';
+import { canDelete, canEdit, canManage, historyVisibleTo, visibleVersions } from './access.policy';
+import { currentVersion, DOCUMENT_STATUSES, latestRevision, type PortalDocument } from './document';
+import { deleteSchema, documentMetadataSchema, listQuerySchema, sharesSchema, versionQuerySchema } from './documents.schema';
+import type { Duplicate } from './documents.service';
 import { fieldsOf, firstString, formStrings, isFormError, withoutArraySuffix, withoutEmptyStrings } from '../http/form';
 import { latinDigits, solarYear } from '../i18n/solar-hijri';
 import { resolutionChoices } from '../resolutions/resolution-choices';
@@ -20,8 +21,13 @@ import { sendVersion } from './download';
 import { localPath } from '../http/local-path';
 import { bulkFormProblem, bulkOutcomeOf, readBulkForm, takeBulkOutcome, type BulkOutcome } from '../review/bulk-outcome';
 
-/** Statuses in which the owner may still add a version (the service enforces the same list). */
-const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
+declare module 'express-session' {
+  interface SessionData {
+    /** Shown once on the page of the document just uploaded: other documents holding the same bytes. */
+    uploadDuplicates?: { documentId: string; duplicates: Duplicate[] };
+  }
+}
+
 const UPLOAD_FIELDS = Object.keys(fa.documents.fieldErrors) as (keyof typeof fa.documents.fieldErrors)[];
 const QUEUE_MESSAGES = Object.keys(fa.documents.queue) as (keyof typeof fa.documents.queue)[];
 /** The error codes an upload can meet; the upload script shows their text in the reader's language. */
@@ -157,11 +163,13 @@ export function documentsPages(services: Services): Router {
         return;
       }
       const url = `/documents/${created.id}`;
+      const duplicates = documents.duplicatesOf(user, created.id, created.versions.at(-1)!.sha256);
       if (wantsJson(req)) {
-        res.status(201).location(url).json({ id: created.id, url });
+        res.status(201).location(url).json({ id: created.id, url, duplicates: duplicates.map(withUrl) });
         return;
       }
       req.session.flash = t('documents.flash.uploaded');
+      if (duplicates.length > 0) req.session.uploadDuplicates = { documentId: created.id, duplicates };
       res.redirect(303, url);
     },
   );
@@ -261,12 +269,17 @@ export function documentsPages(services: Services): Router {
         return;
       }
       const url = `/documents/${id}`;
-      const version = updated.versions.at(-1)!.number;
+      const added = updated.versions.at(-1)!;
+      const pending = added.revision === 'pending';
+      const duplicates = documents.duplicatesOf(user, id, added.sha256);
       if (wantsJson(req)) {
-        res.status(201).location(url).json({ id, url, version });
+        res.status(201).location(url).json({ id, url, version: added.number, pending, duplicates: duplicates.map(withUrl) });
         return;
       }
-      req.session.flash = t('documents.flash.versionUploaded', { number: version });
+      req.session.flash = pending
+        ? t('documents.revision.flashUploaded', { number: added.number })
+        : t('documents.flash.versionUploaded', { number: added.number });
+      if (duplicates.length > 0) req.session.uploadDuplicates = { documentId: id, duplicates };
       res.redirect(303, url);
     },
   );
@@ -278,6 +291,31 @@ export function documentsPages(services: Services): Router {
     await documents.setShares(user, id, cities);
     req.session.flash = res.locals.t('documents.flash.sharesUpdated');
     res.redirect(303, `/documents/${id}`);
+  });
+
+  // Deleting asks first: what goes, and (for the secretariat, required) why.
+  router.get('/documents/:id/delete', requirePageUser, (req, res) => {
+    const user = currentUser(req);
+    const doc = documents.assertCanDelete(user, req.params.id as string);
+    renderDeletion(res, user, doc, '');
+  });
+
+  router.post('/documents/:id/delete', requirePageUser, verifyCsrf, async (req, res) => {
+    const user = currentUser(req);
+    const id = req.params.id as string;
+    const doc = documents.assertCanDelete(user, id);
+    const typed = firstString((req.body as Record<string, unknown> | undefined)?.reason);
+    let reason: string | undefined;
+    try {
+      ({ reason } = parseInput(deleteSchema, { reason: typed }));
+      await documents.delete(user, id, reason);
+    } catch (error) {
+      if (!isFormError(error)) throw error;
+      renderDeletion(res, user, doc, typed, 400, res.locals.t('documents.removal.reasonRequired'));
+      return;
+    }
+    req.session.flash = res.locals.t('documents.removal.deleted', { title: doc.title });
+    res.redirect(303, '/documents');
   });
 
   return router;
@@ -340,6 +378,25 @@ export function documentsPages(services: Services): Router {
     });
   }
 
+  function renderDeletion(res: Response, user: User, doc: PortalDocument, reason: string, status = 200, error?: string): void {
+    const { t } = res.locals;
+    const packages = documents.packagesListing(doc.id).length;
+    const required = user.role === 'secretariat';
+    renderConfirmation(res, doc, {
+      action: 'delete',
+      heading: t('documents.removal.title'),
+      question: t('documents.removal.question', { title: doc.title }),
+      paragraphs: [
+        t('documents.removal.explain', { count: doc.versions.length }),
+        ...(packages > 0 ? [t('documents.removal.inPackages', { count: packages })] : []),
+      ],
+      reasonLabel: t(required ? 'documents.removal.reason' : 'documents.removal.reasonOptional'),
+      reasonHint: t('documents.removal.reasonHint'),
+      reasonRequired: required,
+      confirm: t('documents.removal.confirm'),
+    }, reason, status, error);
+  }
+
   function renderUploadForm(res: Response, user: User, values: UploadFormValues, status = 200, errors: string[] = [], fieldErrors: FieldMessages = {}): void {
     res.status(status).render('document-new', {
       title: res.locals.t('documents.upload.title'),
@@ -358,18 +415,30 @@ export function documentsPages(services: Services): Router {
 
 /** The document page, optionally with an error next to one of its forms; the review pages use it too. */
 export function documentPageRenderer(services: Services) {
-  const { review, audit, reference } = services;
+  const { review, audit, reference, documents } = services;
   return (req: Request, res: Response, doc: PortalDocument, status = 200, errors: DocumentPageErrors = {}): void => {
     const user = currentUser(req);
     const { t, locale } = res.locals;
     const manage = canManage(user, doc);
-    const canAddVersion = manage && EDITABLE.includes(doc.status);
+    const newFileKind = manage ? documents.newFileKind(doc) : null;
+    const canAddVersion = newFileKind !== null;
+    const shown = req.session.uploadDuplicates;
+    const duplicates = shown?.documentId === doc.id ? shown.duplicates : [];
+    if (shown?.documentId === doc.id) delete req.session.uploadDuplicates;
     res.status(status).render('document', {
       title: doc.title,
       doc,
       manage,
+      versions: visibleVersions(user, doc),
+      published: currentVersion(doc),
+      revision: manage ? latestRevision(doc) : undefined,
+      newFileKind,
+      revisionWaiting: manage && doc.status === 'published' && newFileKind === null,
+      canDelete: canDelete(user, doc),
+      restoresTo: doc.status === 'withdrawn' ? review.restoresTo(doc) : null,
+      duplicates,
       actions: review.allowedActions(user, doc, manage),
-      history: audit.forDocument(doc.id),
+      history: historyVisibleTo(user, doc, audit.forDocument(doc.id)),
       historyLabel: (action: string) => {
         const key = `audit.actions.${action}`;
         return hasMessage(locale, key) ? t(key as MessageKey) : action;
@@ -383,8 +452,10 @@ export function documentPageRenderer(services: Services) {
       errors,
       maxUploadBytes: services.config.maxUploadBytes,
       extensions: UPLOAD_EXTENSIONS,
-      uploadMessages: canAddVersion ? uploadMessages(res) : '',
-      scripts: canAddVersion ? ['/static/js/upload.js'] : [],
+      // A revision goes as a plain one-file form: the upload script would send several files (all but the first
+      // refused while one waits) and report the published version's indexing as if it were the new file's.
+      uploadMessages: newFileKind === 'version' ? uploadMessages(res) : '',
+      scripts: newFileKind === 'version' ? ['/static/js/upload.js'] : [],
       openAtPage: pageToOpen(req.query.page, doc),
       cityOptions: reference.cities().filter((c) => c.id !== doc.city),
     });
@@ -396,6 +467,27 @@ function changedFieldNames(t: Translate, fields: unknown): string {
   const known = Object.keys(fa.documents.edit.fieldNames);
   const names = Array.isArray(fields) ? fields.filter((f): f is keyof typeof fa.documents.edit.fieldNames => known.includes(f)) : [];
   return names.map((field) => t(`documents.edit.fieldNames.${field}`)).join(t('documents.listSeparator'));
+}
+
+/** What a confirmation page asks before a withdrawal or a deletion. */
+export interface Confirmation {
+  action: 'withdraw' | 'delete';
+  heading: string;
+  question: string;
+  paragraphs: string[];
+  reasonLabel: string;
+  reasonHint: string;
+  reasonRequired: boolean;
+  confirm: string;
+}
+
+/** A confirmation page for `doc`, keeping the reason the user typed when it is refused. */
+export function renderConfirmation(res: Response, doc: PortalDocument, page: Confirmation, reason: string, status = 200, error?: string): void {
+  res.status(status).render('document-confirm', { title: page.heading, doc, page, reason, error: error ?? null });
+}
+
+function withUrl(duplicate: Duplicate): Duplicate & { url: string } {
+  return { ...duplicate, url: `/documents/${duplicate.id}` };
 }
 
 /** `?page=N` from a search hit, when the latest version is a PDF the browser can open at that page. */

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database';
 import type { User } from '../auth/roles';
-import { visibleDocumentsSql } from './access.policy';
-import type { AccessLevel, DocumentStatus, DocumentVersion, IndexingState, PortalDocument, StoredFile } from './document';
+import { visibleDocumentsSql, visibleVersionsSql } from './access.policy';
+import type { AccessLevel, DocumentStatus, DocumentVersion, IndexingState, PortalDocument, RevisionState, StoredFile } from './document';
 
 interface DocumentRow {
   id: string;
@@ -18,6 +18,8 @@ interface DocumentRow {
   created_by: number;
   created_at: string;
   updated_at: string;
+  first_published_at: string | null;
+  status_before_withdrawal: DocumentStatus | null;
 }
 
 interface VersionRow {
@@ -30,6 +32,8 @@ interface VersionRow {
   object_key: string;
   created_at: string;
   username: string | null;
+  revision: RevisionState | null;
+  review_comment: string | null;
 }
 
 export interface NewDocumentRow {
@@ -138,19 +142,85 @@ export class DocumentsRepository {
   }
 
   addVersion(id: string, file: StoredFile, createdBy: number, at: string): number {
-    const number = (this.db.prepare('SELECT coalesce(max(number), 0) + 1 FROM document_versions WHERE document_id = ?').pluck().get(id) as number);
-    this.db
-      .prepare(
-        `INSERT INTO document_versions (document_id, number, filename, size, sha256, content_type, store, object_key, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, number, file.filename, file.size, file.sha256, file.contentType, file.store, file.objectKey, createdBy, at);
+    const number = this.insertVersion(id, file, createdBy, at, null);
     this.db.prepare(`UPDATE documents SET updated_at = ?, indexing_state = 'queued', indexing_reason = NULL WHERE id = ?`).run(at, id);
     return number;
   }
 
+  /** A revision of a published document: the document row is left as readers know it (no new date, no re-indexing). */
+  addPendingRevision(id: string, file: StoredFile, createdBy: number, at: string): number {
+    return this.insertVersion(id, file, createdBy, at, 'pending');
+  }
+
+  /** The revision becomes the current version; its text is to be extracted again. */
+  publishRevision(id: string, number: number, at: string): void {
+    this.db.prepare('UPDATE document_versions SET revision = NULL, review_comment = NULL WHERE document_id = ? AND number = ?').run(id, number);
+    this.db.prepare(`UPDATE documents SET updated_at = ?, indexing_state = 'queued', indexing_reason = NULL WHERE id = ?`).run(at, id);
+  }
+
+  returnRevision(id: string, number: number, comment: string): void {
+    this.db.prepare(`UPDATE document_versions SET revision = 'returned', review_comment = ? WHERE document_id = ? AND number = ?`).run(comment, id, number);
+  }
+
+  private insertVersion(id: string, file: StoredFile, createdBy: number, at: string, revision: RevisionState | null): number {
+    const number = this.db.prepare('SELECT coalesce(max(number), 0) + 1 FROM document_versions WHERE document_id = ?').pluck().get(id) as number;
+    this.db
+      .prepare(
+        `INSERT INTO document_versions (document_id, number, filename, size, sha256, content_type, store, object_key, created_by, created_at, revision)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, number, file.filename, file.size, file.sha256, file.contentType, file.store, file.objectKey, createdBy, at, revision);
+    return number;
+  }
+
+  /**
+   * The status changes; the first publication is remembered for good, and a withdrawal remembers the status it
+   * left (SQLite evaluates the right-hand `status` on the row as it was before this update).
+   */
   setStatus(id: string, status: DocumentStatus, reviewComment: string | null, at: string): void {
-    this.db.prepare('UPDATE documents SET status = ?, review_comment = ?, updated_at = ? WHERE id = ?').run(status, reviewComment, at, id);
+    this.db
+      .prepare(
+        `UPDATE documents SET status = @status, review_comment = @reviewComment, updated_at = @at,
+           first_published_at = CASE WHEN @status = 'published' THEN coalesce(first_published_at, @at) ELSE first_published_at END,
+           status_before_withdrawal = CASE WHEN @status = 'withdrawn' THEN status ELSE NULL END
+         WHERE id = @id`,
+      )
+      .run({ id, status, reviewComment, at });
+  }
+
+  /** Deletes the document's row; its lists, versions, pages, shares and package items go with it (foreign keys cascade). */
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+  }
+
+  /** The packages that list the document, for the record of its deletion. */
+  packagesListing(id: string): string[] {
+    return this.db.prepare('SELECT package_id FROM package_items WHERE document_id = ? ORDER BY package_id').pluck().all(id) as string[];
+  }
+
+  /** Documents other than `exceptId` holding a version with these bytes that `viewer` may see, oldest first. */
+  withSameBytes(viewer: User, sha256: string, exceptId: string): { id: string; title: string }[] {
+    const visible = visibleDocumentsSql(viewer);
+    return this.db
+      .prepare(
+        `SELECT d.id, d.title FROM documents d
+         WHERE d.id != @exceptId AND ${visible.sql}
+           AND EXISTS (SELECT 1 FROM document_versions v WHERE v.document_id = d.id AND v.sha256 = @sha256 AND ${visibleVersionsSql(viewer)})
+         ORDER BY d.created_at, d.id`,
+      )
+      .all({ ...visible.params, exceptId, sha256 }) as { id: string; title: string }[];
+  }
+
+  /** Published documents whose revision waits for review, the longest waiting first. */
+  withPendingRevision(city?: string): PortalDocument[] {
+    const rows = this.db
+      .prepare(
+        `SELECT d.* FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.revision = 'pending'
+         WHERE d.status = 'published' ${city ? 'AND d.city_id = @city' : ''}
+         ORDER BY v.created_at, d.id`,
+      )
+      .all(city ? { city } : {}) as DocumentRow[];
+    return rows.map((row) => this.hydrate(row));
   }
 
   setIndexing(id: string, state: 'queued' | 'running' | 'done' | 'failed', reason: string | null = null): void {
@@ -200,7 +270,7 @@ export class DocumentsRepository {
     const id = row.id;
     const versions = this.db
       .prepare(
-        `SELECT v.number, v.filename, v.size, v.sha256, v.content_type, v.store, v.object_key, v.created_at, u.username
+        `SELECT v.number, v.filename, v.size, v.sha256, v.content_type, v.store, v.object_key, v.created_at, u.username, v.revision, v.review_comment
          FROM document_versions v LEFT JOIN users u ON u.id = v.created_by WHERE v.document_id = ? ORDER BY v.number`,
       )
       .all(id) as VersionRow[];
@@ -232,12 +302,16 @@ export class DocumentsRepository {
           objectKey: v.object_key,
           createdAt: v.created_at,
           createdBy: v.username,
+          revision: v.revision,
+          reviewComment: v.review_comment,
         }),
       ),
       indexing: { state: row.indexing_state, reason: row.indexing_reason },
       createdBy: row.created_by,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      firstPublishedAt: row.first_published_at,
+      statusBeforeWithdrawal: row.status_before_withdrawal,
     };
   }
 }

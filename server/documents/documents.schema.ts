@@ -39,6 +39,12 @@ export type MetadataUpdate = z.infer<typeof metadataUpdateSchema>;
 
 export const returnSchema = z.object({ comment: text(5000).min(1, 'a comment is required when returning a document') }).strict();
 
+/** A reason for a withdrawal or a deletion; blank means none given. */
+const reason = text(2000).optional().transform((value) => (value === '' ? undefined : value));
+
+export const withdrawSchema = z.object({ reason }).strict();
+export const deleteSchema = z.object({ reason }).strict();
+
 export const sharesSchema = z.object({ cities: repeatable(z.string().min(1), 100) }).strict();
 
 export const versionQuerySchema = z.object({ version: z.coerce.number().int().positive().optional() });

@@ -4,13 +4,29 @@ import { nowIso } from '../db/database';
 import type { AuditLog } from '../audit/audit.log';
 import type { User } from '../auth/roles';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
-import { canEdit, canManage, canUpload, canView } from './access.policy';
-import { currentVersion, type DocumentStatus, type DocumentVersion, type PortalDocument, type StoredFile } from './document';
+import type { ObjectStore } from '../../storage/object-store';
+import { canDelete, canEdit, canManage, canUpload, canView, visibleVersions } from './access.policy';
+import { currentVersion, pendingRevision, type DocumentStatus, type DocumentVersion, type PortalDocument, type StoredFile } from './document';
 import type { DocumentListFilter, DocumentsRepository } from './documents.repository';
 import type { DocumentMetadata, MetadataUpdate } from './documents.schema';
 import type { JobsQueue } from '../jobs/jobs.queue';
 import type { DocumentChangeListener } from './document-changes';
 import { auditDetailsOf, metadataChanges } from './metadata-changes';
+import { shortened, type NotificationInput } from '../notifications/notifications.service';
+
+/** The part of the notifications service the documents service needs: one synchronous call inside a transaction. */
+export interface DocumentNotifier {
+  notify(input: NotificationInput): number;
+}
+
+/** A file already in the portal with the same bytes, in a document the uploader may see. */
+export interface Duplicate {
+  id: string;
+  title: string;
+}
+
+/** What a new file becomes: a version of a draft or returned document, or a revision of a published one. */
+export type NewFileKind = 'version' | 'revision';
 
 /** Statuses in which the owner may still change the file and the metadata. */
 const EDITABLE: readonly DocumentStatus[] = ['draft', 'returned'];
@@ -22,6 +38,9 @@ export class DocumentsService {
     private readonly audit: AuditLog,
     private readonly jobs: JobsQueue,
     private readonly changes: DocumentChangeListener,
+    private readonly store: Pick<ObjectStore, 'delete'>,
+    private readonly notifier: DocumentNotifier,
+    private readonly log: (message: string) => void = () => undefined,
   ) {}
 
   /** The document if `actor` may see it; otherwise NotFound, exactly as for an id that does not exist. */
@@ -50,10 +69,24 @@ export class DocumentsService {
   /** Checked before any byte of a new version is accepted. */
   assertCanAddVersion(actor: User, id: string): PortalDocument {
     const doc = this.getManageable(actor, id);
-    if (!EDITABLE.includes(doc.status)) {
-      throw new ConflictError(`a ${doc.status} document takes no new version; only a draft or a returned one does`, 'invalid_transition');
+    if (this.newFileKind(doc) === null) {
+      if (doc.status === 'published') {
+        throw new ConflictError('a revision of this document is already waiting for review; it takes another once the secretariat has published or returned it', 'invalid_transition');
+      }
+      throw new ConflictError(`a ${doc.status} document takes no new version; only a draft, a returned or a published one does`, 'invalid_transition');
     }
     return doc;
+  }
+
+  /**
+   * What a new file for `doc` would be, or null when it takes none: a draft or returned document takes versions;
+   * a published one takes a revision that waits for review, one at a time (while one waits, the secretariat
+   * decides on exactly the file it has in front of it).
+   */
+  newFileKind(doc: PortalDocument): NewFileKind | null {
+    if (EDITABLE.includes(doc.status)) return 'version';
+    if (doc.status === 'published' && !pendingRevision(doc)) return 'revision';
+    return null;
   }
 
   assertCanUpload(actor: User): void {
@@ -64,9 +97,10 @@ export class DocumentsService {
     return this.repository.list(actor, filter);
   }
 
+  /** A version `actor` may download: the current one by default; a revision under review only for those who manage the document. */
   version(actor: User, id: string, number?: number): { document: PortalDocument; version: DocumentVersion } {
     const document = this.getVisible(actor, id);
-    const version = number === undefined ? currentVersion(document) : document.versions.find((v) => v.number === number);
+    const version = number === undefined ? currentVersion(document) : visibleVersions(actor, document).find((v) => v.number === number);
     if (!version) throw new NotFoundError(`document ${id} has no version ${number}`);
     return { document, version };
   }
@@ -102,17 +136,79 @@ export class DocumentsService {
     return this.repository.find(id)!;
   }
 
+  /**
+   * A new file: on a draft or returned document the new current version (extracted and indexed again); on a
+   * published document a revision that waits for the secretariat, while readers keep the published version
+   * (nothing of it reaches the index until it is published).
+   */
   async addVersion(actor: User, id: string, file: StoredFile): Promise<PortalDocument> {
     const at = nowIso();
     this.db.transaction(() => {
-      this.assertCanAddVersion(actor, id);
+      const doc = this.assertCanAddVersion(actor, id);
+      const details = { filename: file.filename, sha256: file.sha256 };
+      if (this.newFileKind(doc) === 'revision') {
+        const number = this.repository.addPendingRevision(id, file, actor.id, at);
+        this.audit.record(actor, 'document.revision_added', { documentId: id, details: { version: number, ...details } });
+        this.notifier.notify(revisionWaits(doc, this.reviewers(actor)));
+        return;
+      }
       const number = this.repository.addVersion(id, file, actor.id, at);
       this.jobs.enqueue('index', id);
       this.jobs.enqueue('extract', id);
-      this.audit.record(actor, 'document.version_added', { documentId: id, details: { version: number, filename: file.filename, sha256: file.sha256 } });
+      this.audit.record(actor, 'document.version_added', { documentId: id, details: { version: number, ...details } });
     })();
     await this.changes.documentChanged(id);
     return this.repository.find(id)!;
+  }
+
+  /** Other documents `actor` may see that hold a file with these bytes (a version `actor` may see, revisions included only for their managers). */
+  duplicatesOf(actor: User, documentId: string, sha256: string): Duplicate[] {
+    return this.repository.withSameBytes(actor, sha256, documentId);
+  }
+
+  /** The packages that list the document (what its deletion takes it out of). */
+  packagesListing(id: string): string[] {
+    return this.repository.packagesListing(id);
+  }
+
+  /** 404 when `actor` cannot see the document, 403 when they may not delete it (a city: once published, or another city's). */
+  assertCanDelete(actor: User, id: string): PortalDocument {
+    const doc = this.getVisible(actor, id);
+    if (!canManage(actor, doc)) throw new ForbiddenError('only the owner city and the secretariat may delete this document');
+    if (!canDelete(actor, doc)) throw new ForbiddenError('a document that was once published can be deleted only by the secretariat');
+    return doc;
+  }
+
+  /**
+   * Deletes the document with every version, page, share and package item; the index entry goes through an
+   * `index` job queued in the same transaction, the stored files after commit. The audit rows stay, with this
+   * one saying who deleted it and why. The secretariat must give a reason.
+   */
+  async delete(actor: User, id: string, reason: string | undefined): Promise<void> {
+    let versions: DocumentVersion[] = [];
+    this.db.transaction(() => {
+      const doc = this.assertCanDelete(actor, id);
+      if (actor.role === 'secretariat' && !reason) {
+        throw new BadRequestError('reason: the secretariat gives a reason for deleting a document', { fields: [{ field: 'reason' }] }, 'validation_failed');
+      }
+      const packages = this.repository.packagesListing(id);
+      this.repository.delete(id);
+      this.jobs.enqueue('index', id);
+      this.audit.record(actor, 'document.deleted', {
+        documentId: id,
+        details: { title: doc.title, city: doc.city, status: doc.status, versions: doc.versions.length, packages, ...(reason ? { reason } : {}) },
+      });
+      if (actor.role !== 'city' || actor.city !== doc.city) this.notifier.notify(deletedNotice(doc, reason));
+      versions = doc.versions;
+    })();
+    await this.changes.documentChanged(id);
+    for (const version of versions) {
+      try {
+        await this.store.delete(version.objectKey);
+      } catch (error) {
+        this.log(`deleted document ${id}: its version ${version.number} (${version.store} ${version.objectKey}) stays in the store: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   /**
@@ -161,6 +257,10 @@ export class DocumentsService {
     return this.repository.find(id)!;
   }
 
+  private reviewers(actor: User): number[] {
+    return this.db.prepare("SELECT id FROM users WHERE role = 'secretariat' AND disabled = 0 AND id != ?").pluck().all(actor.id) as number[];
+  }
+
   private owningCity(actor: User, requested: string | undefined): string {
     if (actor.role === 'city') {
       if (requested && requested !== actor.city) throw new ForbiddenError('a city uploads only for itself');
@@ -197,4 +297,17 @@ export class DocumentsService {
       throw new BadRequestError(`${field}: unknown city ${unknown.join(', ')}`, { fields: [{ field, message: 'unknown city' }] }, 'validation_failed');
     }
   }
+}
+
+function revisionWaits(doc: PortalDocument, reviewers: number[]): NotificationInput {
+  return { to: { userIds: reviewers }, kind: 'document.revision_submitted', message: { key: 'revisionSubmitted', params: { title: doc.title } }, link: `/documents/${doc.id}` };
+}
+
+function deletedNotice(doc: PortalDocument, reason: string | undefined): NotificationInput {
+  return {
+    to: { cities: [doc.city] },
+    kind: 'document.deleted',
+    message: reason ? { key: 'documentDeletedWithReason', params: { title: doc.title, reason: shortened(reason) } } : { key: 'documentDeleted', params: { title: doc.title } },
+    link: '/documents',
+  };
 }

@@ -8,6 +8,11 @@ export type NotificationKind =
   | 'document.published'
   | 'document.submitted'
   | 'document.withdrawn'
+  | 'document.restored'
+  | 'document.deleted'
+  | 'document.revision_submitted'
+  | 'document.revision_published'
+  | 'document.revision_returned'
   | 'package.received'
   | 'resolution.updated';
 
@@ -51,6 +56,13 @@ export interface NotificationInput {
   message: NotificationText;
   /** A local path the notification opens, e.g. `/documents/<id>`. */
   link: string;
+}
+
+const NOTE_IN_NOTIFICATION = 300;
+
+/** A comment or reason as a notification carries it: its first 300 characters. */
+export function shortened(note: string): string {
+  return note.length > NOTE_IN_NOTIFICATION ? `${note.slice(0, NOTE_IN_NOTIFICATION)}…` : note;
 }
 
 /** In-portal notifications; `notify` is synchronous so it can run inside the transaction of the change it reports. */

@@ -4,9 +4,9 @@ import type { Services } from '../services';
 import { currentUser, requirePageUser, requireRole } from '../auth/passport';
 import { verifyCsrf } from '../auth/csrf';
 import { parseInput } from '../http/validate';
-import { returnSchema } from '../documents/documents.schema';
-import { documentPageRenderer } from '../documents/documents.pages';
-import { isFormError, withoutArraySuffix, withoutEmptyStrings } from '../http/form';
+import { returnSchema, withdrawSchema } from '../documents/documents.schema';
+import { documentPageRenderer, renderConfirmation } from '../documents/documents.pages';
+import { firstString, isFormError, withoutArraySuffix, withoutEmptyStrings } from '../http/form';
 import type { PortalDocument } from '../documents/document';
 import type { ReviewAction } from './review.service';
 import { localPath } from '../http/local-path';
@@ -52,14 +52,42 @@ export function reviewPages(services: Services): Router {
     res.redirect(303, back);
   });
 
-  for (const action of ['submit', 'publish', 'withdraw'] as const satisfies ReviewAction[]) {
+  for (const action of ['submit', 'publish', 'restore'] as const satisfies ReviewAction[]) {
     router.post(`/documents/:id/${action}`, requirePageUser, verifyCsrf, async (req, res) => {
+      const user = currentUser(req);
       const id = req.params.id as string;
-      await review.apply(currentUser(req), id, action);
-      req.session.flash = res.locals.t(`review.flash.${action}`);
+      const revision = review.decidesRevision(review.authorize(user, id, action), action);
+      await review.apply(user, id, action);
+      req.session.flash = res.locals.t(revision ? 'documents.revision.flashPublished' : `review.flash.${action}`);
       res.redirect(303, `/documents/${id}`);
     });
   }
+
+  // Withdrawing asks first, with a reason that goes into the document's history.
+  router.get('/documents/:id/withdraw', requirePageUser, (req, res) => {
+    const doc = review.assertCanApply(currentUser(req), req.params.id as string, 'withdraw');
+    renderWithdrawal(res, doc, '');
+  });
+
+  router.post('/documents/:id/withdraw', requirePageUser, verifyCsrf, async (req, res) => {
+    const user = currentUser(req);
+    const id = req.params.id as string;
+    const doc = review.assertCanApply(user, id, 'withdraw');
+    const typed = firstString((req.body as Record<string, unknown> | undefined)?.reason);
+    let reason: string | undefined;
+    try {
+      ({ reason } = parseInput(withdrawSchema, { reason: typed }));
+    } catch (error) {
+      if (!isFormError(error)) throw error;
+    }
+    if (!reason) {
+      renderWithdrawal(res, doc, typed, 400, res.locals.t('documents.withdrawal.reasonRequired'));
+      return;
+    }
+    await review.apply(user, id, 'withdraw', reason);
+    req.session.flash = res.locals.t('review.flash.withdraw');
+    res.redirect(303, `/documents/${id}`);
+  });
 
   router.post('/documents/:id/return', requirePageUser, verifyCsrf, async (req, res) => {
     const user = currentUser(req);
@@ -73,8 +101,9 @@ export function reviewPages(services: Services): Router {
       renderDocument(req, res, doc, 400, { return: res.locals.t('review.returnCommentRequired') });
       return;
     }
+    const revision = review.decidesRevision(doc, 'return');
     await review.apply(user, id, 'return', comment);
-    req.session.flash = res.locals.t('review.flash.return');
+    req.session.flash = res.locals.t(revision ? 'documents.revision.flashReturned' : 'review.flash.return');
     res.redirect(303, `/documents/${id}`);
   });
 
@@ -88,11 +117,13 @@ export function reviewPages(services: Services): Router {
       // A submitted document takes no new version or edit by its city, so its last change is its submission.
       .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
     const returned = documents.list(user, { status: 'returned', page: 1, perPage: RECENTLY_RETURNED }).documents;
+    const revisions = review.revisionQueue(user, filter.city).filter((doc) => !filter.kind || doc.kind === filter.kind);
     res.status(bulk.status ?? 200).render('review', {
       title: res.locals.t('review.title'),
       filter,
       queue,
       returned,
+      revisions,
       bulkOutcome: bulk.outcome ?? null,
       bulk: { problem: bulk.problem ?? null, selected: bulk.selected ?? [], comment: bulk.comment ?? '', selectAll: bulk.selectAll ?? false },
       back: deskHref(filter),
@@ -104,6 +135,20 @@ export function reviewPages(services: Services): Router {
       const { total } = documents.list(user, { status, city, page: 1, perPage: 1 });
       return total === 0 ? [] : documents.list(user, { status, city, page: 1, perPage: total }).documents;
     }
+  }
+
+  function renderWithdrawal(res: Response, doc: PortalDocument, reason: string, status = 200, error?: string): void {
+    const { t } = res.locals;
+    renderConfirmation(res, doc, {
+      action: 'withdraw',
+      heading: t('documents.withdrawal.title'),
+      question: t('documents.withdrawal.question', { title: doc.title }),
+      paragraphs: [t('documents.withdrawal.explain')],
+      reasonLabel: t('documents.withdrawal.reason'),
+      reasonHint: t('documents.withdrawal.reasonHint'),
+      reasonRequired: true,
+      confirm: t('documents.withdrawal.confirm'),
+    }, reason, status, error);
   }
 }
 

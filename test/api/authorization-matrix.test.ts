@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { actor, bring, cast, countRows, DEFAULT_FIELDS, PASSWORD, SAMPLE_PDF, startPortal, upload, type Actor, type Cast, type TestPortal } from '../helpers/portal';
+import { actor, bring, cast, countRows, DEFAULT_FIELDS, PASSWORD, SAMPLE_PDF, startPortal, storedObjects, upload, type Actor, type Cast, type TestPortal } from '../helpers/portal';
 
 /**
  * Every role against every document route, for a document owned by Tehran in every state.
@@ -8,7 +8,7 @@ import { actor, bring, cast, countRows, DEFAULT_FIELDS, PASSWORD, SAMPLE_PDF, st
  */
 type Role = 'secretariat' | 'owner' | 'otherCity' | 'sharedCity' | 'reader' | 'anonymous';
 type State = 'draft' | 'submitted' | 'returned' | 'published' | 'restricted' | 'withdrawn';
-type Action = 'view' | 'download' | 'edit' | 'addVersion' | 'share' | 'submit' | 'publish' | 'return' | 'withdraw';
+type Action = 'view' | 'download' | 'edit' | 'addVersion' | 'share' | 'submit' | 'publish' | 'return' | 'withdraw' | 'restore' | 'delete';
 type WorkflowAction = 'submit' | 'publish' | 'return' | 'withdraw';
 
 const ROLES: Role[] = ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader', 'anonymous'];
@@ -35,19 +35,26 @@ const RULES: Record<Action, { who: Role[] | 'viewers'; states: State[]; ok: numb
   view: { who: 'viewers', states: STATES, ok: 200 },
   download: { who: 'viewers', states: STATES, ok: 200 },
   edit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200, anyState: ['secretariat'] },
-  addVersion: { who: MANAGERS, states: ['draft', 'returned'], ok: 201 },
+  // On a published document the new version is a revision that waits for review.
+  addVersion: { who: MANAGERS, states: ['draft', 'returned', 'published', 'restricted'], ok: 201 },
   share: { who: MANAGERS, states: ['draft', 'submitted', 'returned', 'published', 'restricted'], ok: 200 },
   submit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200 },
   publish: { who: REVIEWERS, states: ['submitted', 'withdrawn'], ok: 200 },
   return: { who: REVIEWERS, states: ['submitted'], ok: 200 },
   withdraw: { who: MANAGERS, states: ['draft', 'submitted', 'returned', 'published', 'restricted'], ok: 200 },
+  restore: { who: REVIEWERS, states: ['withdrawn'], ok: 200 },
+  delete: { who: MANAGERS, states: STATES, ok: 204 },
 };
+
+/** States in which the document was once published: its city may no longer delete it (403), only the secretariat. */
+const ONCE_PUBLISHED: State[] = ['published', 'restricted', 'withdrawn'];
 
 function expected(role: Role, state: State, action: Action): number {
   if (role === 'anonymous') return 401;
   if (!SEES[state].includes(role)) return 404;
   const rule = RULES[action];
   if (rule.who !== 'viewers' && !rule.who.includes(role)) return 403;
+  if (action === 'delete' && role === 'owner' && ONCE_PUBLISHED.includes(state)) return 403;
   return rule.states.includes(state) || rule.anyState?.includes(role) ? rule.ok : 409;
 }
 
@@ -68,6 +75,8 @@ function request(app: TestPortal['app'], action: Action, id: string, who: Actor 
         return agent.post(`${url}/shares`).send({ cities: ['isfahan'] });
       case 'return':
         return agent.post(`${url}/return`).send({ comment: 'کامل نیست' });
+      case 'delete':
+        return agent.delete(url).send({ reason: 'بارگذاری نادرست' });
       default:
         return agent.post(`${url}/${action}`);
     }
@@ -102,6 +111,7 @@ describe('authorization matrix: role × document route × state', function () {
         for (const role of ROLES) {
           const id = await documentIn(state);
           const before = portal.services.documents.getVisible(c.secretariat.user, id);
+          const [audits, objects] = [countRows(portal, 'audit_log'), storedObjects(portal).length];
           const res = await request(portal.app, action, id, actorOf(role));
           const want = expected(role, state, action);
           if (res.status !== want) outcomes.push(`${role}: got ${res.status}, expected ${want} (${JSON.stringify(res.body?.error ?? '')})`);
@@ -109,6 +119,8 @@ describe('authorization matrix: role × document route × state', function () {
             expect(res.body.error?.code, `${role} ${action} ${state}: JSON error`).to.be.a('string');
             const after = portal.services.documents.getVisible(c.secretariat.user, id);
             expect(after, `${role} ${action} ${state}: a refusal changes nothing`).to.deep.equal(before);
+            expect(countRows(portal, 'audit_log'), `${role} ${action} ${state}: no audit row`).to.equal(audits);
+            expect(storedObjects(portal), `${role} ${action} ${state}: no stored object`).to.have.length(objects);
           }
           if (want === 404) expect(JSON.stringify(res.body)).to.not.contain(DEFAULT_FIELDS.title);
         }
@@ -248,6 +260,48 @@ describe('authorization matrix: role × document route × state', function () {
         await change(other, PASSWORD).expect(204);
         await supertest(portal.app).get('/api/v1/me').set(who.auth).expect(200);
       }
+    });
+
+    it('a pending revision of a published document: who decides on it, who may send another, who may download it', async () => {
+      const REVISION_RULES: Record<'publish' | 'return' | 'addVersion' | 'downloadRevision', Record<Role, number>> = {
+        publish: { secretariat: 200, owner: 403, otherCity: 403, sharedCity: 403, reader: 403, anonymous: 401 },
+        return: { secretariat: 200, owner: 403, otherCity: 403, sharedCity: 403, reader: 403, anonymous: 401 },
+        addVersion: { secretariat: 409, owner: 409, otherCity: 403, sharedCity: 403, reader: 403, anonymous: 401 },
+        downloadRevision: { secretariat: 200, owner: 200, otherCity: 404, sharedCity: 404, reader: 404, anonymous: 401 },
+      };
+      const outcomes: string[] = [];
+      for (const [action, statuses] of Object.entries(REVISION_RULES)) {
+        for (const role of ROLES) {
+          const id = await documentIn('published');
+          await supertest(portal.app).post(`/api/v1/documents/${id}/versions`).set(c.owner.auth).attach('file', Buffer.from('ویرایش\n'), 'ویرایش.txt').expect(201);
+          const before = portal.services.documents.getVisible(c.secretariat.user, id);
+          const audits = countRows(portal, 'audit_log');
+          const who = actorOf(role);
+          const agent = supertest(portal.app);
+          const url = `/api/v1/documents/${id}`;
+          const req =
+            action === 'downloadRevision'
+              ? agent.get(`${url}/file?version=2`)
+              : action === 'addVersion'
+                ? agent.post(`${url}/versions`).attach('file', SAMPLE_PDF, 'دیگر.pdf')
+                : action === 'return'
+                  ? agent.post(`${url}/return`).send({ comment: 'کامل نیست' })
+                  : agent.post(`${url}/publish`);
+          const res = await (who ? req.set(who.auth) : req);
+          if (res.status !== statuses[role]) outcomes.push(`${role} ${action}: got ${res.status}, expected ${statuses[role]}`);
+          if (res.status >= 400) {
+            expect(portal.services.documents.getVisible(c.secretariat.user, id), `${role} ${action}: a refusal changes nothing`).to.deep.equal(before);
+            expect(countRows(portal, 'audit_log')).to.equal(audits);
+          }
+          if (who) {
+            const seen = await supertest(portal.app).get(url).set(who.auth).expect(200);
+            const revisionSeen = seen.body.versions.some((v: { number: number }) => v.number === 2);
+            const published = action === 'publish' && res.status === 200;
+            expect(revisionSeen, `${role} sees version 2 after ${action}`).to.equal(published || MANAGERS.includes(role));
+          }
+        }
+      }
+      expect(outcomes, outcomes.join('\n')).to.deep.equal([]);
     });
 
     it('lets a city upload only for itself', async () => {

@@ -66,4 +66,17 @@ describe('portal on MinIO storage', function () {
     expect((await objectNames()).length).to.equal(before.objects);
     expect(countRows(portal, 'documents')).to.equal(before.documents);
   });
+
+  it('takes every version of a deleted document, its pending revision included, out of the bucket', async () => {
+    const doc = await upload(portal, c.owner);
+    await supertest(portal.app).post(`/api/v1/documents/${doc.id}/versions`).set(c.owner.auth).attach('file', Buffer.from('نسخهٔ دوم\n'), 'دوم.txt').expect(201);
+    for (const action of ['submit', 'publish']) await supertest(portal.app).post(`/api/v1/documents/${doc.id}/${action}`).set(c.secretariat.auth).expect(200);
+    await supertest(portal.app).post(`/api/v1/documents/${doc.id}/versions`).set(c.owner.auth).attach('file', Buffer.from('ویرایش\n'), 'ویرایش.txt').expect(201);
+    const keys = portal.services.db.prepare('SELECT object_key FROM document_versions WHERE document_id = ?').pluck().all(doc.id) as string[];
+    expect(keys).to.have.length(3);
+    expect(await objectNames()).to.include.members(keys);
+    await supertest(portal.app).delete(`/api/v1/documents/${doc.id}`).set(c.secretariat.auth).send({ reason: 'آزمون' }).expect(204);
+    const left = await objectNames();
+    for (const key of keys) expect(left).to.not.include(key);
+  });
 });

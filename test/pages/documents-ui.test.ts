@@ -51,7 +51,7 @@ describe('document pages with the upload script (JSON answers, status, languages
       const { agent, csrf } = await signIn(c.owner.user.username);
       const before = countRows(portal, 'documents');
       const res = await scriptUpload(agent, csrf).expect(201).expect('Content-Type', /json/);
-      expect(res.body).to.have.keys(['id', 'url']);
+      expect(res.body).to.have.keys(['id', 'url', 'duplicates']);
       expect(res.body.url).to.equal(`/documents/${res.body.id}`);
       expect(countRows(portal, 'documents')).to.equal(before + 1);
       const doc = portal.services.documents.getVisible(c.owner.user, res.body.id);
@@ -100,7 +100,7 @@ describe('document pages with the upload script (JSON answers, status, languages
       const owner = await signIn(c.owner.user.username);
       const { id } = (await scriptUpload(owner.agent, owner.csrf).expect(201)).body;
       const res = await scriptUpload(owner.agent, owner.csrf, PDF_FILE, {}, `/documents/${id}/versions`).expect(201);
-      expect(res.body).to.deep.equal({ id, url: `/documents/${id}`, version: 2 });
+      expect(res.body).to.deep.equal({ id, url: `/documents/${id}`, version: 2, pending: false, duplicates: [] });
       expect(portal.services.documents.getVisible(c.owner.user, id).versions).to.have.length(2);
       const other = await signIn(c.otherCity.user.username);
       const refused = await scriptUpload(other.agent, other.csrf, PDF_FILE, {}, `/documents/${id}/versions`).expect(404);

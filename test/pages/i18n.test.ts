@@ -63,6 +63,8 @@ describe('every page in both languages', function () {
       '/documents/new',
       `/documents/${published.id}`,
       `/documents/${published.id}/edit`,
+      `/documents/${published.id}/withdraw`,
+      `/documents/${published.id}/delete`,
       '/packages',
       '/packages/new',
       `/packages/${pkg.body.id}`,
@@ -95,7 +97,7 @@ describe('every page in both languages', function () {
       }
     };
     walk((portal.app as unknown as { router: { stack: Parameters<typeof walk>[0] } }).router.stack);
-    const covered = new Set(pages.map((url) => url.split('?')[0]!.replace(/^\/documents\/[^/]+$/, '/documents/:id').replace(/^\/documents\/[^/]+\/edit$/, '/documents/:id/edit').replace(/^\/packages\/[^/]+$/, '/packages/:id').replace(/^\/packages\/[^/]+\/edit$/, '/packages/:id/edit').replace(/^\/cities\/(?!manage$)[^/]+$/, '/cities/:id')));
+    const covered = new Set(pages.map((url) => url.split('?')[0]!.replace(/^\/documents\/[^/]+(\/withdraw|\/delete|\/edit)?$/, '/documents/:id$1').replace(/^\/packages\/[^/]+$/, '/packages/:id').replace(/^\/packages\/[^/]+\/edit$/, '/packages/:id/edit').replace(/^\/cities\/(?!manage$)[^/]+$/, '/cities/:id')));
     covered.add('/documents/new').add('/packages/new');
     const missing = declared.filter((path) => !NOT_PAGES.has(path) && !covered.has(path));
     expect(missing, 'page routes this test does not open').to.deep.equal([]);

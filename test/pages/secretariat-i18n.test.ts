@@ -380,7 +380,8 @@ describe('secretariat pages in both languages (packages, resolutions, review)', 
       expect(mainOf((await en.agent.get('/review').expect(200)).text)).to.include('<p class="flash" role="status">The document was published.</p>');
 
       const fa = await browser('sec', 'fa');
-      await fa.agent.post(`/documents/${waiting.id}/withdraw`).type('form').send({ _csrf: fa.csrf }).expect(303);
+      await fa.agent.post(`/documents/${waiting.id}/withdraw`).type('form').send({ _csrf: fa.csrf }).expect(400);
+      await fa.agent.post(`/documents/${waiting.id}/withdraw`).type('form').send({ _csrf: fa.csrf, reason: 'منتشرشدهٔ اشتباهی' }).expect(303);
       expect(mainOf((await fa.agent.get('/review').expect(200)).text)).to.include('<p class="flash" role="status">سند بایگانی شد.</p>');
     });
   });

@@ -48,6 +48,11 @@ export const audit: Catalogue['audit'] = {
       published: 'Published',
       returned: 'Returned for correction',
       withdrawn: 'Archived',
+      restored: 'Brought back from the archive',
+      deleted: 'Document deleted',
+      revision_added: 'Revision uploaded for review',
+      revision_published: 'Revision published',
+      revision_returned: 'Revision returned for correction',
     },
     user: {
       created: 'User created',

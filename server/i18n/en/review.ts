@@ -29,6 +29,16 @@ export const review: Catalogue['review'] = {
     publish: 'The document was published.',
     return: 'The document was returned to its city with your note.',
     withdraw: 'The document was withdrawn.',
+    restore: 'The document was brought back from the archive.',
+  },
+  revisions: {
+    heading: 'Revisions of published documents',
+    count: '({count} revisions awaiting review, oldest first)',
+    empty: 'No revision of a published document is awaiting review.',
+    caption: 'Revisions of published documents awaiting review',
+    badge: 'Revision of a published document',
+    version: 'Version',
+    uploaded: 'Uploaded',
   },
   returnCommentRequired: 'To return the document, write a note for the city (at most 5000 characters).',
   bulk: {

@@ -47,6 +47,11 @@ export const audit = {
       published: 'انتشار',
       returned: 'برگشت برای اصلاح',
       withdrawn: 'بایگانی',
+      restored: 'برگرداندن از بایگانی',
+      deleted: 'حذف سند',
+      revision_added: 'بارگذاری ویرایش تازه برای بررسی',
+      revision_published: 'انتشار ویرایش تازه',
+      revision_returned: 'برگشت ویرایش تازه برای اصلاح',
     },
     user: {
       created: 'ایجاد کاربر',

@@ -28,6 +28,17 @@ export const review = {
     publish: 'سند منتشر شد.',
     return: 'سند با یادداشت شما به شهر برگشت داده شد.',
     withdraw: 'سند بایگانی شد.',
+    restore: 'سند از بایگانی برگردانده شد.',
+  },
+  /** Revisions of published documents on the review desk. */
+  revisions: {
+    heading: 'ویرایش‌های اسناد منتشرشده',
+    count: '({count} ویرایش در انتظار بررسی، قدیمی‌ترین نخست)',
+    empty: 'ویرایشی از اسناد منتشرشده در انتظار بررسی نیست.',
+    caption: 'ویرایش‌های تازهٔ اسناد منتشرشده در انتظار بررسی',
+    badge: 'ویرایش سند منتشرشده',
+    version: 'نسخه',
+    uploaded: 'تاریخ بارگذاری',
   },
   returnCommentRequired: 'برای برگشت دادن سند، یادداشتی برای شهر بنویسید (حداکثر ۵۰۰۰ نویسه).',
   /** Many documents at once: the checkboxes and buttons of the review desk and of "my documents", and the list of results. */
