@@ -105,7 +105,7 @@ describe('documents API: many documents at once (bulk)', function () {
     await bulk(c.secretariat, { action: 'withdraw', ids, comment: 'نسخهٔ نادرست بارگذاری شده بود' }).expect(200);
     for (const id of ids) {
       const row = portal.services.audit.forDocument(id).find((e) => e.action === 'document.withdrawn');
-      expect(row?.details).to.include({ comment: 'نسخهٔ نادرست بارگذاری شده بود', to: 'withdrawn' });
+      expect(row?.details).to.include({ reason: 'نسخهٔ نادرست بارگذاری شده بود', to: 'withdrawn' });
     }
   });
 

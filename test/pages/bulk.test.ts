@@ -124,7 +124,7 @@ describe('bulk actions from the pages', function () {
       const id = await documentOf(c.owner, 'submitted', 'بایگانی گروهی');
       await post(await as(c.secretariat), '/review/bulk', [['action', 'withdraw'], ['comment', 'تکراری است'], ['ids', id]]).expect(303);
       expect(statusOf(id)).to.equal('withdrawn');
-      expect(portal.services.audit.forDocument(id).at(-1)?.details).to.include({ comment: 'تکراری است' });
+      expect(portal.services.audit.forDocument(id).at(-1)?.details).to.include({ reason: 'تکراری است' });
     });
 
     it('is the secretariat’s alone, and needs the CSRF token', async () => {
