@@ -18,4 +18,7 @@ export const errors: Catalogue['errors'] = {
   too_many_requests: 'Too many failed attempts; try again in a few minutes.',
   upload_interrupted: 'The upload was interrupted; send it again.',
   internal: 'Something went wrong. Try again.',
+  busy: 'The portal is busy for a moment; try again in a few seconds.',
+  stopping: 'The portal is restarting; try again in a minute.',
+  storage_full: 'The portal’s storage is full and the file was not kept. Tell the secretariat and send it again later.',
 };
