@@ -36,6 +36,9 @@ const UPLOAD_ERROR_CODES = [
   'conflict',
   'invalid_transition',
   'bad_request',
+  'storage_full',
+  'busy',
+  'stopping',
   'internal',
 ] as const satisfies readonly (keyof typeof fa.errors)[];
 /** File name extensions the portal accepts, for the file input and the script's check before sending. */
