@@ -94,7 +94,8 @@ export class RestoreService {
     if (!fs.existsSync(this.dataDir)) return;
     const entries = fs.readdirSync(this.dataDir);
     for (const leftover of entries.filter((name) => name.startsWith(STAGING_PREFIX))) fs.rmSync(path.join(this.dataDir, leftover), { recursive: true, force: true });
-    const others = entries.filter((name) => !name.startsWith(STAGING_PREFIX));
+    // A freshly formatted disk mounted as DATA_DIR holds lost+found: it is still empty.
+    const others = entries.filter((name) => !name.startsWith(STAGING_PREFIX) && name !== 'lost+found');
     if (others.length > 0) {
       throw new CommandError(`DATA_DIR (${this.dataDir}) is not empty (${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}): a restore goes into an empty one`);
     }

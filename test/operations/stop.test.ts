@@ -100,12 +100,11 @@ describe('a clean stop', function () {
           filename: 'گزارش بزرگ.pdf',
           chunkBytes: 1024 * 1024,
           pauseMs: 50,
-          onFirstChunk: () => {
-            signalled = Date.now();
-            process.kill(target === 'the npm process' ? portal.child.pid! : -portal.child.pid!, 'SIGTERM');
-          },
         });
-        await until(() => signalled > 0 && Date.now() - signalled > 300, 10_000, 'the signal');
+        await streamingIntoTheStore(portal);
+        signalled = Date.now();
+        process.kill(target === 'the npm process' ? portal.child.pid! : -portal.child.pid!, 'SIGTERM');
+        await new Promise((resolve) => setTimeout(resolve, 300));
         // An impatient operator (or a second `docker stop`) signals again: the stop goes on as it was.
         if (target === 'the npm start process group') process.kill(-portal.child.pid!, 'SIGTERM');
         const refused = await get(portal.port, '/healthz');
@@ -149,11 +148,10 @@ describe('a clean stop', function () {
         filename: 'slow.pdf',
         chunkBytes: 256 * 1024,
         pauseMs: 400,
-        onFirstChunk: () => {
-          signalled = Date.now();
-          process.kill(portal.child.pid!, 'SIGTERM');
-        },
       });
+      await streamingIntoTheStore(portal);
+      signalled = Date.now();
+      process.kill(portal.child.pid!, 'SIGTERM');
       const cut = await upload.response.then(
         (res) => `answered ${res.status}`,
         (error: NodeJS.ErrnoException) => error.code,
@@ -274,6 +272,12 @@ describe('a clean stop', function () {
     });
   });
 });
+
+/** Waits until the portal is writing an upload into its store: the request is in flight there, past the gate. */
+async function streamingIntoTheStore(portal: NpmPortal): Promise<void> {
+  const temp = path.join(portal.dataDir, 'files', '.tmp');
+  await until(() => fs.existsSync(temp) && fs.readdirSync(temp).some((name) => name.endsWith('.part')), 30_000, 'the upload to reach the store');
+}
 
 async function uploadOver(portal: NpmPortal, content: Buffer): Promise<RawResponse> {
   return streamUpload({ port: portal.port, path: '/api/v1/documents', headers: { Authorization: `Bearer ${portal.token}` }, fields: FIELDS, file: content, filename: 'small.pdf' }).response;

@@ -209,6 +209,26 @@ describe('npm run storage:migrate', function () {
       expect(storedObjects(portal)).to.have.length(24);
     });
 
+    it('picks up files uploaded while it copies; what arrives at the very end is left for the next run (exit 3)', async function () {
+      let uploading = true;
+      const burst = (async () => {
+        for (let i = 0; uploading || i < 3; i += 1) {
+          const bytes = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(512 * 1024)]);
+          const res = await uploadRequest(portal, c.owner, { ...DEFAULT_FIELDS, title: `هم‌زمان ${i}` }, { content: bytes, name: `b${i}.pdf` }).expect(201);
+          const key = portal.services.db.prepare('SELECT object_key FROM document_versions WHERE document_id = ?').pluck().get(res.body.id) as string;
+          files.set(key, sha256(bytes));
+        }
+      })();
+      const first = await npmRun('storage:migrate', ['--to', 'minio'], { DATA_DIR: portal.dataDir, ...env }).done;
+      uploading = false;
+      await burst;
+      expect(first.code, first.stderr).to.be.oneOf([0, 3]);
+      const again = await npmRun('storage:migrate', ['--to', 'minio'], { DATA_DIR: portal.dataDir, ...env }).done;
+      expect(again.code, again.stderr).to.equal(0);
+      expect(storesOf(portal)).to.deep.equal({ minio: files.size });
+      for (const [key, hash] of files) expect(await objectSha(client, bucket, key), key).to.equal(hash);
+    });
+
     it('does not move a file whose bytes no longer match its recorded hash, and says which', async function () {
       const bytes = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(4096)]);
       const res = await uploadRequest(portal, c.owner, DEFAULT_FIELDS, { content: bytes, name: 'damaged.pdf' }).expect(201);
@@ -220,7 +240,7 @@ describe('npm run storage:migrate', function () {
       const result = await npmRun('storage:migrate', ['--to', 'minio'], { DATA_DIR: portal.dataDir, ...env }).done;
       expect(result.code).to.equal(1);
       expect(result.stderr).to.include(`not moved: ${key}: the bytes in fs do not match the version's SHA-256`);
-      expect(storesOf(portal)).to.deep.equal({ minio: 24, fs: 1 });
+      expect(storesOf(portal)).to.deep.equal({ minio: files.size, fs: 1 });
       expect(await objectSha(client, bucket, key)).to.equal(null);
     });
   });
