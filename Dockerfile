@@ -1,7 +1,10 @@
 # syntax=docker/dockerfile:1
-# The Tajrobe portal: `npm start` (tsx) on Node 20, data in the /data volume.
+# The Tajrobe portal on Node 20 (TypeScript through tsx's loader), data in the /data volume.
 #   docker build -t tajrobe .
 #   docker run -p 3000:3000 -v tajrobe-data:/data tajrobe
+# `docker stop` sends SIGTERM: the portal answers new requests 503, lets those in flight finish within
+# SHUTDOWN_GRACE_SECONDS (30) and exits 0; give docker more than that (`docker stop -t 40`, or
+# stop_grace_period in docker-compose.yml), or it kills the portal after its own 10 s.
 # docker-compose.yml runs it with MinIO and Meilisearch.
 
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
@@ -13,7 +16,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-# tsx is a runtime dependency (`npm start` is `tsx server/main.ts`), so the dev tools can stay out.
+# tsx is a runtime dependency (its loader runs the TypeScript), so the dev tools can stay out.
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
@@ -26,8 +29,8 @@ ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false
 WORKDIR /app
-# tini -g passes `docker stop`'s SIGTERM to the whole process group: npm's `sh -c` does not forward it,
-# and without it the portal would be killed mid-request instead of closing its server and database.
+# tini, as PID 1, reaps the extraction workers' orphans and hands `docker stop`'s SIGTERM to node,
+# which is started directly: no npm, sh or tsx process stands between the signal and the portal.
 # poppler-utils and tesseract (with Persian data) are the tools text extraction uses when present.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini poppler-utils tesseract-ocr tesseract-ocr-fas tesseract-ocr-eng \
@@ -41,5 +44,5 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["/usr/bin/tini", "-g", "--"]
-CMD ["npm", "start"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "--import", "tsx", "server/main.ts"]

@@ -245,28 +245,58 @@ export class FtsSearchIndex implements SearchIndex {
    * @param file the index's own SQLite file, or ':memory:'
    * @param options.bm25PageLimit above this many (estimated) matching page rows, do not weigh pages with bm25
    * @param options.densePageRows above this many, do not list them either (see bestPages)
+   * @param options.log where init says that it replaced a damaged or outdated index
    */
   constructor(
     private readonly file: string,
-    private readonly options: { bm25PageLimit?: number; densePageRows?: number } = {},
+    private readonly options: { bm25PageLimit?: number; densePageRows?: number; log?: (message: string) => void } = {},
   ) {}
 
+  /**
+   * Opens the index file, creating it when missing. The index is derived data: a file of another layout
+   * is emptied, and a file SQLite cannot read (damaged, or not a database) is moved aside as
+   * `<file>.damaged-<time>` and started anew; either way the portal finds it empty and rebuilds it from the database.
+   */
   async init(): Promise<void> {
     if (this.db) return;
     if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    try {
+      this.db = this.open();
+    } catch (error) {
+      if (this.file === ':memory:' || !isUnreadableDatabase(error)) throw error;
+      const aside = `${this.file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      for (const suffix of ['', '-wal', '-shm']) {
+        if (fs.existsSync(this.file + suffix)) fs.renameSync(this.file + suffix, aside + suffix);
+      }
+      this.options.log?.(`the search index ${this.file} could not be read (${(error as Error).message}); it was moved to ${aside} and starts empty, to be rebuilt from the database`);
+      this.db = this.open();
+    }
+  }
+
+  private open(): Database.Database {
     const db = new Database(this.file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('temp_store = MEMORY');
-    db.pragma('cache_size = -65536');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    db.transaction(() => {
-      if (version !== SCHEMA_VERSION) for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
-      db.exec(SCHEMA);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
-    this.db = db;
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('temp_store = MEMORY');
+      db.pragma('cache_size = -65536');
+      const version = db.pragma('user_version', { simple: true }) as number;
+      db.transaction(() => {
+        if (version !== SCHEMA_VERSION) for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+        db.exec(SCHEMA);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
+      if (version !== 0 && version !== SCHEMA_VERSION) {
+        this.options.log?.(`the search index ${this.file} had layout ${version}, this portal uses ${SCHEMA_VERSION}: it starts empty, to be rebuilt from the database`);
+      }
+      // A file whose header survived can still be damaged further in: touch every table once (cheaply).
+      for (const table of ['docs', 'doc_shares', 'facet_values', 'doc_facets', 'chunks', 'vocab', 'vocab_edits']) db.prepare(`SELECT * FROM ${table} LIMIT 1`).get();
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   async isEmpty(): Promise<boolean> {
@@ -829,4 +859,10 @@ function halves(token: string): [string, string][] {
   const result: [string, string][] = [];
   for (let k = 2; k <= chars.length - 2; k++) result.push([chars.slice(0, k).join(''), chars.slice(k).join('')]);
   return result;
+}
+
+/** SQLite cannot use the file: it is not a database, or its pages are damaged. */
+function isUnreadableDatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Database.SqliteError && typeof code === 'string' && /^SQLITE_(NOTADB|CORRUPT)/.test(code);
 }

@@ -45,6 +45,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   app.use(securityHeaders);
+  app.use(services.shutdown.middleware);
 
   app.use(healthRoute(services));
   app.use(languageRoute(services.config.cookieSecure));

@@ -37,16 +37,17 @@ const trustProxy = z
     return z.NEVER;
   });
 
-const storageSchema = z.discriminatedUnion('STORAGE', [
-  z.object({ STORAGE: z.literal('fs') }),
-  z.object({
-    STORAGE: z.literal('minio'),
-    MINIO_ENDPOINT: url,
-    MINIO_ACCESS_KEY: z.string().min(1),
-    MINIO_SECRET_KEY: z.string().min(1),
-    MINIO_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a valid S3 bucket name').default('tajrobe'),
-  }),
-]);
+const minioFields = {
+  MINIO_ENDPOINT: url,
+  MINIO_ACCESS_KEY: z.string().min(1),
+  MINIO_SECRET_KEY: z.string().min(1),
+  MINIO_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a valid S3 bucket name').default('tajrobe'),
+};
+
+const storageSchema = z.discriminatedUnion('STORAGE', [z.object({ STORAGE: z.literal('fs') }), z.object({ STORAGE: z.literal('minio'), ...minioFields })]);
+
+/** MinIO's settings also with STORAGE=fs: versions still in MinIO are read from it, and storage:migrate moves files either way. */
+const minioSchema = z.object(minioFields);
 
 const searchSchema = z.discriminatedUnion('SEARCH', [
   z.object({ SEARCH: z.literal('sqlite') }),
@@ -75,10 +76,19 @@ const baseSchema = z.object({
   EXTRACT_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
   EXTRACT_MEMORY_MB: z.coerce.number().int().min(64).default(512),
   EXTRACT_MAX_PAGES: z.coerce.number().int().positive().default(5000),
+  DISK_FREE_FLOOR_MB: z.coerce.number().int().min(0).default(512),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
 });
 
 export type StorageConfig = z.infer<typeof storageSchema>;
 export type SearchConfig = z.infer<typeof searchSchema>;
+
+export interface MinioSettings {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+}
 
 export interface Config {
   port: number;
@@ -95,6 +105,12 @@ export interface Config {
   loginThrottle: { maxFailures: number; windowMs: number };
   extraction: { timeoutMs: number; maxMemoryMb: number; maxPages: number };
   storage: StorageConfig;
+  /** MinIO's settings whenever MINIO_ENDPOINT is set, whatever STORAGE says. */
+  minio?: MinioSettings;
+  /** Below this many free bytes in DATA_DIR, /healthz says degraded and uploads are refused before they stream. */
+  diskFreeFloorBytes: number;
+  /** How long a stop waits for requests in flight before it cuts them. */
+  shutdownGraceMs: number;
   search: SearchConfig;
 }
 
@@ -112,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const base = collect(baseSchema.safeParse(withDefaults), problems);
   const storage = collect(storageSchema.safeParse(withDefaults), problems);
   const search = collect(searchSchema.safeParse(withDefaults), problems);
+  const minio = withDefaults.MINIO_ENDPOINT && storage?.STORAGE !== 'minio' ? collect(minioSchema.safeParse(withDefaults), problems) : storage?.STORAGE === 'minio' ? storage : undefined;
   if (Boolean(withDefaults.ADMIN_USERNAME) !== Boolean(withDefaults.ADMIN_PASSWORD)) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD: set both or neither');
   }
@@ -130,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginThrottle: { maxFailures: base.LOGIN_MAX_FAILURES, windowMs: base.LOGIN_WINDOW_MINUTES * 60_000 },
     extraction: { timeoutMs: base.EXTRACT_TIMEOUT_SECONDS * 1000, maxMemoryMb: base.EXTRACT_MEMORY_MB, maxPages: base.EXTRACT_MAX_PAGES },
     storage,
+    minio: minio && { endpoint: minio.MINIO_ENDPOINT, accessKey: minio.MINIO_ACCESS_KEY, secretKey: minio.MINIO_SECRET_KEY, bucket: minio.MINIO_BUCKET },
+    diskFreeFloorBytes: base.DISK_FREE_FLOOR_MB * 1024 ** 2,
+    shutdownGraceMs: base.SHUTDOWN_GRACE_SECONDS * 1000,
     search,
   };
 }

@@ -1,5 +1,6 @@
 import type passport from 'passport';
 import type { ObjectStore } from '../storage/object-store';
+import type { StoreRegistry } from '../storage/store-registry';
 import type { Config } from './config';
 import type { Db } from './db/database';
 import type { AuditLog } from './audit/audit.log';
@@ -16,6 +17,9 @@ import type { JobsQueue } from './jobs/jobs.queue';
 import type { JobsWorker } from './jobs/jobs.worker';
 import type { SearchIndexer } from './search/indexer';
 import type { SearchService } from './search/search.service';
+import type { SearchLog } from './search/search-log';
+import type { DiskSpace } from './operations/disk-space';
+import type { ShutdownGate } from './operations/shutdown-gate';
 import type { NotificationsService } from './notifications/notifications.service';
 import type { PackagesService } from './packages/packages.service';
 import type { CitiesService } from './cities/cities.service';
@@ -24,12 +28,17 @@ import type { CitiesService } from './cities/cities.service';
 export interface Services {
   config: Config;
   db: Db;
+  /** Where new files go (STORAGE). Read or delete a stored version through `stores.for(version.store)`. */
   store: ObjectStore;
+  stores: StoreRegistry;
   searchIndex: SearchIndex;
   jobs: JobsQueue;
   indexer: SearchIndexer;
   worker: JobsWorker;
+  searchLog: SearchLog;
   search: SearchService;
+  disk: DiskSpace;
+  shutdown: ShutdownGate;
   notifications: NotificationsService;
   audit: AuditLog;
   users: UsersService;

@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ObjectStore } from '../storage/object-store';
+import type { ObjectStore, StoreKind } from '../storage/object-store';
 import { FsObjectStore } from '../storage/fs-object-store';
 import { MinioObjectStore } from '../storage/minio-object-store';
-import type { Config } from './config';
+import { StoreRegistry } from '../storage/store-registry';
+import type { Config, MinioSettings } from './config';
 import type { Services } from './services';
-import { openDatabase } from './db/database';
+import { COMMAND_BUSY_TIMEOUT_MS, openDatabase, type Db } from './db/database';
 import { seedReferenceData } from './db/seed';
 import { AuditLog } from './audit/audit.log';
 import { UsersService } from './users/users.service';
@@ -27,22 +28,45 @@ import { JobsWorker } from './jobs/jobs.worker';
 import { SearchIndexer } from './search/indexer';
 import { IndexFollower } from './search/index-follower';
 import { SearchService } from './search/search.service';
+import { SearchLog } from './search/search-log';
+import { DiskSpace } from './operations/disk-space';
+import { ShutdownGate } from './operations/shutdown-gate';
 import { extractText } from './extraction/extract';
 import { NotificationsService } from './notifications/notifications.service';
 import { PackagesService } from './packages/packages.service';
 import { CitiesService } from './cities/cities.service';
 
+export interface WireOptions {
+  /**
+   * The portal owns DATA_DIR: it empties the temporary folders a crash left, and refuses to start while
+   * stored versions are in a store other than STORAGE. A command run beside the portal (reindex) is not
+   * the owner and touches neither.
+   */
+  owner?: boolean;
+}
+
 /**
  * The one place the portal is put together: configuration in, engines and services out.
  * A configured engine that does not answer stops the start-up; there is no silent fallback.
  */
-export async function wire(config: Config, log: (message: string) => void = console.error): Promise<Services> {
+export async function wire(config: Config, log: (message: string) => void = console.error, options: WireOptions = {}): Promise<Services> {
+  const owner = options.owner ?? true;
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(path.join(config.dataDir, 'tajrobe.sqlite'));
-  seedReferenceData(db);
+  const db = openDatabase(path.join(config.dataDir, 'tajrobe.sqlite'), owner ? {} : { busyTimeoutMs: COMMAND_BUSY_TIMEOUT_MS });
+  try {
+    seedReferenceData(db);
+    if (owner) assertVersionsInConfiguredStore(db, config.storage.STORAGE);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const tempDir = path.join(config.dataDir, 'tmp');
+  if (owner) fs.rmSync(tempDir, { recursive: true, force: true });
+  fs.mkdirSync(tempDir, { recursive: true });
 
-  const store = buildStore(config);
-  const searchIndex = buildSearchIndex(config);
+  const stores = buildStores(config, owner);
+  const store = stores.primary;
+  const searchIndex = buildSearchIndex(config, log);
   const started = await Promise.allSettled([store.init(), searchIndex.init()]);
   const problems = [
     started[0].status === 'rejected' ? `object store "${store.kind}" is not usable: ${(started[0].reason as Error).message}` : null,
@@ -59,22 +83,35 @@ export async function wire(config: Config, log: (message: string) => void = cons
   const tokens = new TokensService(db, users, config.tokenTtlMs);
   const repository = new DocumentsRepository(db);
   const jobs = new JobsQueue(db);
-  const indexer = new SearchIndexer(repository, store, searchIndex, jobs, (input) => extractText(input, config.extraction), log);
-  const worker = new JobsWorker(jobs, indexer);
+  const indexer = new SearchIndexer(
+    repository,
+    stores,
+    searchIndex,
+    jobs,
+    (input, { signal, tempRoot }) => extractText(input, config.extraction, { signal, tempRoot }),
+    path.join(tempDir, 'extraction'),
+    log,
+  );
+  const worker = new JobsWorker(jobs, indexer, { log });
+  const searchLog = new SearchLog(db, log);
   const indexFollower = new IndexFollower(indexer, worker, log);
   const notifications = new NotificationsService(db);
-  const documents = new DocumentsService(db, repository, audit, jobs, indexFollower, store, notifications, log);
+  const documents = new DocumentsService(db, repository, audit, jobs, indexFollower, stores, notifications, log);
   const packages = new PackagesService(db, repository, audit, notifications);
   const cities = new CitiesService(db, audit, packages);
   return {
     config,
     db,
     store,
+    stores,
     searchIndex,
     jobs,
     indexer,
     worker,
-    search: new SearchService(db, searchIndex),
+    searchLog,
+    search: new SearchService(searchIndex, searchLog),
+    disk: new DiskSpace(config.dataDir, config.diskFreeFloorBytes, store.kind === 'fs'),
+    shutdown: new ShutdownGate(),
     notifications,
     audit,
     users,
@@ -92,23 +129,50 @@ export async function wire(config: Config, log: (message: string) => void = cons
   };
 }
 
-function buildSearchIndex(config: Config): SearchIndex {
+function buildSearchIndex(config: Config, log: (message: string) => void): SearchIndex {
   if (config.search.SEARCH === 'meilisearch') {
     return new MeilisearchSearchIndex({ url: config.search.MEILI_URL, apiKey: config.search.MEILI_API_KEY, index: config.search.MEILI_INDEX });
   }
-  return new FtsSearchIndex(path.join(config.dataDir, 'search.sqlite'));
+  return new FtsSearchIndex(path.join(config.dataDir, 'search.sqlite'), { log });
 }
 
-function buildStore(config: Config): ObjectStore {
-  if (config.storage.STORAGE === 'minio') {
-    return new MinioObjectStore({
-      endpoint: config.storage.MINIO_ENDPOINT,
-      accessKey: config.storage.MINIO_ACCESS_KEY,
-      secretKey: config.storage.MINIO_SECRET_KEY,
-      bucket: config.storage.MINIO_BUCKET,
-    });
+/**
+ * STORAGE's store takes the new files; the other kind is there too when the environment configures it
+ * (the local folder always is; MinIO when MINIO_* is set), so a version is read from the store its row
+ * names, also while storage:migrate moves files under a running portal.
+ */
+export function buildStores(config: Config, owner = true): StoreRegistry {
+  const fsStore = new FsObjectStore(path.join(config.dataDir, 'files'), { sweepTempOnInit: owner });
+  const minioStore = config.minio ? buildMinioStore(config.minio) : undefined;
+  const primary = config.storage.STORAGE === 'minio' ? minioStore! : fsStore;
+  return new StoreRegistry(primary, [fsStore, ...(minioStore ? [minioStore] : [])]);
+}
+
+function buildMinioStore(settings: MinioSettings): ObjectStore {
+  return new MinioObjectStore({ endpoint: settings.endpoint, accessKey: settings.accessKey, secretKey: settings.secretKey, bucket: settings.bucket });
+}
+
+/** Thrown at start-up when stored versions are in a store other than STORAGE; names the command that moves them. */
+export class StoreMismatchError extends Error {
+  constructor(
+    readonly configured: StoreKind,
+    readonly elsewhere: { store: string; versions: number }[],
+  ) {
+    const where = elsewhere.map((e) => `${e.versions} in the ${e.store} store`).join(' and ');
+    super(
+      `STORAGE=${configured}, but the database names stored versions elsewhere (${where}). ` +
+        `Copy them with \`npm run storage:migrate -- --to ${configured}\` (with this environment, MINIO_* included), then start again; ` +
+        `or set STORAGE back to ${elsewhere[0]!.store}.`,
+    );
+    this.name = 'StoreMismatchError';
   }
-  return new FsObjectStore(path.join(config.dataDir, 'files'));
+}
+
+function assertVersionsInConfiguredStore(db: Db, configured: StoreKind): void {
+  const elsewhere = db
+    .prepare('SELECT store, count(*) AS versions FROM document_versions WHERE store <> ? GROUP BY store ORDER BY store')
+    .all(configured) as { store: string; versions: number }[];
+  if (elsewhere.length > 0) throw new StoreMismatchError(configured, elsewhere);
 }
 
 /** Sessions survive a restart without asking the operator for a secret. */

@@ -9,6 +9,7 @@ import {
   assertValidSize,
   InvalidObjectKeyError,
   ObjectNotFoundError,
+  StorageFullError,
   type ByteRange,
   type ObjectInfo,
   type ObjectStore,
@@ -19,12 +20,24 @@ import {
 /** Fewer, larger reads: 64 KiB reads cost a large download a third of its time in syscalls and callbacks. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
+export interface FsObjectStoreOptions {
+  /**
+   * Whether init removes the temp files in `<root>/.tmp`: only the process that owns the root (the portal)
+   * may, since a command run beside it would delete the portal's uploads in flight.
+   */
+  sweepTempOnInit?: boolean;
+}
+
+/** Objects as plain files under `<root>/objects/<key>`, written through `<root>/.tmp` and renamed into place. */
 export class FsObjectStore implements ObjectStore {
   readonly kind = 'fs';
   readonly objectsDir: string;
   readonly tempDir: string;
 
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    private readonly options: FsObjectStoreOptions = {},
+  ) {
     this.objectsDir = path.resolve(root, 'objects');
     this.tempDir = path.resolve(root, '.tmp');
   }
@@ -32,6 +45,7 @@ export class FsObjectStore implements ObjectStore {
   async init(): Promise<void> {
     await mkdir(this.objectsDir, { recursive: true });
     await mkdir(this.tempDir, { recursive: true });
+    if (this.options.sweepTempOnInit === false) return;
     // init runs before this process serves requests and the root belongs to one process,
     // so every temp file present now was abandoned by a crash.
     for (const name of await readdir(this.tempDir)) {
@@ -48,6 +62,9 @@ export class FsObjectStore implements ObjectStore {
     const target = this.objectPath(key);
     assertValidSize(options.size);
     const tempPath = path.join(this.tempDir, `${randomUUID()}.part`);
+    // The body may fail while the temp file is being opened, before the loop below listens: its error
+    // would then have no listener and end the process. The loop still sees it (the stream is errored).
+    body.on('error', () => undefined);
     let temp: FileHandle | undefined = await open(tempPath, 'wx', 0o600);
     try {
       let size = 0;
@@ -70,6 +87,7 @@ export class FsObjectStore implements ObjectStore {
     } catch (error) {
       await temp?.close().catch(() => {});
       await rm(tempPath, { force: true });
+      if (hasCode(error, 'ENOSPC', 'EDQUOT')) throw new StorageFullError(this.kind, error);
       throw error;
     }
   }

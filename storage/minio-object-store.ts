@@ -6,6 +6,7 @@ import {
   assertValidRange,
   assertValidSize,
   ObjectNotFoundError,
+  StorageFullError,
   type ByteRange,
   type ObjectInfo,
   type ObjectStore,
@@ -35,6 +36,8 @@ const DEFAULT_PART_SIZE = 16 * MIB;
 const MAX_PARTS = 10_000;
 const DEFAULT_REACHABILITY_TIMEOUT_MS = 5_000;
 const MISSING_OBJECT_CODES = new Set(['NoSuchKey', 'NotFound']);
+/** What MinIO answers below its free-space threshold, and S3's quota refusals. */
+const FULL_CODES = new Set(['XMinioStorageFull', 'StorageFull', 'QuotaExceeded', 'XMinioAdminBucketQuotaExceeded']);
 
 /**
  * Objects in one MinIO (S3) bucket.
@@ -127,6 +130,7 @@ export class MinioObjectStore implements ObjectStore {
       if (uploadId !== undefined) {
         await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch(() => {});
       }
+      if (FULL_CODES.has(errorCode(error))) throw new StorageFullError(this.kind, error);
       throw error;
     }
   }

@@ -48,6 +48,14 @@ export class ObjectNotFoundError extends Error {
   }
 }
 
+/** The store has no room left (a full disk, a quota, MinIO's free-space threshold); nothing was kept. */
+export class StorageFullError extends Error {
+  constructor(readonly store: StoreKind, cause?: unknown) {
+    super(`the ${store} object store is full`, { cause });
+    this.name = 'StorageFullError';
+  }
+}
+
 export class InvalidObjectKeyError extends Error {
   constructor(readonly key: string) {
     super(`invalid object key ${JSON.stringify(key)}`);

@@ -1,5 +1,5 @@
 import session from 'express-session';
-import type { Db } from '../db/database';
+import { isDatabaseBusy, type Db } from '../db/database';
 
 /** express-session store in the metadata database, so sign-ins survive a restart. */
 export class SqliteSessionStore extends session.Store {
@@ -45,8 +45,16 @@ export class SqliteSessionStore extends session.Store {
     }
   }
 
+  /**
+   * Renews the expiry on every request. Best effort: while another process holds the database the
+   * session keeps its earlier expiry and the next request renews it, rather than the page failing.
+   */
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
-    this.db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?').run(this.expiry(data), sid);
+    try {
+      this.db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?').run(this.expiry(data), sid);
+    } catch (error) {
+      if (!isDatabaseBusy(error)) throw error;
+    }
     callback?.();
   }
 
@@ -54,8 +62,13 @@ export class SqliteSessionStore extends session.Store {
     clearInterval(this.sweeper);
   }
 
+  /** Runs on a timer, where an error would end the process: what is not swept now is swept next time. */
   private sweep(): void {
-    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(Date.now());
+    try {
+      this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(Date.now());
+    } catch {
+      // Busy or closed: expired sessions are never read (get checks the expiry), only kept a while longer.
+    }
   }
 
   private expiry(data: session.SessionData): number {

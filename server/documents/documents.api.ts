@@ -17,8 +17,8 @@ import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } fro
 import { sendVersion } from './download';
 
 export function documentsApi(services: Services): Router {
-  const { documents, store } = services;
-  const upload = singleFileUpload(store, services.config.maxUploadBytes);
+  const { documents, store, stores } = services;
+  const upload = singleFileUpload(store, services.config.maxUploadBytes, services.disk);
   const router = Router();
 
   router.get('/documents', (req, res) => {
@@ -84,7 +84,7 @@ export function documentsApi(services: Services): Router {
     const user = currentUser(req);
     const { version: number } = parseInput(versionQuerySchema, req.query);
     const { version } = documents.version(user, req.params.id, number);
-    await sendVersion(req, res, store, version);
+    await sendVersion(req, res, stores, version);
   });
 
   router.post('/documents/:id/shares', async (req, res) => {

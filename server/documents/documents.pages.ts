@@ -44,6 +44,9 @@ const UPLOAD_ERROR_CODES = [
   'conflict',
   'invalid_transition',
   'bad_request',
+  'storage_full',
+  'busy',
+  'stopping',
   'internal',
 ] as const satisfies readonly (keyof typeof fa.errors)[];
 /** File name extensions the portal accepts, for the file input and the script's check before sending. */
@@ -79,8 +82,8 @@ export interface DocumentPageErrors {
 }
 
 export function documentsPages(services: Services): Router {
-  const { documents, store } = services;
-  const upload = singleFileUpload(store, services.config.maxUploadBytes);
+  const { documents, store, stores } = services;
+  const upload = singleFileUpload(store, services.config.maxUploadBytes, services.disk);
   const renderDocument = documentPageRenderer(services);
   const router = Router();
 
@@ -241,13 +244,13 @@ export function documentsPages(services: Services): Router {
     const user = currentUser(req);
     const { version: number } = parseInput(versionQuerySchema, req.query);
     const { version } = documents.version(user, req.params.id as string, number);
-    await sendVersion(req, res, store, version);
+    await sendVersion(req, res, stores, version);
   });
 
   router.get('/documents/:id/view', requirePageUser, async (req, res) => {
     const user = currentUser(req);
     const { version } = documents.version(user, req.params.id as string);
-    await sendVersion(req, res, store, version, 'inline');
+    await sendVersion(req, res, stores, version, 'inline');
   });
 
   router.post(

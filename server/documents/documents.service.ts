@@ -4,7 +4,7 @@ import { nowIso } from '../db/database';
 import type { AuditLog } from '../audit/audit.log';
 import type { User } from '../auth/roles';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
-import type { ObjectStore } from '../../storage/object-store';
+import type { StoreRegistry } from '../../storage/store-registry';
 import { canDelete, canEdit, canManage, canUpload, canView, visibleVersions } from './access.policy';
 import { currentVersion, pendingRevision, type DocumentStatus, type DocumentVersion, type PortalDocument, type StoredFile } from './document';
 import type { DocumentListFilter, DocumentsRepository } from './documents.repository';
@@ -38,7 +38,7 @@ export class DocumentsService {
     private readonly audit: AuditLog,
     private readonly jobs: JobsQueue,
     private readonly changes: DocumentChangeListener,
-    private readonly store: Pick<ObjectStore, 'delete'>,
+    private readonly stores: Pick<StoreRegistry, 'for'>,
     private readonly notifier: DocumentNotifier,
     private readonly log: (message: string) => void = () => undefined,
   ) {}
@@ -204,7 +204,7 @@ export class DocumentsService {
     await this.changes.documentChanged(id);
     for (const version of versions) {
       try {
-        await this.store.delete(version.objectKey);
+        await this.stores.for(version.store).delete(version.objectKey);
       } catch (error) {
         this.log(`deleted document ${id}: its version ${version.number} (${version.store} ${version.objectKey}) stays in the store: ${error instanceof Error ? error.message : String(error)}`);
       }

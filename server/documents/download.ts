@@ -1,17 +1,18 @@
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
-import type { ByteRange, ObjectStore } from '../../storage/object-store';
+import type { ByteRange } from '../../storage/object-store';
+import type { StoreRegistry } from '../../storage/store-registry';
 import type { DocumentVersion } from './document';
 
 /**
- * Streams one stored version: strong ETag (the SHA-256), conditional GET, a single byte range
+ * Streams one stored version from the store that holds it: strong ETag (the SHA-256), conditional GET, a single byte range
  * (206; 416 when unsatisfiable; several ranges get the whole file), and the original Persian
  * name in an RFC 5987/6266 `filename*`.
  */
 export async function sendVersion(
   req: Request,
   res: Response,
-  store: ObjectStore,
+  stores: StoreRegistry,
   version: DocumentVersion,
   disposition: 'attachment' | 'inline' = 'attachment',
 ): Promise<void> {
@@ -39,7 +40,7 @@ export async function sendVersion(
     return;
   }
 
-  const body = await store.get(version.objectKey, range);
+  const body = await stores.for(version.store).get(version.objectKey, range);
   if (range) {
     res.status(206).set({ 'Content-Range': `bytes ${range.start}-${range.end}/${version.size}`, 'Content-Length': String(range.end - range.start + 1) });
   } else {

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import multer from 'multer';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ObjectStore } from '../../storage/object-store';
@@ -7,15 +8,30 @@ import type { DocumentsService } from './documents.service';
 import { currentUser } from '../auth/passport';
 import { ObjectStoreEngine, type UploadedFile } from './upload.storage-engine';
 
-/** Parses a multipart body with one `file` part, streaming it into the store; errors become domain errors. */
-export function singleFileUpload(store: ObjectStore, maxBytes: number): RequestHandler {
+/** Says whether an upload may start at all (free disk space), before a byte of it is read. */
+export interface UploadRoom {
+  assertRoomForUpload(headers: IncomingHttpHeaders): Promise<void>;
+}
+
+/**
+ * Parses a multipart body with one `file` part, streaming it into the store; errors become domain errors.
+ * Refused (507) before reading anything when `room` says there is no space for it.
+ */
+export function singleFileUpload(store: ObjectStore, maxBytes: number, room: UploadRoom): RequestHandler {
   const parse = multer({
     storage: new ObjectStoreEngine(store, maxBytes),
     defParamCharset: 'utf8',
     limits: { fileSize: maxBytes, files: 1, fields: 200, fieldSize: 64 * 1024, parts: 210, headerPairs: 200 },
   }).single('file');
   return (req: Request, res: Response, next: NextFunction) => {
-    parse(req, res, (error: unknown) => next(error ? translateUploadError(error, maxBytes) : undefined));
+    room.assertRoomForUpload(req.headers).then(
+      () => parse(req, res, (error: unknown) => next(error ? translateUploadError(error, maxBytes) : undefined)),
+      (error: unknown) => {
+        // The body is not read: the connection cannot carry another request after this answer.
+        res.set('Connection', 'close');
+        next(error);
+      },
+    );
   };
 }
 

@@ -23,12 +23,19 @@ const SOFT_DEADLINE_SHARE = 0.85;
 const STDERR_KEPT_BYTES = 16 * 1024;
 const OUT_OF_MEMORY_SIGNS = ['heap out of memory', 'Reached heap limit', 'Allocation failed', 'Cannot allocate memory'];
 
+export interface ExtractionOptions {
+  /** Aborting kills the worker and its tools at once (the portal is stopping); the promise rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** Where the worker's temporary files go (the portal keeps them under DATA_DIR); the OS temp folder when unset. */
+  tempRoot?: string;
+}
+
 /**
  * Extracts the text of a file on disk, page by page. Parsing runs in a child process (its own process group,
  * with a heap limit) that is killed with SIGKILL, together with any tool it started, when the time limit expires,
  * so a hostile file can neither hang nor crash the portal.
  */
-export async function extractText(input: ExtractionInput, limits?: ExtractionLimits): Promise<ExtractionResult> {
+export async function extractText(input: ExtractionInput, limits?: ExtractionLimits, options: ExtractionOptions = {}): Promise<ExtractionResult> {
   const resolved = resolveLimits(limits);
   try {
     await access(input.path, constants.R_OK);
@@ -37,7 +44,8 @@ export async function extractText(input: ExtractionInput, limits?: ExtractionLim
   }
 
   const startedAt = Date.now();
-  const tempDir = await mkdtemp(join(tmpdir(), 'tajrobe-extract-'));
+  options.signal?.throwIfAborted();
+  const tempDir = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'tajrobe-extract-'));
   const request: WorkerRequest = {
     input,
     limits: resolved,
@@ -45,7 +53,7 @@ export async function extractText(input: ExtractionInput, limits?: ExtractionLim
     tempDir,
   };
   try {
-    return await runWorker(request);
+    return await runWorker(request, options.signal);
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }
@@ -57,7 +65,7 @@ process.on('exit', () => {
   for (const kill of running) kill();
 });
 
-function runWorker(request: WorkerRequest): Promise<ExtractionResult> {
+function runWorker(request: WorkerRequest, signal: AbortSignal | undefined): Promise<ExtractionResult> {
   const resolved = request.limits;
   return new Promise<ExtractionResult>((resolve, reject) => {
     const child = fork(WORKER_PATH, [], {
@@ -70,6 +78,7 @@ function runWorker(request: WorkerRequest): Promise<ExtractionResult> {
     let stderr = '';
     let reply: WorkerReply | undefined;
     let timedOut = false;
+    let aborted = false;
     let settled = false;
 
     const killGroup = () => {
@@ -85,12 +94,19 @@ function runWorker(request: WorkerRequest): Promise<ExtractionResult> {
       killGroup();
     }, resolved.timeoutMs);
     running.add(killGroup);
+    const onAbort = () => {
+      aborted = true;
+      killGroup();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
 
     const finish = (outcome: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       running.delete(killGroup);
+      signal?.removeEventListener('abort', onAbort);
       outcome();
     };
 
@@ -107,6 +123,7 @@ function runWorker(request: WorkerRequest): Promise<ExtractionResult> {
       // A worker that died without answering may leave tools running in its process group.
       if (!reply) killGroup();
       finish(() => {
+        if (aborted) return reject(new DOMException('the extraction was stopped', 'AbortError'));
         if (reply?.ok) return resolve(reply.result);
         if (reply && !reply.ok) return reject(new ExtractionError(reply.reason, reply.message));
         if (timedOut) return reject(new ExtractionError('timeout', `extraction took longer than ${resolved.timeoutMs} ms`));

@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, TooManyRequestsError } from './errors';
+import { StorageFullError as StoreFullError } from '../../storage/object-store';
+import { isDatabaseBusy, isDatabaseFull } from '../db/database';
+import { AppError, ServiceUnavailableError, StorageFullError, TooManyRequestsError } from './errors';
 import { localize } from './view-helpers';
 import { hasMessage, type MessageKey } from '../i18n/index';
 
@@ -14,6 +16,8 @@ const HEADINGS: Record<number, string> = {
   415: 'unsupported_type',
   429: 'too_many_requests',
   500: 'internal',
+  503: 'unavailable',
+  507: 'storage_full',
 };
 
 /**
@@ -27,7 +31,7 @@ export function errorHandler(logError: (error: unknown) => void) {
     const status = known?.status ?? 500;
     const code = known?.code ?? 'internal';
     const message = known?.message ?? 'internal error';
-    if (known instanceof TooManyRequestsError) res.set('Retry-After', String(known.retryAfterSeconds));
+    if (known instanceof TooManyRequestsError || known instanceof ServiceUnavailableError) res.set('Retry-After', String(known.retryAfterSeconds));
     if (res.headersSent) {
       res.destroy();
       return;
@@ -63,8 +67,13 @@ export function wantsJson(req: Request): boolean {
 /** Codes for the client errors Express and its middleware raise themselves (a missing static file is a 404). */
 const HTTP_ERROR_CODES: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 413: 'too_large', 415: 'unsupported_type' };
 
+/** Seconds a client should wait before sending again what met a busy database. */
+const BUSY_RETRY_AFTER_SECONDS = 2;
+
 function asAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
+  if (isDatabaseBusy(error)) return new ServiceUnavailableError('busy', 'the database is busy; try again in a moment', BUSY_RETRY_AFTER_SECONDS);
+  if (error instanceof StoreFullError || isDatabaseFull(error) || hasErrno(error, 'ENOSPC', 'EDQUOT')) return new StorageFullError();
   const status = (error as { status?: number; type?: string })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const type = (error as { type?: string }).type;
@@ -73,4 +82,8 @@ function asAppError(error: unknown): AppError | null {
     return new AppError(status, HTTP_ERROR_CODES[status] ?? 'bad_request', (error as Error).message);
   }
   return null;
+}
+
+function hasErrno(error: unknown, ...codes: string[]): boolean {
+  return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '');
 }

@@ -58,3 +58,21 @@ export class TooManyRequestsError extends AppError {
     super(429, 'too_many_requests', `too many failed attempts; try again in ${retryAfterSeconds} seconds`);
   }
 }
+
+/** The portal cannot take this request now (it is stopping, or the database is held by another process); the client may retry. */
+export class ServiceUnavailableError extends AppError {
+  constructor(
+    code: 'busy' | 'stopping',
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(503, code, message);
+  }
+}
+
+/** No room left to keep what was sent: nothing of it was kept. */
+export class StorageFullError extends AppError {
+  constructor(message = 'the portal has no room left to store this; nothing was kept') {
+    super(507, 'storage_full', message);
+  }
+}

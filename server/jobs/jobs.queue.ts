@@ -46,7 +46,10 @@ export class JobsQueue {
       .run(kind, documentId, at, at, at);
   }
 
-  /** Takes the oldest due job of one of `kinds`, marking it running. */
+  /**
+   * Takes the oldest due job of one of `kinds`, marking it running. Index jobs go first: each takes
+   * milliseconds and makes a document findable (a rebuild after a restore), while an extraction takes seconds.
+   */
   claim(kinds: readonly JobKind[], documentId?: string): Job | null {
     return this.db.transaction(() => {
       const placeholders = kinds.map(() => '?').join(', ');
@@ -54,7 +57,7 @@ export class JobsQueue {
         .prepare(
           `SELECT id, kind, document_id, attempts FROM jobs
            WHERE state = 'queued' AND run_after <= ? AND kind IN (${placeholders}) ${documentId ? 'AND document_id = ?' : ''}
-           ORDER BY run_after, id LIMIT 1`,
+           ORDER BY kind = 'index' DESC, run_after, id LIMIT 1`,
         )
         .get(nowIso(), ...kinds, ...(documentId ? [documentId] : [])) as { id: number; kind: JobKind; document_id: string; attempts: number } | undefined;
       if (!row) return null;
@@ -77,6 +80,17 @@ export class JobsQueue {
     }
     this.db.prepare(`UPDATE jobs SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?`).run(reason, nowIso(), job.id);
     return 'failed';
+  }
+
+  /**
+   * Puts a running job back in the queue without counting the attempt: its work was stopped from outside
+   * (the portal stopping, a busy database), not failed. Due again after `delayMs`.
+   */
+  release(job: Job, delayMs = 0): void {
+    const at = Date.now();
+    this.db
+      .prepare(`UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), run_after = ?, updated_at = ? WHERE id = ? AND state = 'running'`)
+      .run(new Date(at + delayMs).toISOString(), new Date(at).toISOString(), job.id);
   }
 
   /** After a restart: jobs left running by a process that stopped are due again. */

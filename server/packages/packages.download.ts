@@ -16,7 +16,7 @@ export async function sendPackageZip(services: Services, user: User, id: string,
   const { kinds } = services.reference.vocabulary();
   const cities = services.reference.cities();
   const format = formatters(locale);
-  await streamPackageZip(res, services.store, pkg, items, {
+  await streamPackageZip(res, services.stores, pkg, items, {
     locale,
     dir: directionOf(locale),
     t: translator(locale),

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import ejs from 'ejs';
 import type { Response } from 'express';
 import { ZipArchive } from 'archiver';
-import type { ObjectStore } from '../../storage/object-store';
+import type { StoreRegistry } from '../../storage/store-registry';
 import { contentDisposition } from '../documents/download';
 import type { DeliveredItem, PortalPackage } from './package';
 import type { Locale, Translate } from '../i18n/index';
@@ -29,14 +29,14 @@ export interface ZipEntryPlan {
 }
 
 /**
- * Streams the package as one ZIP while it is built: each file is read from the object store and
+ * Streams the package as one ZIP while it is built: each file is read from the store that holds it and
  * appended only after the previous one has been written, so at most one source stream is open
  * and no file or archive is ever held whole in memory or on disk. Entry names are UTF-8 (the
  * archive writer sets the language-encoding flag for non-ASCII names).
  */
 export async function streamPackageZip(
   res: Response,
-  store: ObjectStore,
+  stores: StoreRegistry,
   pkg: PortalPackage,
   items: DeliveredItem[],
   language: ZipLanguage,
@@ -82,7 +82,7 @@ export async function streamPackageZip(
 
   for (const { item, name } of plan) {
     if (res.destroyed || failure) break;
-    source = await store.get(item.version.objectKey);
+    source = await stores.for(item.version.store).get(item.version.objectKey);
     const written = entryWritten(archive, res);
     archive.append(source, { name: `${folder}/${name}`, date: new Date(item.version.createdAt) });
     await written.catch((error: Error) => (failure ??= error));

@@ -1,49 +1,73 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ObjectStore } from '../../storage/object-store';
+import type { StoreRegistry } from '../../storage/store-registry';
 import type { SearchIndex } from '../../search/search-index';
 import type { DocumentsRepository } from '../documents/documents.repository';
 import type { Job, JobsQueue } from '../jobs/jobs.queue';
+import type { JobRunner } from '../jobs/jobs.worker';
 import type { ExtractionResult } from '../extraction/extract';
-import { nowIso } from '../db/database';
+import { isDatabaseBusy, nowIso } from '../db/database';
 import { toIndexedDocument } from './index-document';
 import { currentVersion } from '../documents/document';
 
-export type Extractor = (input: { path: string; contentType: string; filename: string }) => Promise<ExtractionResult>;
+export type Extractor = (
+  input: { path: string; contentType: string; filename: string },
+  options: { signal?: AbortSignal; tempRoot: string },
+) => Promise<ExtractionResult>;
+
+/** A job that met a busy database waits this long before it is due again (the attempt is not counted). */
+const BUSY_DELAY_MS = 2_000;
 
 /**
  * Keeps the search index in step with the database: `extract` jobs turn a version's bytes into
  * stored page texts and index them; `index` jobs re-send a document whose metadata or visibility
- * changed. Both read only from the database and the store, so a rebuild is the same code.
+ * changed. Both read only from the database and the store that holds the version, so a rebuild is
+ * the same code. Extraction works in `tempRoot` (under DATA_DIR, emptied at each start).
  */
-export class SearchIndexer {
+export class SearchIndexer implements JobRunner {
+  /** Outcomes the database refused to record (busy), oldest first; recorded before any new job. */
+  private readonly unrecorded: (() => void)[] = [];
+
   constructor(
     private readonly repository: DocumentsRepository,
-    private readonly store: ObjectStore,
+    private readonly stores: StoreRegistry,
     private readonly index: SearchIndex,
     private readonly jobs: JobsQueue,
     private readonly extract: Extractor,
+    private readonly tempRoot: string,
     private readonly log: (message: string) => void = () => undefined,
   ) {}
 
-  async run(job: Job): Promise<void> {
+  async run(job: Job, signal?: AbortSignal): Promise<void> {
+    let record: () => void;
     try {
-      if (job.kind === 'extract') await this.extractAndIndex(job.documentId);
+      if (job.kind === 'extract') await this.extractAndIndex(job.documentId, signal);
       else await this.sync(job.documentId);
-      this.jobs.complete(job);
+      record = () => this.jobs.complete(job);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const permanent = (error as { permanent?: boolean }).permanent === true;
-      const state = this.jobs.fail(job, reason, permanent);
-      if (job.kind === 'extract') this.repository.setIndexing(job.documentId, state, reason);
-      this.log(`job ${job.id} (${job.kind} ${job.documentId}) attempt ${job.attempts} failed: ${reason}${state === 'failed' ? ' — giving up' : ' — will retry'}`);
+      record = this.failure(job, error, signal);
     }
+    this.unrecorded.push(record);
+    this.recordPending();
+  }
+
+  recordPending(): boolean {
+    while (this.unrecorded.length > 0) {
+      try {
+        this.unrecorded[0]!();
+      } catch (error) {
+        this.log(`a job's outcome waits for the database: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      }
+      this.unrecorded.shift();
+    }
+    return true;
   }
 
   /** Runs every due `index` job now (at most `limit`), so visibility changes reach the index before the response. */
   async flushIndexJobs(documentId?: string, limit = 50): Promise<void> {
+    if (!this.recordPending()) return;
     for (let i = 0; i < limit; i += 1) {
       const job = this.jobs.claim(['index'], documentId);
       if (!job) return;
@@ -61,17 +85,44 @@ export class SearchIndexer {
     await this.index.upsert(toIndexedDocument(doc, this.repository.pages(documentId)));
   }
 
-  private async extractAndIndex(documentId: string): Promise<void> {
+  /** How to record a job that did not finish: back to the queue when stopped or kept out by a busy database, else a failed attempt. */
+  private failure(job: Job, error: unknown, signal: AbortSignal | undefined): () => void {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (signal?.aborted) {
+      this.log(`job ${job.id} (${job.kind} ${job.documentId}) was stopped and goes back to the queue`);
+      return () => {
+        this.jobs.release(job);
+        if (job.kind === 'extract') this.repository.setIndexing(job.documentId, 'queued');
+      };
+    }
+    if (isDatabaseBusy(error)) {
+      this.log(`job ${job.id} (${job.kind} ${job.documentId}) waits: ${reason}`);
+      return () => {
+        this.jobs.release(job, BUSY_DELAY_MS);
+        if (job.kind === 'extract') this.repository.setIndexing(job.documentId, 'queued');
+      };
+    }
+    const permanent = (error as { permanent?: boolean }).permanent === true;
+    return () => {
+      const state = this.jobs.fail(job, reason, permanent);
+      if (job.kind === 'extract') this.repository.setIndexing(job.documentId, state, reason);
+      this.log(`job ${job.id} (${job.kind} ${job.documentId}) attempt ${job.attempts} failed: ${reason}${state === 'failed' ? ' — giving up' : ' — will retry'}`);
+    };
+  }
+
+  private async extractAndIndex(documentId: string, signal: AbortSignal | undefined): Promise<void> {
     const doc = this.repository.find(documentId);
     if (!doc) return this.index.remove(documentId);
     const version = currentVersion(doc);
     if (!version) return;
     this.repository.setIndexing(documentId, 'running');
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tajrobe-extract-'));
+    fs.mkdirSync(this.tempRoot, { recursive: true });
+    const folder = fs.mkdtempSync(path.join(this.tempRoot, 'extract-'));
     try {
       const file = path.join(folder, 'input');
-      await pipeline(await this.store.get(version.objectKey), fs.createWriteStream(file));
-      const result = await this.extract({ path: file, contentType: version.contentType, filename: version.filename });
+      const body = await this.stores.for(version.store).get(version.objectKey);
+      await pipeline(body, fs.createWriteStream(file), { signal });
+      const result = await this.extract({ path: file, contentType: version.contentType, filename: version.filename }, { signal, tempRoot: folder });
       const latestDoc = this.repository.find(documentId);
       const latest = latestDoc ? currentVersion(latestDoc)?.number : undefined;
       if (latest !== version.number) return;

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../config';
 import { wire } from '../wire';
+import { ProgressBar } from '../operations/progress-bar';
 
 /**
  * `npm run reindex`: rebuilds the configured search index from the database (stored page texts
@@ -8,7 +9,8 @@ import { wire } from '../wire';
  */
 async function main(): Promise<void> {
   const extractMissing = process.argv.includes('--extract');
-  const services = await wire(loadConfig());
+  // Beside a running portal: it must not sweep the portal's temporary files or refuse the portal's stores.
+  const services = await wire(loadConfig(), console.error, { owner: false });
   const { db, searchIndex, indexer, jobs, worker } = services;
   const ids = db.prepare('SELECT id FROM documents ORDER BY created_at').pluck().all() as string[];
   const unextracted = new Set(
@@ -33,31 +35,6 @@ async function main(): Promise<void> {
   services.sessions.close();
   await searchIndex.close();
   db.close();
-}
-
-class ProgressBar {
-  private done_ = 0;
-  private readonly started = Date.now();
-
-  constructor(private readonly total: number) {}
-
-  tick(): void {
-    this.done_ += 1;
-    if (this.done_ === this.total || this.done_ % 25 === 0) this.draw();
-  }
-
-  done(): void {
-    this.draw();
-    process.stderr.write('\n');
-  }
-
-  private draw(): void {
-    const width = 30;
-    const share = this.total === 0 ? 1 : this.done_ / this.total;
-    const filled = Math.round(share * width);
-    const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done_}/${this.total} ${seconds}s`);
-  }
 }
 
 main().catch((error: unknown) => {

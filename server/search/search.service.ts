@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Db } from '../db/database';
 import { nowIso } from '../db/database';
 import type { User } from '../auth/roles';
 import { FACETS, type SearchIndex, type SearchQuery, type SearchResult } from '../../search/search-index';
+import type { SearchLog } from './search-log';
 
 const repeatable = z.preprocess(
   (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
@@ -29,8 +29,8 @@ export type SearchInput = z.infer<typeof searchQuerySchema>;
 /** Search for a signed-in user: their visibility goes into the query; empty results are logged for the secretariat. */
 export class SearchService {
   constructor(
-    private readonly db: Db,
     private readonly index: SearchIndex,
+    private readonly searchLog: SearchLog,
   ) {}
 
   async search(user: User, input: SearchInput): Promise<SearchResult & { page: number; perPage: number }> {
@@ -43,9 +43,7 @@ export class SearchService {
     };
     const result = await this.index.search({ role: user.role, city: user.city }, query);
     if (query.q && input.page === 1) {
-      this.db
-        .prepare('INSERT INTO search_log (at, user_id, query, filters, total) VALUES (?, ?, ?, ?, ?)')
-        .run(nowIso(), user.id, query.q, JSON.stringify(query.filters), result.total);
+      this.searchLog.record({ at: nowIso(), userId: user.id, query: query.q, filters: JSON.stringify(query.filters), total: result.total });
     }
     return { ...result, page: input.page, perPage: input.perPage };
   }

@@ -92,6 +92,7 @@ describe('search API', function () {
 
   it('logs searches that found nothing, for the secretariat\'s list of what cities look for', async () => {
     await search(c.reader, `q=${encodeURIComponent('سونامی')}`).expect(200);
+    portal.services.searchLog.flush();
     const row = portal.services.db.prepare('SELECT query, total FROM search_log ORDER BY id DESC LIMIT 1').get();
     expect(row).to.deep.equal({ query: 'سونامی', total: 0 });
   });

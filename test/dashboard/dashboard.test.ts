@@ -31,6 +31,7 @@ describe('secretariat dashboard', function () {
     ] as const) {
       await supertest(portal.app).get('/api/v1/search').query({ q }).set(who.auth).expect(200);
     }
+    portal.services.searchLog.flush();
   });
 
   after(async function () {

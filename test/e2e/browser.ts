@@ -45,8 +45,8 @@ export interface BrowserPortal {
   close(): Promise<void>;
 }
 
-export async function startBrowserPortal(): Promise<BrowserPortal> {
-  const portal = await startPortal();
+export async function startBrowserPortal(env: Record<string, string> = {}): Promise<BrowserPortal> {
+  const portal = await startPortal(env);
   const people = await browserCast(portal);
   const server: Server = await new Promise((resolve, reject) => {
     const listening = portal.app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -105,7 +105,7 @@ export interface BrowserSuite {
  * Mocha hooks for one test file: one portal and one browser for the file, a fresh context and page per test, and a
  * full-page screenshot of every page still open after each test, passed or failed.
  */
-export function useBrowser(options: BrowserContextOptions = {}): BrowserSuite {
+export function useBrowser(options: BrowserContextOptions = {}, portalEnv: Record<string, string> = {}): BrowserSuite {
   let browser: Browser | undefined;
   let served: BrowserPortal | undefined;
   let context: BrowserContext | undefined;
@@ -120,7 +120,7 @@ export function useBrowser(options: BrowserContextOptions = {}): BrowserSuite {
   before(async function () {
     this.timeout(60_000);
     requireChromium(this);
-    served = await startBrowserPortal();
+    served = await startBrowserPortal(portalEnv);
     browser = await launchChromium();
   });
 

@@ -35,6 +35,7 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
     dataDir,
     async close() {
       await services.worker.stop();
+      services.searchLog.close();
       await services.searchIndex.close();
       services.sessions.close();
       services.db.close();

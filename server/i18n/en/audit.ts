@@ -79,5 +79,11 @@ export const audit: Catalogue['audit'] = {
       updated: 'Resolution updated',
       followup_added: 'Resolution follow-up recorded',
     },
+    storage: {
+      migrated: 'Stored files moved to another store',
+    },
+    backup: {
+      restored: 'Portal restored from a backup',
+    },
   },
 };

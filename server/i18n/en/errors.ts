@@ -22,4 +22,7 @@ export const errors: Catalogue['errors'] = {
   cannot_reset_self: 'Do not set a temporary password for your own account; change your password from “My account”.',
   city_exists: 'A city with this id already exists.',
   internal: 'Something went wrong. Try again.',
+  busy: 'The portal is busy for a moment; try again in a few seconds.',
+  stopping: 'The portal is restarting; try again in a minute.',
+  storage_full: 'The portal’s storage is full and the file was not kept. Tell the secretariat and send it again later.',
 };

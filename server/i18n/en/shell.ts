@@ -42,6 +42,8 @@ export const shell: Catalogue['shell'] = {
       unsupported_type: 'This type of file is not accepted',
       too_many_requests: 'Too many requests',
       internal: 'Something went wrong on our side',
+      unavailable: 'The portal cannot answer right now',
+      storage_full: 'Storage is full',
     },
   },
 };

@@ -78,5 +78,11 @@ export const audit = {
       updated: 'به‌روزرسانی مصوبه',
       followup_added: 'ثبت پیگیری مصوبه',
     },
+    storage: {
+      migrated: 'جابه‌جایی پرونده‌های ذخیره‌شده به انباره‌ای دیگر',
+    },
+    backup: {
+      restored: 'بازگردانی سامانه از نسخهٔ پشتیبان',
+    },
   },
 } as const;

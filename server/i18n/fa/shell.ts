@@ -41,6 +41,8 @@ export const shell = {
       unsupported_type: 'نوع پرونده پذیرفته نیست',
       too_many_requests: 'درخواست‌ها بیش از اندازه بود',
       internal: 'خطایی در سامانه رخ داد',
+      unavailable: 'سامانه اکنون پاسخ نمی‌دهد',
+      storage_full: 'فضای ذخیره‌سازی پر است',
     },
   },
 } as const;
