@@ -943,11 +943,15 @@ function printSummary(results: CorpusResult[]): void {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
-  const index = fs.readFileSync(path.resolve(import.meta.dirname, '../search/fts-search-index.ts'));
+  const engine = crypto.createHash('sha256');
+  const folder = path.resolve(import.meta.dirname, '../search');
+  for (const file of ['fts-search-index.ts', 'persian.ts', 'snippet.ts', ...fs.readdirSync(path.join(folder, 'fts')).sort().map((name) => `fts/${name}`)]) {
+    engine.update(fs.readFileSync(path.join(folder, file)));
+  }
   out('# bench:search');
   out();
   out(`${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · ${mb(os.totalmem())} MB RAM · ${os.platform()} ${os.release()}`);
-  out(`corpus seed ${options.seed}, ${options.warmup} warm-up + ${options.rounds} measured rounds of ${QUERIES.length} queries × 3 roles; fts-search-index.ts sha256 ${crypto.createHash('sha256').update(index).digest('hex').slice(0, 12)}`);
+  out(`corpus seed ${options.seed}, ${options.warmup} warm-up + ${options.rounds} measured rounds of ${QUERIES.length} queries × 3 roles; engine sources sha256 ${engine.digest('hex').slice(0, 12)}`);
   out();
   const vocab = buildVocabulary(options.seed);
   log(`vocabulary: ${vocab.content.length} content words, ${FUNCTION_WORDS.length} function words, ${VERBS.length} verbs, ${vocab.rare.length} rare words`);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { FACETS, visibleTo, type AccessFields, type Facet, type SearchQuery, type Viewer } from './search-index';
+import { FACETS, visibleTo, type AccessFields, type Facet, type SearchQuery, type Viewer } from '../search-index';
 
 /** What a query needs to know of one indexed document once the full-text match is done. */
 export interface SnapshotDoc {
