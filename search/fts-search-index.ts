@@ -1,23 +1,26 @@
-import type { AccessFields, IndexedDocument, SearchIndex, SearchQuery, SearchResult, Viewer } from './search-index';
-import { queryTokens } from './persian';
+import type { AccessFields, IndexedDocument, SearchHit, SearchIndex, SearchQuery, SearchResult, Viewer } from './search-index';
+import { parseQuery, SynonymTable } from './query';
 import { FtsConnection } from './fts/connection';
 import { HitBuilder } from './fts/hits';
-import { Matcher, rank, type MatcherOptions } from './fts/matcher';
+import { Matcher, rank, relaxedSpec, strictSpec, type Match, type MatcherOptions, type MatchSpec } from './fts/matcher';
 import { QueryPlanner } from './fts/planner';
+import { RelatedFinder } from './fts/related';
 import { DocSnapshot } from './fts/snapshot';
 import { Vocabulary } from './fts/vocabulary';
 import { FtsWriter } from './fts/writer';
 
 export { withinOneEdit } from './fts/vocabulary';
 
-const MAX_TOKENS = 24;
-
 /**
  * The search index on SQLite FTS5, in its own database file, composed as `search/fts/` is split:
  * the layout (schema.ts) and its writer (writer.ts); query planning and typo correction
  * (planner.ts, over the index's vocabulary.ts); matching and ranking (matcher.ts) and the hits
- * shown (hits.ts). After the match, visibility, filters, facet counts and ordering run in memory
- * over a snapshot of the documents' access and facets (snapshot.ts), which writes keep current.
+ * shown (hits.ts); documents like a given one (related.ts). After the match, visibility, filters,
+ * facet counts and ordering run in memory over a snapshot of the documents' access and facets
+ * (snapshot.ts), which writes keep current. Synonyms are held in memory and expand each query.
+ *
+ * A query is read by search/query.ts (phrases, exclusions, stop words, synonyms). When no visible
+ * document has every clause, the documents with the most clauses are answered (`relaxed`).
  *
  * Facets (the usual disjunctive semantics): the counts of one facet are computed over the
  * visible documents matching `q` and the filters of every OTHER facet, so that choosing
@@ -32,6 +35,8 @@ export class FtsSearchIndex implements SearchIndex {
   private readonly planner: QueryPlanner;
   private readonly matcher: Matcher;
   private readonly hits: HitBuilder;
+  private readonly relatedFinder: RelatedFinder;
+  private synonyms = new SynonymTable();
   /** Writes run one after another in call order, so an upsert that yields while it normalizes cannot overtake or be overtaken. */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -48,6 +53,11 @@ export class FtsSearchIndex implements SearchIndex {
     this.planner = new QueryPlanner(vocabulary, options);
     this.matcher = new Matcher(this.connection, options);
     this.hits = new HitBuilder(this.connection, this.planner, this.snapshot);
+    this.relatedFinder = new RelatedFinder(this.connection, this.snapshot);
+  }
+
+  async setSynonyms(groups: string[][]): Promise<void> {
+    this.synonyms = new SynonymTable(groups);
   }
 
   async init(): Promise<void> {
@@ -87,23 +97,44 @@ export class FtsSearchIndex implements SearchIndex {
     const perPage = Math.max(1, Math.trunc(query.perPage) || 20);
     const page = Math.max(1, Math.trunc(query.page) || 1);
     const snapshot = this.snapshot.current();
-    const plan = this.planner.plan(queryTokens(query.q).slice(0, MAX_TOKENS));
-    const matches = plan ? this.matcher.matchDocuments(plan) : null;
-    const { kept, facets } = snapshot.select(viewer, query.filters, matches ? matches.keys() : snapshot.all());
+    const plan = this.planner.plan(parseQuery(query.q, this.synonyms));
+    let spec = plan ? strictSpec(plan) : null;
+    let matches: Map<number, Match> | null = spec ? this.matcher.matchDocuments(spec) : null;
+    let candidates: Iterable<number> = matches ? matches.keys() : snapshot.all();
+    if (plan && !spec) {
+      const excluded = this.matcher.excluded(plan);
+      candidates = [...snapshot.all()].filter((n) => !excluded.has(n));
+    }
+    let { kept, facets } = snapshot.select(viewer, query.filters, candidates);
+    const strictTotal = kept.length;
+    let relaxed = false;
+    const loose = plan && kept.length === 0 ? relaxedSpec(plan) : null;
+    if (loose) {
+      const some = this.matcher.matchDocuments(loose);
+      const selection = snapshot.select(viewer, query.filters, some.keys());
+      if (selection.kept.length > 0) {
+        ({ kept, facets } = selection);
+        [spec, matches, relaxed] = [loose, some, true];
+      }
+    }
     const ordered = rank(kept, matches, query.sort);
 
     const shown = ordered.slice((page - 1) * perPage, page * perPage);
-    const firstPages = plan && shown.length > 0 && !this.matcher.pagesAreCheapToRank(plan) ? this.matcher.firstBodyPages(plan) : new Map<number, number>();
+    const firstPages = spec && shown.length > 0 && !this.matcher.pagesAreCheapToRank(spec) ? this.matcher.firstBodyPages(spec) : new Map<number, number>();
     const pageOf = (n: number): number | null | undefined => {
       const chosen = matches?.get(n)?.page;
       return chosen !== undefined ? chosen : firstPages.get(n);
     };
-    const result: SearchResult = { total: kept.length, hits: this.hits.hits(shown.map((doc) => doc.n), plan, pageOf), facets };
-    if (plan) {
-      const didYouMean = this.hits.didYouMean(plan, kept.length, viewer);
+    const result: SearchResult = { total: kept.length, hits: this.hits.hits(shown.map((doc) => doc.n), spec as MatchSpec | null, pageOf), facets, relaxed };
+    if (plan && plan.clauses.length > 0) {
+      const didYouMean = this.hits.didYouMean(plan, strictTotal, viewer);
       if (didYouMean) result.didYouMean = didYouMean;
     }
     return result;
+  }
+
+  async related(viewer: Viewer, id: string, limit: number): Promise<SearchHit[]> {
+    return this.hits.plainHits(this.relatedFinder.related(viewer, id, limit));
   }
 
   private serially<T>(operation: () => Promise<T>): Promise<T> {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Meilisearch, MeilisearchRequestError, type EnqueuedTaskPromise, type Hit, type Index, type MultiSearchParams, type MultiSearchQuery, type Task, type WaitOptions } from 'meilisearch';
-import { joinedForm, queryTokens, splitForm } from './persian';
+import { isStopWord, joinedForm, normalizeQueryText, splitForm, stem } from './persian';
+import { parseQuery, SynonymTable, type ParsedQuery } from './query';
 import { FACETS, type AccessFields, type Facet, type IndexedDocument, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Viewer } from './search-index';
 import { accessFields, chunksOf, type Chunk } from './meilisearch/chunks';
 import { FACET_ATTRIBUTES, quote, searchFilter } from './meilisearch/filter';
-import { INDEX_SETTINGS } from './meilisearch/settings';
+import { INDEX_SETTINGS, synonymsSetting } from './meilisearch/settings';
 import { patternsFromMatches, splitPatterns, type ByteMatch } from './meilisearch/matches';
 import { basicPatterns, dedupePatterns, escapeHtml, snippet, type Pattern } from './snippet';
 
@@ -28,6 +29,12 @@ const FETCH_PAGE = 1000;
 const SETTINGS_TIMEOUT_MS = 10 * 60_000;
 
 const RETRIEVED = ['docId', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'] as const satisfies readonly (keyof Chunk)[];
+/** At most this many documents with an excluded word are left out by id (beyond, only their pages that have the word are). */
+const MAX_EXCLUDED_DOCUMENTS = 1000;
+/** Meilisearch reads the first 10 words of a query; related documents are looked for by this many. */
+const RELATED_WORDS = 8;
+/** How many of a document's chunks are read to find its significant words. */
+const RELATED_CHUNKS = 50;
 type RetrievedChunk = Pick<Chunk, (typeof RETRIEVED)[number]>;
 
 /**
@@ -39,6 +46,7 @@ export class MeilisearchSearchIndex implements SearchIndex {
   readonly kind = 'meilisearch' as const;
   private readonly client: Meilisearch;
   private readonly index: Index<Chunk>;
+  private synonyms = new SynonymTable();
 
   constructor(private readonly options: MeilisearchSearchIndexOptions) {
     this.client = new Meilisearch({
@@ -107,33 +115,60 @@ export class MeilisearchSearchIndex implements SearchIndex {
   }
 
   /**
+   * The synonym groups, normalized as queries are, as Meilisearch's `synonyms` setting (every term
+   * of a group stands for every other), and kept here to read queries with.
+   */
+  async setSynonyms(groups: string[][]): Promise<void> {
+    const table = new SynonymTable(groups);
+    await this.done(this.index.updateSynonyms(synonymsSetting(table.normalizedGroups())));
+    this.synonyms = table;
+  }
+
+  /**
    * One multi-search request: the page of hits with the counts of every facet the user did not
    * filter, and for each facet the user did filter, its counts under all the other filters (the
    * usual disjunctive facets, as in the SQLite index). Every query uses page/hitsPerPage, not
    * offset/limit: only then does Meilisearch apply `distinct` to every match, so totals and facet
-   * counts are numbers of documents, not of pages.
+   * counts are numbers of documents, not of pages. When no visible document has every word, the
+   * same request again with `matchingStrategy: frequency` answers those with the most (`relaxed`).
    */
   async search(viewer: Viewer, query: SearchQuery): Promise<SearchResult> {
-    const tokens = plainTokens(query.q);
-    const q = tokens.join(' ');
+    const parsed = parseQuery(query.q, this.synonyms);
+    const q = meilisearchQuery(parsed);
+    const filter = await this.withoutExcluded(viewer, parsed, query.filters);
+    const strict = await this.searchOnce(viewer, query, parsed, q, filter, 'all');
+    if (strict.total > 0 || parsed.clauses.length < 2) return { ...strict, relaxed: false };
+    const some = await this.searchOnce(viewer, query, parsed, q, filter, 'frequency');
+    return some.total > 0 ? { ...some, relaxed: true } : { ...strict, relaxed: false };
+  }
+
+  private async searchOnce(
+    viewer: Viewer,
+    query: SearchQuery,
+    parsed: ParsedQuery,
+    q: string,
+    filter: (filters: SearchQuery['filters']) => string,
+    matchingStrategy: 'all' | 'frequency',
+  ): Promise<Omit<SearchResult, 'relaxed'>> {
+    const words = q !== '';
     const filtered = FACETS.filter((facet) => (query.filters[facet] ?? []).length > 0);
-    const common = { indexUid: this.options.index, q, matchingStrategy: 'all' } as const;
+    const common = { indexUid: this.options.index, q, matchingStrategy } as const;
     const main = {
       ...common,
-      filter: searchFilter(viewer, query.filters),
+      filter: filter(query.filters),
       facets: FACETS.filter((facet) => !filtered.includes(facet)).map((facet) => FACET_ATTRIBUTES[facet]),
       page: Math.max(1, Math.trunc(query.page) || 1),
       hitsPerPage: Math.max(1, Math.trunc(query.perPage) || 20),
       attributesToRetrieve: [...RETRIEVED],
-      showMatchesPosition: tokens.length > 0,
+      showMatchesPosition: words,
       // Without words there is no relevance: newest first, as in the SQLite index.
-      ...(query.sort === 'newest' || tokens.length === 0 ? { sort: ['updatedAt:desc'] } : {}),
+      ...(query.sort === 'newest' || !words || !hasPositiveWords(q) ? { sort: ['updatedAt:desc'] } : {}),
     } satisfies MultiSearchQuery;
     const counts = filtered.map(
       (facet) =>
         ({
           ...common,
-          filter: searchFilter(viewer, { ...query.filters, [facet]: [] }),
+          filter: filter({ ...query.filters, [facet]: [] }),
           facets: [FACET_ATTRIBUTES[facet]],
           // Page 0: no hits, and the documented exhaustive counts.
           page: 0,
@@ -146,10 +181,79 @@ export class MeilisearchSearchIndex implements SearchIndex {
     filtered.forEach((facet, i) => {
       facets[facet] = { ...(facetCounts[i]?.facetDistribution?.[FACET_ATTRIBUTES[facet]] ?? {}) };
     });
-    const patterns = dedupePatterns([...basicPatterns(tokens), ...splitPatterns(tokens)]);
+    const patterns = highlightPatterns(parsed);
     const hits = page!.hits.map((hit) => toSearchHit(hit, patterns));
     await this.findPagesOfTitleMatches(q, viewer, page!.hits, hits, patterns);
     return { total: page!.totalHits ?? 0, hits, facets };
+  }
+
+  /**
+   * The filter of a search, with the documents that have an excluded word left out by id: `-word`
+   * in `q` leaves out only the chunks (pages) that have it, and another page of the same document
+   * would still be found. The documents are asked for first, each excluded word as an exact phrase.
+   */
+  private async withoutExcluded(viewer: Viewer, parsed: ParsedQuery, base: SearchQuery['filters']): Promise<(filters: SearchQuery['filters']) => string> {
+    if (parsed.excluded.length === 0) return (filters) => searchFilter(viewer, filters);
+    const { results } = await this.client.multiSearch<MultiSearchParams, Pick<Chunk, 'docId'>>({
+      queries: parsed.excluded.map((tokens) => ({
+        indexUid: this.options.index,
+        q: `"${tokens.join(' ')}"`,
+        filter: searchFilter(viewer, base),
+        page: 1,
+        hitsPerPage: MAX_EXCLUDED_DOCUMENTS,
+        attributesToRetrieve: ['docId'],
+      })),
+    });
+    const ids = [...new Set(results.flatMap((result) => result.hits.map((hit) => hit.docId)))];
+    if (ids.length === 0) return (filters) => searchFilter(viewer, filters);
+    const notIn = `docId NOT IN [${ids.map(quote).join(', ')}]`;
+    return (filters) => `${searchFilter(viewer, filters)} AND ${notIn}`;
+  }
+
+  /**
+   * Documents like this one: its most significant words (frequent in its chunks, not stop words,
+   * not its labels) as a query where Meilisearch may drop the last words, in three searches at
+   * once: other cities sharing one of its hazards, other cities, its own city; merged in that order.
+   */
+  async related(viewer: Viewer, id: string, limit: number): Promise<SearchHit[]> {
+    const chunks = await this.index.getDocuments({
+      filter: `docId = ${quote(id)}`,
+      fields: ['title', 'keywords', 'summary', 'body', 'labels', 'city', 'hazards'],
+      limit: RELATED_CHUNKS,
+    });
+    const first = chunks.results[0];
+    if (!first) return [];
+    const words = significantWords(chunks.results);
+    if (words.length === 0) return [];
+    const hazards = ((first.hazards ?? []) as string[]).filter((h) => h !== 'other');
+    const base = `${searchFilter(viewer, {})} AND docId != ${quote(id)}`;
+    const city = quote(first.city);
+    const filters = [
+      ...(hazards.length > 0 ? [`${base} AND city != ${city} AND hazards IN [${hazards.map(quote).join(', ')}]`] : []),
+      `${base} AND city != ${city}`,
+      `${base} AND city = ${city}`,
+    ];
+    const { results } = await this.client.multiSearch<MultiSearchParams, RetrievedChunk>({
+      queries: filters.map((filter) => ({
+        indexUid: this.options.index,
+        q: words.join(' '),
+        matchingStrategy: 'last' as const,
+        filter,
+        page: 1,
+        hitsPerPage: limit,
+        attributesToRetrieve: [...RETRIEVED],
+      })),
+    });
+    const seen = new Set<string>();
+    const hits: SearchHit[] = [];
+    for (const result of results) {
+      for (const chunk of result.hits) {
+        if (seen.has(chunk.docId) || hits.length >= limit) continue;
+        seen.add(chunk.docId);
+        hits.push({ ...toSearchHit(chunk, []), page: null });
+      }
+    }
+    return hits;
   }
 
   /**
@@ -214,11 +318,65 @@ function taskError(task: Task): Error {
   return new Error(`Meilisearch task ${task.uid} (${task.type}) did not succeed: ${reason}`);
 }
 
-/** The query as plain words: normalized tokens, with nothing Meilisearch reads as syntax (phrase quotes, `-` negation). */
-export function plainTokens(q: string): string[] {
-  return queryTokens(q)
-    .map((token) => token.replace(/"/g, '').replace(/^-+/, ''))
-    .filter((token) => token !== '');
+/**
+ * A parsed query as Meilisearch's `q`: each clause as normalized words (the synonym term it was
+ * recognised as, so the `synonyms` setting applies), a phrase in double quotes, each exclusion
+ * with `-`. Tokens are runs of letters and digits, so nothing the user typed is read as syntax.
+ */
+export function meilisearchQuery(parsed: ParsedQuery): string {
+  const clauses = parsed.clauses.map((clause) => (clause.exact ? `"${clause.tokens.join(' ')}"` : (clause.term ?? clause.tokens).join(' ')));
+  const excluded = parsed.excluded.map((tokens) => (tokens.length === 1 ? `-${tokens[0]}` : `-"${tokens.join(' ')}"`));
+  return [...clauses, ...excluded].join(' ');
+}
+
+/** Whether a `q` has anything to rank by (not only exclusions). */
+function hasPositiveWords(q: string): boolean {
+  return q.split(' ').some((part) => part !== '' && !part.startsWith('-'));
+}
+
+/**
+ * What our own snippets mark for a parsed query: each clause's words (the last a prefix, adjacent
+ * ones concatenated, a word cut in two), their stems in any form, and the terms of their synonyms.
+ */
+export function highlightPatterns(parsed: ParsedQuery): Pattern[] {
+  const tokens = parsed.clauses.flatMap((clause) => clause.tokens);
+  const patterns: Pattern[] = [...basicPatterns(tokens), ...splitPatterns(tokens)];
+  for (const clause of parsed.clauses) {
+    if (clause.exact) {
+      patterns.push({ words: clause.tokens, prefix: false });
+      continue;
+    }
+    for (const token of clause.tokens) patterns.push({ words: [stem(token)], prefix: false, stem: true });
+    for (const term of [...(clause.term ? [clause.term] : []), ...clause.synonyms]) patterns.push({ words: term, prefix: false, stem: term.length === 1 });
+  }
+  return dedupePatterns(patterns);
+}
+
+/**
+ * A document's most significant words for finding documents like it: the words of its chunks'
+ * title, keywords, summary and text, counted (title and keywords count three times), without stop
+ * words, numbers, words of two letters or fewer, or the words of its labels.
+ */
+export function significantWords(chunks: Partial<Pick<Chunk, 'title' | 'keywords' | 'summary' | 'body' | 'labels'>>[]): string[] {
+  const counts = new Map<string, number>();
+  const labels = new Set((chunks[0]?.labels ?? []).flatMap((label) => normalizeQueryText(label).split(/\s+/)));
+  const add = (text: string, weight: number): void => {
+    for (const word of normalizeQueryText(text).match(/[\p{L}\p{N}]+/gu) ?? []) {
+      if ([...word].length <= 2 || /\p{N}/u.test(word) || isStopWord(word) || labels.has(word)) continue;
+      counts.set(word, (counts.get(word) ?? 0) + weight);
+    }
+  };
+  const first = chunks[0];
+  if (first) {
+    add(first.title ?? '', 3);
+    add((first.keywords ?? []).join(' '), 3);
+    add(first.summary ?? '', 2);
+  }
+  for (const chunk of chunks) add(chunk.body ?? '', 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || [...b[0]].length - [...a[0]].length || (a[0] < b[0] ? -1 : 1))
+    .slice(0, RELATED_WORDS)
+    .map(([word]) => word);
 }
 
 /** Consecutive slices of `items` whose JSON stays under the batch limits. */

@@ -16,6 +16,7 @@ import type { JobsQueue } from './jobs/jobs.queue';
 import type { JobsWorker } from './jobs/jobs.worker';
 import type { SearchIndexer } from './search/indexer';
 import type { SearchService } from './search/search.service';
+import type { SynonymsService } from './search/synonyms.service';
 import type { NotificationsService } from './notifications/notifications.service';
 import type { PackagesService } from './packages/packages.service';
 
@@ -29,6 +30,7 @@ export interface Services {
   indexer: SearchIndexer;
   worker: JobsWorker;
   search: SearchService;
+  synonyms: SynonymsService;
   notifications: NotificationsService;
   audit: AuditLog;
   users: UsersService;

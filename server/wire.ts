@@ -27,6 +27,8 @@ import { JobsWorker } from './jobs/jobs.worker';
 import { SearchIndexer } from './search/indexer';
 import { IndexFollower } from './search/index-follower';
 import { SearchService } from './search/search.service';
+import { SynonymsService } from './search/synonyms.service';
+import { documentLabels } from './search/labels';
 import { extractText } from './extraction/extract';
 import { NotificationsService } from './notifications/notifications.service';
 import { PackagesService } from './packages/packages.service';
@@ -58,12 +60,21 @@ export async function wire(config: Config, log: (message: string) => void = cons
   const tokens = new TokensService(db, users, config.tokenTtlMs);
   const repository = new DocumentsRepository(db);
   const jobs = new JobsQueue(db);
-  const indexer = new SearchIndexer(repository, store, searchIndex, jobs, (input) => extractText(input, config.extraction), log);
+  const reference = new ReferenceService(db);
+  const indexer = new SearchIndexer(repository, store, searchIndex, jobs, (input) => extractText(input, config.extraction), documentLabels(reference), log);
   const worker = new JobsWorker(jobs, indexer);
   const indexFollower = new IndexFollower(indexer, worker, log);
   const documents = new DocumentsService(db, repository, audit, jobs, indexFollower);
   const notifications = new NotificationsService(db);
   const packages = new PackagesService(db, repository, audit, notifications);
+  const synonyms = new SynonymsService(db, audit, searchIndex, log);
+  try {
+    await synonyms.push();
+  } catch (error) {
+    await searchIndex.close();
+    db.close();
+    throw new Error(`search engine "${searchIndex.kind}" refuses the synonym groups: ${(error as Error).message}`);
+  }
   return {
     config,
     db,
@@ -72,7 +83,8 @@ export async function wire(config: Config, log: (message: string) => void = cons
     jobs,
     indexer,
     worker,
-    search: new SearchService(db, searchIndex),
+    search: new SearchService(db, searchIndex, documents),
+    synonyms,
     notifications,
     audit,
     users,
@@ -82,7 +94,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
     passport: configurePassport(users, tokens),
     documents,
     review: new ReviewService(db, documents, repository, audit, jobs, notifications, indexFollower),
-    reference: new ReferenceService(db),
+    reference,
     packages,
     resolutions: new ResolutionsService(db, audit, notifications, packages),
     sessionSecret: config.sessionSecret ?? persistentSecret(path.join(config.dataDir, 'session-secret')),

@@ -1,6 +1,7 @@
 import { visibleTo, type SearchHit, type Viewer } from '../search-index';
 import { escapeHtml, patternKey, snippet, type Snippet } from '../snippet';
 import type { FtsConnection } from './connection';
+import type { MatchSpec } from './matcher';
 import { quote, type PlannedQuery, type QueryPlanner } from './planner';
 import { PAGE_SLOTS } from './schema';
 import type { DocSnapshot } from './snapshot';
@@ -37,8 +38,13 @@ export class HitBuilder {
   ) {}
 
   /** The hits of these documents, in the given order; `pageOf` names the page row chosen for each, if any. */
-  hits(numbers: number[], plan: PlannedQuery | null, pageOf: (n: number) => number | null | undefined): SearchHit[] {
-    return this.rows(numbers).map((row) => this.hit(row, plan, pageOf(row.n)));
+  hits(numbers: number[], spec: MatchSpec | null, pageOf: (n: number) => number | null | undefined): SearchHit[] {
+    return this.rows(numbers).map((row) => this.hit(row, spec, pageOf(row.n)));
+  }
+
+  /** Hits without a query: the summary's start, no page (related documents). */
+  plainHits(numbers: number[]): SearchHit[] {
+    return this.rows(numbers).map((row) => this.hit(row, null, null));
   }
 
   /**
@@ -50,14 +56,15 @@ export class HitBuilder {
     let candidates = plan.corrections;
     if (candidates.size === 0 && total === 0) {
       candidates = new Map();
-      plan.tokens.forEach((token, i) => {
-        if (!typoSource(token)) return;
+      plan.clauses.forEach((clause, i) => {
+        const token = clause.tokens[0]!;
+        if (clause.exact || clause.tokens.length !== 1 || !typoSource(token)) return;
         const words = this.planner.corrections(token);
         if (words.length > 0) candidates.set(i, words);
       });
     }
     if (candidates.size === 0) return undefined;
-    const words = [...plan.tokens];
+    const words = plan.clauses.map((clause) => (clause.exact ? `"${clause.tokens.join(' ')}"` : clause.tokens.join(' ')));
     let changed = false;
     for (const [i, options] of candidates) {
       const usable = options.find((word) => this.visibleMatch(word, viewer));
@@ -87,10 +94,11 @@ export class HitBuilder {
    * first pages with any of the words; else the metadata, with page null. Pages are cut one at a
    * time, as cutting a snippet normalizes the whole page.
    */
-  private hit(row: Row, plan: PlannedQuery | null, bestChunk: number | null | undefined): SearchHit {
+  private hit(row: Row, spec: MatchSpec | null, bestChunk: number | null | undefined): SearchHit {
     const base = { id: row.id, title: row.title, city: row.city, kind: row.kind, year: row.year };
+    const plan = spec?.plan;
     const patterns = plan?.patterns ?? [];
-    if (plan && patterns.length > 0 && bestChunk !== null) {
+    if (spec && plan && patterns.length > 0 && bestChunk !== null) {
       const first = row.n * PAGE_SLOTS;
       const end = first + PAGE_SLOTS;
       const read = (from: number, count: number): Chunk[] =>
@@ -107,7 +115,7 @@ export class HitBuilder {
         cuts.push(cut);
       }
       const found =
-        (firstPages.length === PAGES_READ_FOR_A_SNIPPET ? this.laterMatchingPage(plan.match, first + PAGES_READ_FOR_A_SNIPPET, end, (chunk) => pageHit(read(chunk, 1)[0])) : null) ??
+        (firstPages.length === PAGES_READ_FOR_A_SNIPPET ? this.laterMatchingPage(spec.score, first + PAGES_READ_FOR_A_SNIPPET, end, (chunk) => pageHit(read(chunk, 1)[0])) : null) ??
         firstPages.map((chunk, i) => pageHit(chunk, cuts[i])).find((hit) => hit !== null);
       if (found) return found;
     }

@@ -8,13 +8,14 @@ const BM25_COST_LIMIT = 200_000;
 /** Above this many matching page rows (estimated) bestPages lists none: a hit's first pages are read instead. */
 const DENSE_PAGE_ROWS = 40_000;
 /**
- * bm25 weights of fts_pages (title, title joined, keywords, keywords joined, body, body joined).
- * Title and keywords are repeated on every page so a query can combine them with body words, but
- * only the body chooses the best page; ranking by title and keywords is fts_meta's job.
+ * bm25 weights of fts_pages (title, title joined, keywords, keywords joined, body, body joined,
+ * labels, heading stems, body stems). Title, keywords and labels are repeated on every page so a
+ * query can combine them with body words, but only the body chooses the best page; ranking by
+ * title and keywords is fts_meta's job. A word found by its stem weighs half.
  */
-const PAGE_WEIGHTS = '0.0, 0.0, 0.0, 0.0, 1.0, 1.0';
-/** bm25 weights of fts_meta (title, title joined, keywords, keywords joined, summary, summary joined). */
-const META_WEIGHTS = '4.0, 4.0, 3.0, 3.0, 1.5, 1.5';
+const PAGE_WEIGHTS = '0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.5';
+/** bm25 weights of fts_meta (title, title joined, keywords, keywords joined, summary, summary joined, labels, heading stems, body stems). */
+const META_WEIGHTS = '4.0, 4.0, 3.0, 3.0, 1.5, 1.5, 0.75, 1.0, 0.0';
 const META_FACTOR = 2;
 
 /** How well a document matches: bm25 of its best page (0 when not weighed) and of its metadata row when that alone matches. */
@@ -23,6 +24,31 @@ export interface Match {
   metaScore: number | null;
   /** The page row of its hit: undefined when not chosen yet, null when no page's body has the words. */
   page: number | null | undefined;
+  /** How many clauses of the query it has (all of them unless the query was relaxed). */
+  clauses: number;
+  /** It has every clause in the form typed, not only through a stem or a synonym. */
+  exact: boolean;
+}
+
+/**
+ * What to match: every clause (`strict`), or any of them (`relaxed`, when no visible document has
+ * them all); the expression that weighs pages and metadata, and what it is estimated to cost.
+ */
+export interface MatchSpec {
+  plan: PlannedQuery;
+  relaxed: boolean;
+  /** The expression pages and metadata are weighed and found by. */
+  score: string;
+  estimate: number;
+}
+
+export function strictSpec(plan: PlannedQuery): MatchSpec | null {
+  return plan.match === null ? null : { plan, relaxed: false, score: plan.match, estimate: plan.estimate };
+}
+
+export function relaxedSpec(plan: PlannedQuery): MatchSpec | null {
+  if (plan.clauseMatches.length < 2) return null;
+  return { plan, relaxed: true, score: plan.clauseMatches.join(' OR '), estimate: plan.estimateAny };
 }
 
 export interface MatcherOptions {
@@ -56,18 +82,31 @@ export class Matcher {
    * body alone weighs there (title and keywords weigh in fts_meta), so a document whose matching
    * rows all score 0 matched through the title its pages repeat: no page shows the words (null).
    */
-  matchDocuments(plan: PlannedQuery): Map<number, Match> {
+  matchDocuments(spec: MatchSpec): Map<number, Match> {
+    const { plan } = spec;
     const matches = new Map<number, Match>();
-    for (const n of this.sql('SELECT rowid FROM fts_docs WHERE fts_docs MATCH ?').pluck().all(plan.match) as number[]) {
-      matches.set(n, { pageScore: 0, metaScore: null, page: undefined });
+    const without = (expression: string): string => (plan.exclude ? `(${expression}) NOT (${plan.exclude})` : expression);
+    const documents = (expression: string): number[] => this.sql('SELECT rowid FROM fts_docs WHERE fts_docs MATCH ?').pluck().all(without(expression)) as number[];
+    if (spec.relaxed) {
+      for (const clause of plan.clauseMatches) {
+        for (const n of documents(clause)) {
+          const found = matches.get(n);
+          if (found) found.clauses += 1;
+          else matches.set(n, { pageScore: 0, metaScore: null, page: undefined, clauses: 1, exact: false });
+        }
+      }
+    } else {
+      for (const n of documents(spec.score)) matches.set(n, { pageScore: 0, metaScore: null, page: undefined, clauses: plan.clauses.length, exact: false });
+      if (plan.exact && matches.size > 0) for (const n of documents(plan.exact)) if (matches.has(n)) matches.get(n)!.exact = true;
     }
-    if (this.pagesAreCheapToRank(plan)) {
+    if (matches.size === 0) return matches;
+    if (this.pagesAreCheapToRank(spec)) {
       // Grouped in SQL (`chunk` is the row of the minimum, SQLite's bare-column rule); LIMIT -1 keeps bm25 in the subquery.
       const best = this.sql(
         `SELECT chunk >> ${PAGE_BITS}, chunk, min(score) FROM (
            SELECT rowid AS chunk, bm25(fts_pages, ${PAGE_WEIGHTS}) AS score FROM fts_pages WHERE fts_pages MATCH ? LIMIT -1
          ) GROUP BY 1`,
-      ).raw().all(plan.match) as [number, number, number][];
+      ).raw().all(spec.score) as [number, number, number][];
       for (const [n, chunk, score] of best) {
         const match = matches.get(n);
         if (!match) continue;
@@ -75,7 +114,7 @@ export class Matcher {
         match.page = score < 0 ? chunk : null;
       }
     }
-    const metadata = this.sql(`SELECT rowid, bm25(fts_meta, ${META_WEIGHTS}) FROM fts_meta WHERE fts_meta MATCH ?`).raw().all(plan.match) as [number, number][];
+    const metadata = this.sql(`SELECT rowid, bm25(fts_meta, ${META_WEIGHTS}) FROM fts_meta WHERE fts_meta MATCH ?`).raw().all(spec.score) as [number, number][];
     for (const [n, metaScore] of metadata) {
       const found = matches.get(n);
       if (found) found.metaScore = metaScore;
@@ -88,8 +127,14 @@ export class Matcher {
    * more page rows (a word on nearly every page, whose bm25 is near zero anyway) ranks documents
    * by their metadata, then newest, and a hit gets the first page with the query's words.
    */
-  pagesAreCheapToRank(plan: PlannedQuery): boolean {
-    return plan.estimate <= (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT) && plan.cost <= BM25_COST_LIMIT;
+  pagesAreCheapToRank(spec: MatchSpec): boolean {
+    return spec.estimate <= (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT) && spec.plan.cost <= BM25_COST_LIMIT;
+  }
+
+  /** The documents that have any excluded word or phrase. */
+  excluded(plan: PlannedQuery): Set<number> {
+    if (!plan.exclude) return new Set();
+    return new Set(this.sql('SELECT rowid FROM fts_docs WHERE fts_docs MATCH ?').pluck().all(plan.exclude) as number[]);
   }
 
   /**
@@ -98,10 +143,10 @@ export class Matcher {
    * `DENSE_PAGE_ROWS` even listing the rows costs more than reading a hit's first pages, where
    * such common words nearly always are: none is chosen here (see HitBuilder).
    */
-  firstBodyPages(plan: PlannedQuery): Map<number, number> {
+  firstBodyPages(spec: MatchSpec): Map<number, number> {
     const first = new Map<number, number>();
-    if (plan.estimate > (this.options.densePageRows ?? DENSE_PAGE_ROWS)) return first;
-    const rows = this.sql('SELECT rowid FROM fts_pages WHERE fts_pages MATCH ?').pluck().all(`{body body_joined} : (${plan.match})`) as number[];
+    if (spec.estimate > (this.options.densePageRows ?? DENSE_PAGE_ROWS)) return first;
+    const rows = this.sql('SELECT rowid FROM fts_pages WHERE fts_pages MATCH ?').pluck().all(`{body body_joined stems} : (${spec.score})`) as number[];
     for (const chunk of rows) {
       const n = Math.floor(chunk / PAGE_SLOTS);
       if (!first.has(n)) first.set(n, chunk);
@@ -119,14 +164,22 @@ export const newest = (a: SnapshotDoc, b: SnapshotDoc): number => (a.updatedAt <
 
 /**
  * The kept documents in the order asked: newest first without a match or with sort=newest; else
- * metadata matches first, then bm25 (lower is better), then newest; the keys are read once, not per comparison.
+ * the documents with more of the query's clauses first (a relaxed query), then those with every
+ * word in the form typed (exact forms above stems and synonyms), then metadata matches, then bm25
+ * (lower is better), then newest; the keys are read once, not per comparison.
  */
 export function rank(kept: SnapshotDoc[], matches: Map<number, Match> | null, sort: 'relevance' | 'newest'): SnapshotDoc[] {
   if (!matches || sort === 'newest') return kept.sort(newest);
   const ranked = kept.map((doc) => {
     const match = matches.get(doc.n)!;
-    return { doc, metaFirst: match.metaScore === null ? 1 : 0, score: (match.metaScore ?? 0) * META_FACTOR + match.pageScore };
+    return {
+      doc,
+      clauses: match.clauses,
+      exact: match.exact ? 0 : 1,
+      metaFirst: match.metaScore === null ? 1 : 0,
+      score: (match.metaScore ?? 0) * META_FACTOR + match.pageScore,
+    };
   });
-  ranked.sort((a, b) => a.metaFirst - b.metaFirst || a.score - b.score || newest(a.doc, b.doc));
+  ranked.sort((a, b) => b.clauses - a.clauses || a.exact - b.exact || a.metaFirst - b.metaFirst || a.score - b.score || newest(a.doc, b.doc));
   return ranked.map((entry) => entry.doc);
 }

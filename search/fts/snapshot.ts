@@ -70,6 +70,14 @@ export class DocSnapshot {
     return this.docs.keys();
   }
 
+  /** A document's values of one facet (its hazards, its kind). */
+  valuesOf(n: number, facet: Facet): string[] {
+    const doc = this.docs.get(n);
+    if (!doc) return [];
+    const f = FACETS.indexOf(facet);
+    return [...doc.values].filter((id) => this.valueFacet[id] === f).map((id) => this.valueName[id]!);
+  }
+
   /**
    * The documents of `candidates` the viewer may see and every filter accepts, with the facet
    * counts: a facet's counts apply every other facet's filter but not its own. Facet values are

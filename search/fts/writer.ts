@@ -1,6 +1,6 @@
 import { FACETS, type AccessFields, type Facet, type IndexedDocument } from '../search-index';
 import type { FtsConnection } from './connection';
-import { indexedText, PAGE_SLOTS, wordPages, type IndexedText } from './schema';
+import { indexedText, PAGE_SLOTS, together, wordPages, type IndexedText } from './schema';
 import type { DocSnapshot } from './snapshot';
 import type { Vocabulary } from './vocabulary';
 
@@ -24,20 +24,25 @@ export class FtsWriter {
     const title = indexedText(doc.title);
     const keywords = indexedText(doc.keywords.join('\n'));
     const summary = indexedText(doc.summary);
+    const labels = indexedText((doc.labels ?? []).join('\n'));
+    const labelWords = [labels.split, labels.joined].join(' ');
+    const docHeadingStems = together([title, keywords, summary, labels]).stems;
+    const pageHeadingStems = together([title, keywords, labels]).stems;
     const pages: { page: number; text: string; indexed: IndexedText }[] = [];
     for (const page of doc.pages) {
       pages.push({ page: page.page, text: page.text, indexed: indexedText(page.text) });
       if (pages.length % PAGES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    const words = wordPages(title, keywords, summary, pages.map((page) => page.indexed));
+    const words = wordPages([title, keywords, labels], summary, pages.map((page) => page.indexed));
+    const body = together(pages.map((page) => page.indexed));
 
     this.transaction(() => {
       const existing = this.sql('SELECT n FROM docs WHERE id = ?').pluck().get(doc.id) as number | undefined;
       if (existing !== undefined) this.removeDocument(existing);
       const n = Number(
         this.sql(
-          `INSERT INTO docs (id, title, summary, keywords, city, kind, year, status, access, updated_at, chunk_count, words)
-           VALUES (@id, @title, @summary, @keywords, @city, @kind, @year, @status, @access, @updatedAt, @chunks, @words)`,
+          `INSERT INTO docs (id, title, summary, keywords, city, kind, year, status, access, updated_at, chunk_count, words, labels)
+           VALUES (@id, @title, @summary, @keywords, @city, @kind, @year, @status, @access, @updatedAt, @chunks, @words, @labels)`,
         ).run({
           id: doc.id,
           title: doc.title,
@@ -51,24 +56,28 @@ export class FtsWriter {
           updatedAt: doc.updatedAt,
           chunks: BigInt(pages.length),
           words: JSON.stringify([...words]),
+          labels: JSON.stringify(doc.labels ?? []),
         }).lastInsertRowid,
       );
       this.writeFacets(n, doc);
       this.writeShares(n, doc.sharedWith);
-      this.sql('INSERT INTO fts_meta (rowid, title, title_joined, keywords, keywords_joined, summary, summary_joined) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        BigInt(n), title.split, title.joined, keywords.split, keywords.joined, summary.split, summary.joined,
-      );
       this.sql(
-        'INSERT INTO fts_docs (rowid, title, title_joined, keywords, keywords_joined, summary, summary_joined, body, body_joined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO fts_meta (rowid, title, title_joined, keywords, keywords_joined, summary, summary_joined, labels, heading_stems, stems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(BigInt(n), title.split, title.joined, keywords.split, keywords.joined, summary.split, summary.joined, labelWords, docHeadingStems, '');
+      this.sql(
+        `INSERT INTO fts_docs (rowid, title, title_joined, keywords, keywords_joined, summary, summary_joined, body, body_joined, labels, heading_stems, stems)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         BigInt(n), title.split, title.joined, keywords.split, keywords.joined, summary.split, summary.joined,
-        pages.map((page) => page.indexed.split).join('\n'), pages.map((page) => page.indexed.joined).join('\n'),
+        body.split, body.joined, labelWords, docHeadingStems, body.stems,
       );
-      const insertPage = this.sql('INSERT INTO fts_pages (rowid, title, title_joined, keywords, keywords_joined, body, body_joined) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const insertPage = this.sql(
+        'INSERT INTO fts_pages (rowid, title, title_joined, keywords, keywords_joined, body, body_joined, labels, heading_stems, stems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
       const insertChunk = this.sql('INSERT INTO chunks (id, page, text) VALUES (?, ?, ?)');
       pages.forEach((page, index) => {
         const rowid = BigInt(n) * BigInt(PAGE_SLOTS) + BigInt(index);
-        insertPage.run(rowid, title.split, title.joined, keywords.split, keywords.joined, page.indexed.split, page.indexed.joined);
+        insertPage.run(rowid, title.split, title.joined, keywords.split, keywords.joined, page.indexed.split, page.indexed.joined, labelWords, pageHeadingStems, page.indexed.stems);
         insertChunk.run(rowid, BigInt(Math.trunc(page.page)), page.text);
       });
       this.vocabulary.count(words, +1);

@@ -160,9 +160,9 @@ export function documentsPages(services: Services): Router {
     },
   );
 
-  router.get('/documents/:id', requirePageUser, (req, res) => {
+  router.get('/documents/:id', requirePageUser, async (req, res) => {
     const user = currentUser(req);
-    renderDocument(req, res, documents.getVisible(user, req.params.id as string));
+    await renderDocument(req, res, documents.getVisible(user, req.params.id as string));
   });
 
   // For the upload script, which polls it after each file: a signed-out caller gets 401 (not the sign-in
@@ -211,7 +211,7 @@ export function documentsPages(services: Services): Router {
         updated = await consumeStoredFile(req, store, () => documents.addVersion(user, id, requireStoredFile(req)));
       } catch (error) {
         if (!(error instanceof AppError && error.code === 'missing_file') || wantsJson(req)) throw error;
-        renderDocument(req, res, documents.getVisible(user, id), 400, { version: t('errors.missing_file') });
+        await renderDocument(req, res, documents.getVisible(user, id), 400, { version: t('errors.missing_file') });
         return;
       }
       const url = `/documents/${id}`;
@@ -254,8 +254,9 @@ export function documentsPages(services: Services): Router {
 /** The document page, optionally with an error next to one of its forms; the review pages use it too. */
 export function documentPageRenderer(services: Services) {
   const { review, audit, reference } = services;
-  return (req: Request, res: Response, doc: PortalDocument, status = 200, errors: DocumentPageErrors = {}): void => {
+  return async (req: Request, res: Response, doc: PortalDocument, status = 200, errors: DocumentPageErrors = {}): Promise<void> => {
     const user = currentUser(req);
+    const related = await relatedFromOtherCities(services, user, doc);
     const { t, locale } = res.locals;
     const manage = canManage(user, doc);
     const canAddVersion = manage && EDITABLE.includes(doc.status);
@@ -280,8 +281,19 @@ export function documentPageRenderer(services: Services) {
       scripts: canAddVersion ? ['/static/js/upload.js'] : [],
       openAtPage: pageToOpen(req.query.page, doc),
       cityOptions: reference.cities().filter((c) => c.id !== doc.city),
+      related,
     });
   };
+}
+
+/** The "related experience from other cities" box (views/partials/related-documents.ejs): empty when the search engine cannot answer now. */
+async function relatedFromOtherCities(services: Services, user: User, doc: PortalDocument) {
+  try {
+    return (await services.search.related(user, doc.id)).filter((hit) => hit.city !== doc.city);
+  } catch (error) {
+    console.error(error);
+    return [];
+  }
 }
 
 /** `?page=N` from a search hit, when the latest version is a PDF the browser can open at that page. */

@@ -9,6 +9,7 @@ import type { Job, JobsQueue } from '../jobs/jobs.queue';
 import type { ExtractionResult } from '../extraction/extract';
 import { nowIso } from '../db/database';
 import { toIndexedDocument } from './index-document';
+import type { DocumentLabels } from './labels';
 import { currentVersion } from '../documents/document';
 
 export type Extractor = (input: { path: string; contentType: string; filename: string }) => Promise<ExtractionResult>;
@@ -25,6 +26,7 @@ export class SearchIndexer {
     private readonly index: SearchIndex,
     private readonly jobs: JobsQueue,
     private readonly extract: Extractor,
+    private readonly labels: DocumentLabels,
     private readonly log: (message: string) => void = () => undefined,
   ) {}
 
@@ -58,7 +60,7 @@ export class SearchIndexer {
       await this.index.remove(documentId);
       return;
     }
-    await this.index.upsert(toIndexedDocument(doc, this.repository.pages(documentId)));
+    await this.index.upsert(toIndexedDocument(doc, this.repository.pages(documentId), this.labels(doc)));
   }
 
   private async extractAndIndex(documentId: string): Promise<void> {

@@ -50,6 +50,7 @@ function doc(overrides: Partial<IndexedDocument> = {}): IndexedDocument {
       { page: 2, text: '   ' },
       { page: 3, text: 'کِتابِ مُفید' },
     ],
+    labels: ['تهران', 'Tehran', 'مطالعهٔ خطر و تهدید', 'Threat study', 'زلزله', 'Earthquake', 'آتش‌سوزی', 'Fire'],
     ...overrides,
   };
 }
@@ -97,6 +98,10 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
     return (standIn.bodies('POST', '/multi-search')[0] as { queries: Record<string, unknown>[] }).queries;
   };
   const searchBody = () => searchQueries()[0]!;
+  /** Every multi-search request, as its list of queries. */
+  const multiSearches = () => (standIn.bodies('POST', '/multi-search') as { queries: Record<string, unknown>[] }[]).map((body) => body.queries);
+  /** The first query of the first multi-search that matches every word (the page of hits, after any look-up of excluded words). */
+  const mainSearch = () => multiSearches().find((queries) => queries[0]!.matchingStrategy === 'all')![0]!;
 
   /**
    * Every request that enqueued a task is followed, before any other request, by polls of that task
@@ -129,7 +134,7 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       expect(standIn.bodies('POST', '/indexes')).to.deep.equal([{ uid: INDEX, primaryKey: 'id' }]);
       expect(standIn.bodies('PATCH', path('/settings'))).to.deep.equal([
         {
-          searchableAttributes: ['title', 'titleSplit', 'keywords', 'keywordsSplit', 'summary', 'summarySplit', 'body', 'bodySplit'],
+          searchableAttributes: ['title', 'titleSplit', 'keywords', 'keywordsSplit', 'summary', 'summarySplit', 'body', 'bodySplit', 'labels', 'forms'],
           filterableAttributes: ['docId', 'generation', 'city', 'kind', 'hazards', 'year', 'resolutions', 'fileType', 'status', 'access', 'sharedWith'],
           sortableAttributes: ['updatedAt', 'pageOrder'],
           distinctAttribute: 'docId',
@@ -396,17 +401,20 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       );
     });
 
-    it('sends the query normalized, as plain words without Meilisearch syntax', async function () {
+    it('sends the query normalized: stop words dropped, phrases quoted, exclusions with a minus, nothing else as syntax', async function () {
       const cases: [string, string][] = [
-        ['يكي از كتاب‌هاي ۱۳۹۱', 'یکی از کتابهای 1391'],
-        ['"کتاب قدیمی" -تهران', 'کتاب قدیمی تهران'],
+        ['يكي از كتاب‌هاي ۱۳۹۱', 'کتابهای 1391'],
+        ['"کتاب قدیمی" -تهران', '"کتاب قدیمی" -تهران'],
         ['  کِتابِ   REPORT  ', 'کتاب report'],
         ['"" - --', ''],
+        ['NEAR(کتاب) OR "تهران', 'near کتاب تهران'],
+        ['در و از', 'در و از'],
+        ['«ستاد مدیریت» -"آتش نشانی"', '"ستاد مدیریت" -"اتش نشانی"'],
       ];
       for (const [q, sent] of cases) {
         standIn.reset();
         await index.search(secretariat, query({ q }));
-        expect(searchBody().q, q).to.equal(sent);
+        expect(mainSearch().q, q).to.equal(sent);
       }
     });
 
@@ -456,6 +464,118 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
         { indexUid: INDEX, q: 'زلزله', matchingStrategy: 'all', filter: `${visible} AND (hazards = "flood" OR hazards = "fire")`, facets: ['city'], page: 0 },
         { indexUid: INDEX, q: 'زلزله', matchingStrategy: 'all', filter: `${visible} AND city = "tehran"`, facets: ['hazards'], page: 0 },
       ]);
+    });
+  });
+
+  describe('what a query means: relaxed matching, exclusions, synonyms, related documents', function () {
+    const reader: Viewer = { role: 'reader', city: null };
+    const visible = '(status = "published" AND access = "portal")';
+    const chunk = (docId: string, extra: Record<string, unknown> = {}) => ({
+      id: `${docId}-p1`, docId, page: 1, originalTitle: `سند ${docId}`, originalSummary: 'خلاصه', originalKeywords: [], originalBody: 'متن', city: 'mashhad', kind: 'other', year: 1400, ...extra,
+    });
+
+    it('asks once more with matchingStrategy frequency when no visible document has every word, and says the answer is relaxed', async function () {
+      standIn.on('POST', /^\/indexes\/[^/]+\/search$/, (req) => {
+        const body = req.body as { matchingStrategy?: string; page?: number; hitsPerPage?: number };
+        const found = body.matchingStrategy === 'frequency' ? [chunk('some-words')] : [];
+        return { status: 200, body: searchResponse(body, { hits: found, totalHits: found.length, facetDistribution: {} }) };
+      });
+      const result = await index.search(reader, query({ q: 'مانور زلزله اهواز' }));
+      const [strict, relaxed] = multiSearches();
+      expect(strict![0]).to.include({ q: 'مانور زلزله اهواز', matchingStrategy: 'all', filter: visible });
+      expect(relaxed![0]).to.include({ q: 'مانور زلزله اهواز', matchingStrategy: 'frequency', filter: visible });
+      expect(result.relaxed).to.equal(true);
+      expect(result.hits.map((h) => h.id)).to.deep.equal(['some-words']);
+    });
+
+    it('does not relax a query of one word, nor one that found something', async function () {
+      const result = await index.search(reader, query({ q: 'زلزله' }));
+      expect(multiSearches()).to.have.length(1);
+      expect(result.relaxed).to.equal(false);
+      standIn.reset();
+      standIn.on('POST', /^\/indexes\/[^/]+\/search$/, (req) => ({ status: 200, body: searchResponse(req.body as object, { hits: [chunk('all-words', { originalBody: 'مانور زلزله' })], totalHits: 1, facetDistribution: {} }) }));
+      expect((await index.search(reader, query({ q: 'مانور زلزله' }))).relaxed).to.equal(false);
+      expect(multiSearches()).to.have.length(1);
+    });
+
+    it('first asks which visible documents have an excluded word, as an exact phrase, and leaves those out by id', async function () {
+      standIn.on('POST', /^\/indexes\/[^/]+\/search$/, (req) => {
+        const body = req.body as { q?: string };
+        const found = body.q === '"تهران"' ? [chunk('in-tehran'), chunk('o"dd')] : [];
+        return { status: 200, body: searchResponse(body, { hits: found, totalHits: found.length, facetDistribution: {} }) };
+      });
+      await index.search(reader, query({ q: 'زلزله -تهران' }));
+      const [lookup, main] = multiSearches();
+      expect(lookup).to.have.length(1);
+      expect(lookup![0]).to.include({ q: '"تهران"', filter: visible, page: 1, hitsPerPage: 1000 });
+      expect(lookup![0]!.attributesToRetrieve).to.deep.equal(['docId']);
+      expect(main![0]).to.include({ q: 'زلزله -تهران', filter: `${visible} AND docId NOT IN ["in-tehran", "o\\"dd"]` });
+    });
+
+    it('sends the synonym groups, normalized as queries are, as the synonyms setting (every term to every other), and waits for the task', async function () {
+      await index.setSynonyms([
+        ['زلزله', 'زمین‌لرزه', 'Earthquake'],
+        ['گرد و غبار', 'ريزگرد'],
+      ]);
+      expect(standIn.calls()).to.deep.equal([`PUT ${path('/settings/synonyms')}`]);
+      expect(standIn.bodies('PUT', path('/settings/synonyms'))).to.deep.equal([
+        {
+          زلزله: ['زمینلرزه', 'earthquake'],
+          زمینلرزه: ['زلزله', 'earthquake'],
+          earthquake: ['زلزله', 'زمینلرزه'],
+          'گرد و غبار': ['ریزگرد'],
+          ریزگرد: ['گرد و غبار'],
+        },
+      ]);
+      expectEveryWriteAwaited();
+    });
+
+    it('sends a word that names a synonym by its stem, or by its parts, as the group\'s term, so the setting applies', async function () {
+      await index.setSynonyms([['زلزله', 'زمین‌لرزه', 'Earthquake']]);
+      for (const [q, sent] of [
+        ['زلزله‌ها', 'زلزله'],
+        ['زمین لرزه', 'زمینلرزه'],
+        ['earthquakes', 'earthquake'],
+      ]) {
+        standIn.reset();
+        await index.search(reader, query({ q }));
+        expect(mainSearch().q, q).to.equal(sent);
+      }
+    });
+
+    it('finds related documents by the document\'s significant words: other cities sharing a hazard, other cities, its own city, in one request', async function () {
+      standIn.on('POST', /^\/indexes\/[^/]+\/documents\/fetch$/, () => ({
+        status: 200,
+        body: {
+          results: [
+            { title: 'پناهگاه اضطراری محله', keywords: ['اسکان'], summary: 'طرح پناهگاه', body: 'پناهگاه برای ساکنان محله با مخزن آب و مولد برق', labels: ['کرج', 'Karaj'], city: 'karaj', hazards: ['earthquake', 'other'] },
+          ],
+          offset: 0,
+          limit: 50,
+          total: 1,
+        },
+      }));
+      standIn.on('POST', /^\/indexes\/[^/]+\/search$/, (req) => {
+        const body = req.body as { filter?: string; page?: number };
+        const found = body.filter?.includes('hazards IN') ? [chunk('shares-hazard')] : body.filter?.includes('city != ') ? [chunk('shares-hazard'), chunk('other-city')] : [chunk('same-city', { city: 'karaj' })];
+        return { status: 200, body: searchResponse(body, { hits: found, totalHits: found.length, facetDistribution: {} }) };
+      });
+      const hits = await index.related(reader, 'doc-7', 5);
+      expect(standIn.bodies('POST', path('/documents/fetch'))[0]).to.include({ filter: 'docId = "doc-7"', limit: 50 });
+      const [queries] = multiSearches();
+      const base = `${visible} AND docId != "doc-7"`;
+      expect(queries!.map((q) => q.filter)).to.deep.equal([`${base} AND city != "karaj" AND hazards IN ["earthquake"]`, `${base} AND city != "karaj"`, `${base} AND city = "karaj"`]);
+      for (const q of queries!) {
+        expect(q).to.include({ matchingStrategy: 'last', page: 1, hitsPerPage: 5 });
+        expect((q.q as string).split(' ')[0]).to.equal('پناهگاه');
+        expect(q.q as string).not.to.match(/کرج|karaj/);
+      }
+      expect(hits.map((h) => [h.id, h.page])).to.deep.equal([['shares-hazard', null], ['other-city', null], ['same-city', null]]);
+    });
+
+    it('finds nothing related for a document it does not hold, without searching', async function () {
+      expect(await index.related(reader, 'missing', 5)).to.deep.equal([]);
+      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents/fetch')}`]);
     });
   });
 

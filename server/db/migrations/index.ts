@@ -4,6 +4,7 @@ import { MIGRATION_003 } from './003-packages';
 import { MIGRATION_004 } from './004-notifications';
 import { MIGRATION_005 } from './005-resolution-followups';
 import { MIGRATION_006 } from './006-notification-messages';
+import { MIGRATION_009 } from './009-synonyms';
 
 export interface Migration {
   id: number;
@@ -14,4 +15,4 @@ export interface Migration {
 }
 
 /** Forward-only: a migration, once released, is never edited; a change is a new file and a new entry here. */
-export const MIGRATIONS: readonly Migration[] = [MIGRATION_001, MIGRATION_002, MIGRATION_003, MIGRATION_004, MIGRATION_005, MIGRATION_006];
+export const MIGRATIONS: readonly Migration[] = [MIGRATION_001, MIGRATION_002, MIGRATION_003, MIGRATION_004, MIGRATION_005, MIGRATION_006, MIGRATION_009];

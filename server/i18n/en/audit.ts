@@ -67,5 +67,9 @@ export const audit: Catalogue['audit'] = {
       updated: 'Resolution updated',
       followup_added: 'Resolution follow-up recorded',
     },
+    synonyms: {
+      created: 'Synonym group added',
+      deleted: 'Synonym group deleted',
+    },
   },
 };

@@ -66,5 +66,9 @@ export const audit = {
       updated: 'به‌روزرسانی مصوبه',
       followup_added: 'ثبت پیگیری مصوبه',
     },
+    synonyms: {
+      created: 'افزودن گروه هم‌معنا',
+      deleted: 'حذف گروه هم‌معنا',
+    },
   },
 } as const;
