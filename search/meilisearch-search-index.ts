@@ -31,8 +31,12 @@ const SETTINGS_TIMEOUT_MS = 10 * 60_000;
 const RETRIEVED = ['docId', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'] as const satisfies readonly (keyof Chunk)[];
 /** At most this many documents with an excluded word are left out by id (beyond, only their pages that have the word are). */
 const MAX_EXCLUDED_DOCUMENTS = 1000;
-/** Meilisearch reads the first 10 words of a query; related documents are looked for by this many. */
-const RELATED_WORDS = 8;
+/** How many of a document's most significant words look for documents like it (each in its own query). */
+const RELATED_WORDS = 12;
+/** How many documents each of those queries brings as candidates. */
+const RELATED_CANDIDATES = 20;
+/** How much shared words, shared hazards and the same kind weigh in likeness (as in search/fts/related.ts). */
+const RELATED_WEIGHTS = { words: 0.6, hazards: 0.3, kind: 0.1 };
 /** How many of a document's chunks are read to find its significant words. */
 const RELATED_CHUNKS = 50;
 type RetrievedChunk = Pick<Chunk, (typeof RETRIEVED)[number]>;
@@ -211,49 +215,57 @@ export class MeilisearchSearchIndex implements SearchIndex {
   }
 
   /**
-   * Documents like this one: its most significant words (frequent in its chunks, not stop words,
-   * not its labels) as a query where Meilisearch may drop the last words, in three searches at
-   * once: other cities sharing one of its hazards, other cities, its own city; merged in that order.
+   * Documents like this one, as the SQLite index finds them: its most significant words (frequent
+   * in its chunks, not stop words, not its labels), each asked for on its own (Meilisearch has no
+   * OR), rarer words weighing more, and the documents of other cities sharing one of its hazards;
+   * likeness weighs the words, the shared hazards and the kind. Other cities first. One request.
    */
   async related(viewer: Viewer, id: string, limit: number): Promise<SearchHit[]> {
     const chunks = await this.index.getDocuments({
       filter: `docId = ${quote(id)}`,
-      fields: ['title', 'keywords', 'summary', 'body', 'labels', 'city', 'hazards'],
+      fields: ['title', 'keywords', 'summary', 'body', 'labels', 'city', 'kind', 'hazards'],
       limit: RELATED_CHUNKS,
     });
     const first = chunks.results[0];
     if (!first) return [];
     const words = significantWords(chunks.results);
-    if (words.length === 0) return [];
     const hazards = ((first.hazards ?? []) as string[]).filter((h) => h !== 'other');
     const base = `${searchFilter(viewer, {})} AND docId != ${quote(id)}`;
-    const city = quote(first.city);
-    const filters = [
-      ...(hazards.length > 0 ? [`${base} AND city != ${city} AND hazards IN [${hazards.map(quote).join(', ')}]`] : []),
-      `${base} AND city != ${city}`,
-      `${base} AND city = ${city}`,
-    ];
-    const { results } = await this.client.multiSearch<MultiSearchParams, RetrievedChunk>({
-      queries: filters.map((filter) => ({
+    const retrieve = [...RETRIEVED, 'hazards'];
+    const queries: MultiSearchQuery[] = words.map((word) => ({ indexUid: this.options.index, q: word, filter: base, page: 1, hitsPerPage: RELATED_CANDIDATES, attributesToRetrieve: retrieve }));
+    if (hazards.length > 0) {
+      queries.push({
         indexUid: this.options.index,
-        q: words.join(' '),
-        matchingStrategy: 'last' as const,
-        filter,
+        q: '',
+        filter: `${base} AND city != ${quote(first.city)} AND hazards IN [${hazards.map(quote).join(', ')}]`,
+        sort: ['updatedAt:desc'],
         page: 1,
-        hitsPerPage: limit,
-        attributesToRetrieve: [...RETRIEVED],
-      })),
-    });
-    const seen = new Set<string>();
-    const hits: SearchHit[] = [];
-    for (const result of results) {
-      for (const chunk of result.hits) {
-        if (seen.has(chunk.docId) || hits.length >= limit) continue;
-        seen.add(chunk.docId);
-        hits.push({ ...toSearchHit(chunk, []), page: null });
-      }
+        hitsPerPage: RELATED_CANDIDATES,
+        attributesToRetrieve: retrieve,
+      });
     }
-    return hits;
+    if (queries.length === 0) return [];
+    // How many documents the viewer may see besides this one (page 0: no hits), for the words' rarity.
+    queries.push({ indexUid: this.options.index, q: '', filter: base, page: 0 });
+    const { results } = await this.client.multiSearch<MultiSearchParams, RetrievedChunk & Pick<Chunk, 'hazards'>>({ queries });
+    const visible = results.pop()?.totalHits ?? 0;
+    const candidates = new Map<string, { chunk: RetrievedChunk & Pick<Chunk, 'hazards'>; words: number }>();
+    results.forEach((result, k) => {
+      const weight = k < words.length ? Math.log(1 + visible / (1 + (result.totalHits ?? result.hits.length))) : 0;
+      for (const chunk of result.hits) {
+        const found = candidates.get(chunk.docId) ?? { chunk, words: 0 };
+        found.words += weight;
+        candidates.set(chunk.docId, found);
+      }
+    });
+    const best = Math.max(0, ...[...candidates.values()].map((c) => c.words));
+    const ranked = [...candidates.values()].map(({ chunk, words: score }) => {
+      const shared = hazards.length === 0 ? 0 : (chunk.hazards ?? []).filter((h) => hazards.includes(h)).length / hazards.length;
+      const likeness = RELATED_WEIGHTS.words * (best > 0 ? score / best : 0) + RELATED_WEIGHTS.hazards * shared + RELATED_WEIGHTS.kind * (chunk.kind === first.kind ? 1 : 0);
+      return { chunk, otherCity: chunk.city === first.city ? 1 : 0, likeness };
+    });
+    ranked.sort((a, b) => a.otherCity - b.otherCity || b.likeness - a.likeness || (a.chunk.docId < b.chunk.docId ? -1 : 1));
+    return ranked.slice(0, limit).map(({ chunk }) => ({ ...toSearchHit(chunk, []), page: null }));
   }
 
   /**

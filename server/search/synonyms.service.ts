@@ -13,7 +13,7 @@ export interface SynonymGroup {
 }
 
 /** The same group whatever the order, spelling variants or case of its terms. */
-const groupKey = (terms: string[]): string => terms.map((term) => queryTokens(term).join(' ')).sort().join('\n');
+const groupKey = (terms: string[]): string => terms.map((term) => queryTokens(term).join('')).sort().join('\n');
 
 /**
  * Synonym groups: kept in the metadata database, edited by the secretariat (audited), and given to

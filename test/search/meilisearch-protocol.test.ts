@@ -543,12 +543,12 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       }
     });
 
-    it('finds related documents by the document\'s significant words: other cities sharing a hazard, other cities, its own city, in one request', async function () {
+    it('finds related documents by each significant word of the document and by its hazards, in one request, other cities first', async function () {
       standIn.on('POST', /^\/indexes\/[^/]+\/documents\/fetch$/, () => ({
         status: 200,
         body: {
           results: [
-            { title: 'پناهگاه اضطراری محله', keywords: ['اسکان'], summary: 'طرح پناهگاه', body: 'پناهگاه برای ساکنان محله با مخزن آب و مولد برق', labels: ['کرج', 'Karaj'], city: 'karaj', hazards: ['earthquake', 'other'] },
+            { title: 'پناهگاه اضطراری محله', keywords: ['اسکان'], summary: 'طرح پناهگاه', body: 'پناهگاه برای ساکنان محله با مخزن آب و مولد برق', labels: ['کرج', 'Karaj'], city: 'karaj', kind: 'other', hazards: ['earthquake', 'other'] },
           ],
           offset: 0,
           limit: 50,
@@ -556,21 +556,31 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
         },
       }));
       standIn.on('POST', /^\/indexes\/[^/]+\/search$/, (req) => {
-        const body = req.body as { filter?: string; page?: number };
-        const found = body.filter?.includes('hazards IN') ? [chunk('shares-hazard')] : body.filter?.includes('city != ') ? [chunk('shares-hazard'), chunk('other-city')] : [chunk('same-city', { city: 'karaj' })];
+        const body = req.body as { q?: string; filter?: string; page?: number };
+        const found =
+          body.q === 'پناهگاه'
+            ? [chunk('same-city', { city: 'karaj' }), chunk('other-city-words')]
+            : body.q === ''
+              ? [chunk('other-city-hazard', { hazards: ['earthquake'] })]
+              : [];
         return { status: 200, body: searchResponse(body, { hits: found, totalHits: found.length, facetDistribution: {} }) };
       });
       const hits = await index.related(reader, 'doc-7', 5);
       expect(standIn.bodies('POST', path('/documents/fetch'))[0]).to.include({ filter: 'docId = "doc-7"', limit: 50 });
+      expect(multiSearches()).to.have.length(1);
       const [queries] = multiSearches();
       const base = `${visible} AND docId != "doc-7"`;
-      expect(queries!.map((q) => q.filter)).to.deep.equal([`${base} AND city != "karaj" AND hazards IN ["earthquake"]`, `${base} AND city != "karaj"`, `${base} AND city = "karaj"`]);
-      for (const q of queries!) {
-        expect(q).to.include({ matchingStrategy: 'last', page: 1, hitsPerPage: 5 });
-        expect((q.q as string).split(' ')[0]).to.equal('پناهگاه');
-        expect(q.q as string).not.to.match(/کرج|karaj/);
-      }
-      expect(hits.map((h) => [h.id, h.page])).to.deep.equal([['shares-hazard', null], ['other-city', null], ['same-city', null]]);
+      expect(queries!.at(-1)).to.deep.equal({ indexUid: INDEX, q: '', filter: base, page: 0 });
+      const wordQueries = queries!.slice(0, -2);
+      expect(wordQueries[0]).to.include({ q: 'پناهگاه', filter: base, page: 1, hitsPerPage: 20 });
+      expect(wordQueries.length).to.be.within(2, 12);
+      for (const q of wordQueries) expect(q.q as string).not.to.match(/کرج|karaj|^(با|و|برای)$/);
+      expect(queries!.at(-2)).to.deep.include({ q: '', filter: `${base} AND city != "karaj" AND hazards IN ["earthquake"]`, sort: ['updatedAt:desc'] });
+      expect(hits.map((h) => [h.id, h.page])).to.deep.equal([
+        ['other-city-words', null],
+        ['other-city-hazard', null],
+        ['same-city', null],
+      ]);
     });
 
     it('finds nothing related for a document it does not hold, without searching', async function () {
