@@ -31,6 +31,8 @@ const SETTINGS_TIMEOUT_MS = 10 * 60_000;
 const RETRIEVED = ['docId', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'] as const satisfies readonly (keyof Chunk)[];
 /** At most this many documents with an excluded word are left out by id (beyond, only their pages that have the word are). */
 const MAX_EXCLUDED_DOCUMENTS = 1000;
+/** A relaxed answer takes at most this many documents for each clause of the query. */
+const MAX_RELAXED_DOCUMENTS = 1000;
 /** How many of a document's most significant words look for documents like it (each in its own query). */
 const RELATED_WORDS = 12;
 /** How many documents each of those queries brings as candidates. */
@@ -134,7 +136,7 @@ export class MeilisearchSearchIndex implements SearchIndex {
    * usual disjunctive facets, as in the SQLite index). Every query uses page/hitsPerPage, not
    * offset/limit: only then does Meilisearch apply `distinct` to every match, so totals and facet
    * counts are numbers of documents, not of pages. When no visible document has every word, the
-   * same request again with `matchingStrategy: frequency` answers those with the most (`relaxed`).
+   * documents with the most words are answered (`relaxed`, see relaxedSearch).
    */
   async search(viewer: Viewer, query: SearchQuery): Promise<SearchResult> {
     const parsed = parseQuery(query.q, this.synonyms);
@@ -142,8 +144,55 @@ export class MeilisearchSearchIndex implements SearchIndex {
     const filter = await this.withoutExcluded(viewer, parsed, query.filters);
     const strict = await this.searchOnce(viewer, query, parsed, q, filter, 'all');
     if (strict.total > 0 || parsed.clauses.length < 2) return { ...strict, relaxed: false };
-    const some = await this.searchOnce(viewer, query, parsed, q, filter, 'frequency');
-    return some.total > 0 ? { ...some, relaxed: true } : { ...strict, relaxed: false };
+    const some = await this.relaxedSearch(query, parsed, filter);
+    return some ?? { ...strict, relaxed: false };
+  }
+
+  /**
+   * The documents with the most of the query's clauses, as the SQLite index answers them:
+   * Meilisearch's own matching strategies drop words in a fixed order (`last` from the end,
+   * `frequency` the commonest first) and miss documents with other subsets. So each clause is
+   * asked for on its own (with the exclusions and every filter; at most MAX_RELAXED_DOCUMENTS
+   * documents each), documents are ordered by how many clauses they have, then by their ranks;
+   * then one request fetches this page's hits (each by the clauses it has, for its best page)
+   * and the facet counts of all of them. A filtered facet is counted under every filter here, its
+   * own included (the strict answer leaves its own out).
+   */
+  private async relaxedSearch(query: SearchQuery, parsed: ParsedQuery, filter: (filters: SearchQuery['filters']) => string): Promise<SearchResult | null> {
+    const base = filter(query.filters);
+    const clauseQueries = parsed.clauses.map((clause) => meilisearchQuery({ clauses: [clause], excluded: [] }));
+    const { results } = await this.client.multiSearch<MultiSearchParams, Pick<Chunk, 'docId'>>({
+      queries: clauseQueries.map((q) => ({ indexUid: this.options.index, q, filter: base, matchingStrategy: 'all', page: 1, hitsPerPage: MAX_RELAXED_DOCUMENTS, attributesToRetrieve: ['docId'] })),
+    });
+    const found = new Map<string, { clauses: number[]; rank: number }>();
+    results.forEach((result, c) =>
+      result.hits.forEach((hit, position) => {
+        const entry = found.get(hit.docId) ?? { clauses: [], rank: 0 };
+        entry.clauses.push(c);
+        entry.rank += 1 / (1 + position);
+        found.set(hit.docId, entry);
+      }),
+    );
+    if (found.size === 0) return null;
+    const ordered = [...found].sort(([a, x], [b, y]) => y.clauses.length - x.clauses.length || y.rank - x.rank || (a < b ? -1 : 1));
+    const perPage = Math.max(1, Math.trunc(query.perPage) || 20);
+    const page = Math.max(1, Math.trunc(query.page) || 1);
+    const shown = query.sort === 'newest' ? null : ordered.slice((page - 1) * perPage, page * perPage);
+    const all = ordered.map(([id]) => quote(id)).join(', ');
+    const queries: MultiSearchQuery[] = [{ indexUid: this.options.index, q: '', filter: `${base} AND docId IN [${all}]`, facets: FACETS.map((facet) => FACET_ATTRIBUTES[facet]), page: 0 }];
+    if (shown === null) {
+      queries.push({ indexUid: this.options.index, q: '', filter: `${base} AND docId IN [${all}]`, sort: ['updatedAt:desc'], page, hitsPerPage: perPage, attributesToRetrieve: [...RETRIEVED] });
+    } else {
+      for (const [id, { clauses }] of shown) {
+        const q = clauses.map((c) => clauseQueries[c]!).join(' ');
+        queries.push({ indexUid: this.options.index, q, filter: `${base} AND docId = ${quote(id)}`, matchingStrategy: 'all', page: 1, hitsPerPage: 1, attributesToRetrieve: [...RETRIEVED], showMatchesPosition: true });
+      }
+    }
+    const { results: answers } = await this.client.multiSearch<MultiSearchParams, RetrievedChunk>({ queries });
+    const [counts, ...pages] = answers;
+    const patterns = highlightPatterns(parsed);
+    const chunks = shown === null ? (pages[0]?.hits ?? []) : pages.map((answer) => answer.hits[0]).filter((hit): hit is Hit<RetrievedChunk> => hit !== undefined);
+    return { total: found.size, hits: chunks.map((hit) => toSearchHit(hit, patterns)), facets: toFacets(counts?.facetDistribution ?? {}), relaxed: true };
   }
 
   private async searchOnce(

@@ -474,18 +474,32 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       id: `${docId}-p1`, docId, page: 1, originalTitle: `سند ${docId}`, originalSummary: 'خلاصه', originalKeywords: [], originalBody: 'متن', city: 'mashhad', kind: 'other', year: 1400, ...extra,
     });
 
-    it('asks once more with matchingStrategy frequency when no visible document has every word, and says the answer is relaxed', async function () {
+    it('when no visible document has every word, asks for each word alone and answers the documents with the most, saying so', async function () {
       standIn.on('POST', /^\/indexes\/[^/]+\/search$/, (req) => {
-        const body = req.body as { matchingStrategy?: string; page?: number; hitsPerPage?: number };
-        const found = body.matchingStrategy === 'frequency' ? [chunk('some-words')] : [];
-        return { status: 200, body: searchResponse(body, { hits: found, totalHits: found.length, facetDistribution: {} }) };
+        const body = req.body as { q?: string; filter?: string; page?: number; hitsPerPage?: number };
+        const byWord: Record<string, string[]> = { مانور: ['two-words', 'one-word'], زلزله: ['two-words', 'other-word'] };
+        let found: Record<string, unknown>[] = [];
+        if (body.hitsPerPage === 1000) found = (byWord[body.q ?? ''] ?? []).map((id) => ({ docId: id }));
+        else if (body.filter?.includes('docId = ')) found = [chunk(/docId = "([^"]+)"/.exec(body.filter)![1]!, { originalBody: 'مانور زلزله' })];
+        return { status: 200, body: searchResponse(body, { hits: found, totalHits: found.length, facetDistribution: body.page === 0 ? { city: { mashhad: 3 } } : {} }) };
       });
-      const result = await index.search(reader, query({ q: 'مانور زلزله اهواز' }));
-      const [strict, relaxed] = multiSearches();
+      const result = await index.search(reader, query({ q: 'مانور زلزله اهواز', perPage: 2 }));
+      const [strict, perWord, page] = multiSearches();
       expect(strict![0]).to.include({ q: 'مانور زلزله اهواز', matchingStrategy: 'all', filter: visible });
-      expect(relaxed![0]).to.include({ q: 'مانور زلزله اهواز', matchingStrategy: 'frequency', filter: visible });
+      expect(perWord!.map((q) => [q.q, q.filter, q.matchingStrategy, q.hitsPerPage])).to.deep.equal([
+        ['مانور', visible, 'all', 1000],
+        ['زلزله', visible, 'all', 1000],
+        ['اهواز', visible, 'all', 1000],
+      ]);
+      expect(page![0]).to.deep.include({ q: '', filter: `${visible} AND docId IN ["two-words", "one-word", "other-word"]`, page: 0 });
+      expect(page!.slice(1).map((q) => [q.q, q.filter])).to.deep.equal([
+        ['مانور زلزله', `${visible} AND docId = "two-words"`],
+        ['مانور', `${visible} AND docId = "one-word"`],
+      ]);
       expect(result.relaxed).to.equal(true);
-      expect(result.hits.map((h) => h.id)).to.deep.equal(['some-words']);
+      expect(result.total).to.equal(3);
+      expect(result.hits.map((h) => h.id)).to.deep.equal(['two-words', 'one-word']);
+      expect(result.facets.city).to.deep.equal({ mashhad: 3 });
     });
 
     it('does not relax a query of one word, nor one that found something', async function () {
