@@ -86,10 +86,14 @@ export function indexedText(original: string): IndexedText {
         .filter((w) => w.end - w.start !== w.word.length)
         .map((w) => w.word)
     : [];
-  const stems = [...new Set([...split, ...joined])].map(stem).filter((stemmed, i, all) => all.indexOf(stemmed) === i);
-  const own = new Set([...split, ...joined]);
-  const extra = stems.filter((stemmed) => !own.has(stemmed));
-  return { split: split.join(' '), joined: joined.join(' '), stems: extra.join(' '), words: [...split, ...joined, ...extra] };
+  const own = new Set(split);
+  for (const word of joined) own.add(word);
+  const extra = new Set<string>();
+  for (const word of own) {
+    const stemmed = stem(word);
+    if (!own.has(stemmed)) extra.add(stemmed);
+  }
+  return { split: split.join(' '), joined: joined.join(' '), stems: [...extra].join(' '), words: [...split, ...joined, ...extra] };
 }
 
 /** Texts indexed together: their columns joined, one text after the other. */

@@ -45,6 +45,8 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       review: '/review',
       resolutions: '/resolutions',
       dashboard: '/dashboard',
+      synonyms: '/synonyms',
+      'partial results': `/search?q=${encodeURIComponent('زلزله فضاپیما')}`,
       'not-found': '/no-such-page',
     });
 
@@ -84,10 +86,11 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
   });
 
   for (const locale of ['fa', 'en'] as const) {
-    for (const name of ['sign-in', 'search', 'upload', 'document', 'package', 'review', 'resolutions', 'dashboard', 'not-found']) {
+    for (const name of ['sign-in', 'search', 'partial results', 'upload', 'document', 'package', 'review', 'resolutions', 'dashboard', 'synonyms', 'not-found']) {
       it(`${name} page (${locale}) has no serious or critical violations`, async function () {
         const page = await open(name, locale);
         if (name === 'search') await page.locator('#search-results article.hit').first().waitFor();
+        if (name === 'partial results') await page.locator('#search-results .relaxed-notice').waitFor();
         const blocking = await blockingViolations(page);
         expect(blocking, describeViolations(`${name} (${locale}) ${paths[name]}`, blocking)).to.deep.equal([]);
       });
