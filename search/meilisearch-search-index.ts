@@ -31,6 +31,8 @@ const SETTINGS_TIMEOUT_MS = 10 * 60_000;
 const RETRIEVED = ['docId', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'] as const satisfies readonly (keyof Chunk)[];
 /** At most this many documents with an excluded word are left out by id (beyond, only their pages that have the word are). */
 const MAX_EXCLUDED_DOCUMENTS = 1000;
+/** A field every chunk of the current layout has: chunks without it were indexed before labels and word forms were. */
+const LAYOUT_FIELD = 'forms';
 /** A relaxed answer takes at most this many documents for each clause of the query. */
 const MAX_RELAXED_DOCUMENTS = 1000;
 /** How many of a document's most significant words look for documents like it (each in its own query). */
@@ -84,8 +86,13 @@ export class MeilisearchSearchIndex implements SearchIndex {
   /** The HTTP client holds no connection open between requests. */
   async close(): Promise<void> {}
 
+  /**
+   * Empty, or holding chunks of an older layout (before labels and word forms were indexed): either
+   * way the portal queues every document to be indexed again (server/search/rebuild.ts).
+   */
   async isEmpty(): Promise<boolean> {
-    return (await this.index.getStats()).numberOfDocuments === 0;
+    const stats = await this.index.getStats();
+    return stats.numberOfDocuments === 0 || !(LAYOUT_FIELD in (stats.fieldDistribution ?? {}));
   }
 
   async ping(): Promise<void> {

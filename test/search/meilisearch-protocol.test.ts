@@ -356,8 +356,13 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
     it('says it is empty from the index stats, so the portal knows to rebuild it', async function () {
       expect(await index.isEmpty()).to.equal(true);
       expect(standIn.calls()).to.deep.equal([`GET ${path('/stats')}`]);
-      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: {} } });
+      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: { docId: 3, forms: 3 } } }, { once: true });
       expect(await index.isEmpty()).to.equal(false);
+    });
+
+    it('takes chunks of an older layout (without the forms field) for an empty index, so the portal indexes every document again', async function () {
+      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: { docId: 3, body: 3 } } });
+      expect(await index.isEmpty()).to.equal(true);
     });
   });
 
