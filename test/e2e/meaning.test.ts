@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { addDocument, indexed, signIn, useBrowser } from './browser';
+import path from 'node:path';
+import { addDocument, indexed, SCREENSHOT_DIR, signIn, useBrowser } from './browser';
 
 const TEXT = (words: string) => ({ content: Buffer.from(`${words}\n`, 'utf8'), name: 'گزارش.txt' });
 
@@ -115,8 +116,13 @@ describe('browser: search that understands what people mean', function () {
     it(`fits a 390×844 phone in ${locale === 'fa' ? 'Persian' : 'English'}: partial results, related box and synonym page without sideways scrolling`, async function () {
       const phone = await (await suite.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
       await signedIn(phone, 'sec', locale);
-      for (const url of [`/search?q=${encodeURIComponent('پناهگاه فضاپیما')}`, `/documents/${tehranShelter}`, '/synonyms']) {
+      for (const [name, url] of [
+        ['search', `/search?q=${encodeURIComponent('پناهگاه فضاپیما')}`],
+        ['document', `/documents/${tehranShelter}`],
+        ['synonyms', '/synonyms'],
+      ] as const) {
         await phone.goto(url);
+        await phone.screenshot({ path: path.join(SCREENSHOT_DIR, `meaning--phone-${locale}-${name}.png`), fullPage: true });
         const { scrollWidth, innerWidth } = (await phone.evaluate('({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })')) as {
           scrollWidth: number;
           innerWidth: number;
