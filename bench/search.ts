@@ -54,6 +54,7 @@ import { DocumentsRepository } from '../server/documents/documents.repository';
 import { ALLOWED_TYPES } from '../server/documents/file-type';
 import { CITIES, HAZARDS, KINDS } from '../server/db/seed/vocabulary';
 import { NINTH_MEETING } from '../server/db/seed/meeting-9';
+import { SEED_SYNONYMS } from '../server/db/seed/synonyms';
 import { searchQuerySchema } from '../server/search/search.service';
 import { FtsSearchIndex } from '../search/fts-search-index';
 import { FACETS, type IndexedDocument, type SearchIndex, type SearchQuery, type Viewer } from '../search/search-index';
@@ -488,7 +489,17 @@ function toIndexed(doc: GeneratedDoc): IndexedDocument {
     sharedWith: doc.sharedWith,
     updatedAt: doc.updatedAt,
     pages: doc.pageTexts.map((text, i) => ({ page: i + 1, text })),
+    labels: labelsOf(doc),
   };
+}
+
+/** The Persian and English names of a document's city, kind and hazards, as the portal indexes them (server/search/labels.ts). */
+function labelsOf(doc: Pick<GeneratedDoc, 'city' | 'kind' | 'hazards'>): string[] {
+  const names = (list: readonly { id: string; fa: string; en: string }[], id: string): string[] => {
+    const term = list.find((t) => t.id === id);
+    return term ? [term.fa, term.en] : [];
+  };
+  return [...names(CITIES, doc.city), ...names(KINDS, doc.kind), ...doc.hazards.flatMap((h) => names(HAZARDS, h))];
 }
 
 // --- the query mix ---
@@ -529,6 +540,13 @@ const QUERIES: QuerySpec[] = [
   { label: 'common, newest', params: { q: 'بحران', sort: 'newest' } },
   { label: 'common, page 2', params: { q: 'بحران', page: '2' } },
   { label: 'two words, newest, page 2', params: { q: 'ارزیابی خسارت', sort: 'newest', page: '2' } },
+  { label: 'synonym (زلزله)', params: { q: 'زمین‌لرزه' } },
+  { label: 'plural form', params: { q: 'پناهگاه‌ها' } },
+  { label: 'stop words', params: { q: 'گزارش درباره سیل تهران' } },
+  { label: 'English labels', params: { q: 'earthquake Tehran' } },
+  { label: 'quoted phrase', params: { q: '"مدیریت بحران"' } },
+  { label: 'exclusion', params: { q: 'زلزله -تهران' } },
+  { label: 'relaxed (no document has every word)', params: { q: 'فضاپیما زلزله بافت' } },
   { label: 'browse (empty q)', params: {} },
   { label: 'browse + city + kind', params: { city: 'isfahan', kind: 'training-material' } },
 ];
@@ -665,6 +683,8 @@ async function runCorpus(chunks: number, options: Options, vocab: Vocabulary): P
   const engineFile = path.join(work, 'engine', 'search.sqlite');
   const engine = new FtsSearchIndex(engineFile);
   await engine.init();
+  // The same synonym groups the portal seeds (migration 9), so both paths search alike.
+  await engine.setSynonyms(SEED_SYNONYMS.map((group) => [...group.terms]));
   let generateSeconds = 0;
   let engineIndexSeconds = 0;
   let words = 0;
@@ -943,11 +963,15 @@ function printSummary(results: CorpusResult[]): void {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
-  const index = fs.readFileSync(path.resolve(import.meta.dirname, '../search/fts-search-index.ts'));
+  const engine = crypto.createHash('sha256');
+  const folder = path.resolve(import.meta.dirname, '../search');
+  for (const file of ['fts-search-index.ts', 'persian.ts', 'snippet.ts', ...fs.readdirSync(path.join(folder, 'fts')).sort().map((name) => `fts/${name}`)]) {
+    engine.update(fs.readFileSync(path.join(folder, file)));
+  }
   out('# bench:search');
   out();
   out(`${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · ${mb(os.totalmem())} MB RAM · ${os.platform()} ${os.release()}`);
-  out(`corpus seed ${options.seed}, ${options.warmup} warm-up + ${options.rounds} measured rounds of ${QUERIES.length} queries × 3 roles; fts-search-index.ts sha256 ${crypto.createHash('sha256').update(index).digest('hex').slice(0, 12)}`);
+  out(`corpus seed ${options.seed}, ${options.warmup} warm-up + ${options.rounds} measured rounds of ${QUERIES.length} queries × 3 roles; engine sources sha256 ${engine.digest('hex').slice(0, 12)}`);
   out();
   const vocab = buildVocabulary(options.seed);
   log(`vocabulary: ${vocab.content.length} content words, ${FUNCTION_WORDS.length} function words, ${VERBS.length} verbs, ${vocab.rare.length} rare words`);

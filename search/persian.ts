@@ -4,6 +4,9 @@
  * text, so snippets are cut and highlighted in what the author wrote, diacritics included.
  */
 
+import persianStopWords from 'stopwords-iso/stopwords-iso.json' with { type: 'json' };
+import { BROKEN_PLURALS, KEPT_WORDS, UNSTEMMED } from './persian-lexicon';
+
 /** Normalized text plus, for every normalized UTF-16 index i, map[i] = the index in the original where that character came from; map has length text.length + 1, the last entry = original.length. */
 export interface Normalized {
   text: string;
@@ -211,4 +214,130 @@ export function originalSpan(normalized: Normalized, start: number, end: number)
   let k = end;
   while (k < map.length - 1 && map[k]! <= last) k++;
   return { start: from, end: map[k]! };
+}
+
+// ---- light stemming and stop words (used at index time and at query time by every engine) ----
+
+const LETTERS = (word: string): number => [...word].length;
+const ENGLISH = /^[a-z]+$/;
+const PERSIAN = /^[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+$/;
+
+let unstemmed: Set<string> | null = null;
+let brokenPlurals: Map<string, string> | null = null;
+let singularsOfBroken: Map<string, string[]> | null = null;
+
+/** The lexicon, normalized once as queries and documents are. */
+function lexicon(): { unstemmed: Set<string>; brokenPlurals: Map<string, string>; singularsOfBroken: Map<string, string[]> } {
+  if (!unstemmed || !brokenPlurals || !singularsOfBroken) {
+    unstemmed = new Set([...UNSTEMMED].map(normalizeQueryText));
+    brokenPlurals = new Map([...BROKEN_PLURALS].map(([plural, singular]) => [normalizeQueryText(plural), normalizeQueryText(singular)]));
+    singularsOfBroken = new Map();
+    for (const [plural, singular] of brokenPlurals) singularsOfBroken.set(singular, [...(singularsOfBroken.get(singular) ?? []), plural]);
+  }
+  return { unstemmed, brokenPlurals, singularsOfBroken };
+}
+
+/**
+ * The suffix rules, tried in this order; the first that applies wins (one suffix is removed).
+ * Each gives the stem of `word`, or null; `rest` is the word without the suffix. A rule applies
+ * only when enough letters remain, which keeps short words (`تنها`، `دفتر`) whole.
+ */
+const PERSIAN_RULES: { suffix: string; stem: (rest: string) => string | null }[] = [
+  { suffix: 'هایی', stem: (rest) => (LETTERS(rest) >= 2 ? rest : null) },
+  { suffix: 'های', stem: (rest) => (LETTERS(rest) >= 2 ? rest : null) },
+  { suffix: 'ها', stem: (rest) => (LETTERS(rest) >= 2 ? rest : null) },
+  { suffix: 'ترین', stem: (rest) => (LETTERS(rest) >= 2 ? rest : null) },
+  { suffix: 'تر', stem: (rest) => (LETTERS(rest) >= 3 ? rest : null) },
+  // `آسیب‌دیدگان` → `آسیب‌دیده`, `نمایندگان` → `نماینده`: the plural of a participle or agent noun ending in a silent ه.
+  { suffix: 'گان', stem: (rest) => (LETTERS(rest) >= 3 && rest.endsWith('د') ? `${rest}ه` : null) },
+  // `دانشجویان` → `دانشجو`.
+  { suffix: 'یان', stem: (rest) => (LETTERS(rest) >= 2 && /[او]$/.test(rest) ? rest : null) },
+  // A word ending in a silent ه takes «گان» or «ها», never «ان».
+  { suffix: 'ان', stem: (rest) => (LETTERS(rest) >= 4 && !rest.endsWith('ه') ? rest : null) },
+  { suffix: 'ات', stem: (rest) => (LETTERS(rest) >= 3 ? rest : null) },
+  // The indefinite or ezafe ی after a vowel, where it cannot be part of the word: `خانه‌ای`، `خانه‌ی`، `راهنمای`، `راهنمایی`.
+  { suffix: 'ای', stem: (rest) => (LETTERS(rest) >= 2 && rest.endsWith('ه') ? rest : null) },
+  { suffix: 'یی', stem: (rest) => (LETTERS(rest) >= 2 && /[او]$/.test(rest) ? rest : null) },
+  { suffix: 'ی', stem: (rest) => (LETTERS(rest) >= 2 && /[هاو]$/.test(rest) ? rest : null) },
+];
+
+function englishStem(word: string): string {
+  if (word.length < 4) return word;
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('sses')) return word.slice(0, -2);
+  if (/(s|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !/[siu]s$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+function persianStem(word: string): string {
+  const { unstemmed, brokenPlurals } = lexicon();
+  if (unstemmed.has(word)) return word;
+  const singular = brokenPlurals.get(word);
+  if (singular) return singular;
+  for (const rule of PERSIAN_RULES) {
+    if (!word.endsWith(rule.suffix) || word.length === rule.suffix.length) continue;
+    const stemmed = rule.stem(word.slice(0, -rule.suffix.length));
+    if (stemmed !== null) return stemmed;
+  }
+  return word;
+}
+
+const stems = new Map<string, string>();
+
+/**
+ * Light stemming of one normalized word (a query token, or a word of a document's joined or split
+ * form): Persian plural and possessive-free suffixes («ها»، «های»، «هایی»، «ان»، «ات»، «گان»، «یان»),
+ * comparatives («تر»، «ترین»), the indefinite and ezafe «ی» after a vowel, broken plurals from a
+ * small lexicon (`مدارس` → `مدرسه`), and English plurals. Words of mixed scripts or with digits stay as they are.
+ */
+export function stem(word: string): string {
+  let stemmed = stems.get(word);
+  if (stemmed !== undefined) return stemmed;
+  stemmed = ENGLISH.test(word) ? englishStem(word) : PERSIAN.test(word) ? persianStem(word) : word;
+  if (stems.size > 200_000) stems.clear();
+  stems.set(word, stemmed);
+  return stemmed;
+}
+
+const PERSIAN_SUFFIXES = ['ها', 'های', 'هایی', 'ترین', 'تر', 'ان', 'ات', 'یان', 'یی', 'ای', 'ی'];
+
+/**
+ * Every word `stem` takes back to `stemmed` (not `stemmed` itself): the inverse of the rules, for
+ * an engine that cannot expand a query (Meilisearch) and so indexes the forms instead.
+ */
+export function inflections(stemmed: string): string[] {
+  const candidates: string[] = [];
+  if (ENGLISH.test(stemmed)) {
+    candidates.push(`${stemmed}s`, `${stemmed}es`);
+    if (stemmed.endsWith('y')) candidates.push(`${stemmed.slice(0, -1)}ies`);
+  } else if (PERSIAN.test(stemmed)) {
+    for (const suffix of PERSIAN_SUFFIXES) candidates.push(stemmed + suffix);
+    if (stemmed.endsWith('ده')) candidates.push(`${stemmed.slice(0, -1)}گان`);
+    candidates.push(...(lexicon().singularsOfBroken.get(stemmed) ?? []));
+  }
+  return candidates.filter((candidate) => candidate !== stemmed && stem(candidate) === stemmed);
+}
+
+/** Function words of English queries (the kept Persian list has none). */
+const ENGLISH_STOP_WORDS = ['a', 'an', 'the', 'of', 'in', 'on', 'at', 'for', 'to', 'and', 'or', 'by', 'with', 'from', 'about', 'is', 'are', 'how'];
+
+let stopWords: Set<string> | null = null;
+
+/**
+ * Whether a query token is a stop word: the Persian list of the `stopwords-iso` package (normalized;
+ * single words only, no numbers), less the words that carry meaning in these documents (KEPT_WORDS),
+ * and a few English function words.
+ */
+export function isStopWord(token: string): boolean {
+  if (!stopWords) {
+    stopWords = new Set(ENGLISH_STOP_WORDS);
+    const kept = new Set(KEPT_WORDS.map(normalizeQueryText));
+    for (const entry of (persianStopWords as { fa: string[] }).fa) {
+      const tokens = queryTokens(entry);
+      if (tokens.length !== 1 || /\p{N}/u.test(tokens[0]!) || kept.has(tokens[0]!)) continue;
+      stopWords.add(tokens[0]!);
+    }
+  }
+  return stopWords.has(token);
 }

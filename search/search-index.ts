@@ -33,6 +33,8 @@ export interface IndexedDocument {
   /** ISO time used by `sort=newest`. */
   updatedAt: string;
   pages: PageChunk[];
+  /** The Persian and English names of its city, kind and hazards, searched as a low-weight field (`earthquake` finds what is tagged with it). */
+  labels: string[];
 }
 
 export type AccessFields = Pick<IndexedDocument, 'status' | 'access' | 'sharedWith' | 'city'>;
@@ -70,6 +72,8 @@ export interface SearchResult {
   facets: Record<Facet, Record<string, number>>;
   /** A correction from the index's own vocabulary when a word found little or nothing. */
   didYouMean?: string;
+  /** No visible document has every word: the hits have only some of them, the most first. */
+  relaxed: boolean;
 }
 
 export interface SearchIndex {
@@ -86,6 +90,13 @@ export interface SearchIndex {
   /** Whether the index holds no document at all (new, lost, or recreated for a new layout): the portal then rebuilds it. */
   isEmpty(): Promise<boolean>;
   search(viewer: Viewer, query: SearchQuery): Promise<SearchResult>;
+  /**
+   * Up to `limit` other documents the viewer may see that are most like this one (shared
+   * significant words and tags), those of other cities first; [] when the document is not indexed.
+   */
+  related(viewer: Viewer, id: string, limit: number): Promise<SearchHit[]>;
+  /** The synonym groups: a query for any term of a group also finds the others. Replaces the groups given before. */
+  setSynonyms(groups: string[][]): Promise<void>;
   /** Releases files and connections. */
   close(): Promise<void>;
 }

@@ -1,12 +1,14 @@
-import { joinedWordsOf, normalize, originalSpan, wordsOf, ZWNJ, type Word } from './persian';
+import { joinedWordsOf, normalize, originalSpan, stem, wordsOf, ZWNJ, type Word } from './persian';
 
 /**
  * What a query looks for in a text: a sequence of normalized words that must stand next to each
- * other; with `prefix`, the last word may be the start of a longer word (search-as-you-type).
+ * other; with `prefix`, the last word may be the start of a longer word (search-as-you-type); with
+ * `stem`, a single word found in any form that has that stem (`پناهگاه` in «پناهگاه‌ها»).
  */
 export interface Pattern {
   words: string[];
   prefix: boolean;
+  stem?: boolean;
 }
 
 export interface Span {
@@ -36,7 +38,7 @@ export function basicPatterns(tokens: string[]): Pattern[] {
   return dedupePatterns(patterns);
 }
 
-export const patternKey = (pattern: Pattern): string => `${pattern.words.join(' ')}${pattern.prefix ? '*' : ''}`;
+export const patternKey = (pattern: Pattern): string => `${pattern.stem ? '~' : ''}${pattern.words.join(' ')}${pattern.prefix ? '*' : ''}`;
 
 export function dedupePatterns(patterns: Pattern[]): Pattern[] {
   const seen = new Map<string, Pattern>();
@@ -59,11 +61,13 @@ function taggedSpans(original: string, patterns: Pattern[]): TaggedSpan[] {
   const form = normalize(original);
   const lists = [wordsOf(form.text)];
   if (form.text.includes(ZWNJ)) lists.push(joinedWordsOf(form.text).filter((w) => w.end - w.start !== w.word.length));
-  // Patterns by their first word, so each word of the text is looked up once; single-word prefixes are tried on every word.
+  // Patterns by their first word (stem patterns by their stem), so each word of the text is looked up once; single-word prefixes are tried on every word.
   const byFirst = new Map<string, number[]>();
+  const byStem = new Map<string, number[]>();
   const prefixes: number[] = [];
   patterns.forEach((pattern, p) => {
     if (pattern.prefix && pattern.words.length === 1) prefixes.push(p);
+    else if (pattern.stem && pattern.words.length === 1) byStem.set(pattern.words[0]!, [...(byStem.get(pattern.words[0]!) ?? []), p]);
     else byFirst.set(pattern.words[0]!, [...(byFirst.get(pattern.words[0]!) ?? []), p]);
   });
   const matchesAt = (words: Word[], i: number, pattern: Pattern): boolean => {
@@ -78,12 +82,14 @@ function taggedSpans(original: string, patterns: Pattern[]): TaggedSpan[] {
   };
   for (const words of lists) {
     for (let i = 0; i < words.length; i++) {
-      const candidates = byFirst.get(words[i]!.word);
-      for (const p of candidates ? [...candidates, ...prefixes] : prefixes) {
-        const pattern = patterns[p]!;
-        if (!matchesAt(words, i, pattern)) continue;
-        const span = originalSpan(form, words[i]!.start, words[i + pattern.words.length - 1]!.end);
-        spans.push({ ...span, pattern: p });
+      const stemmed = byStem.size > 0 ? byStem.get(stem(words[i]!.word)) : undefined;
+      for (const list of [byFirst.get(words[i]!.word), prefixes, stemmed]) {
+        for (const p of list ?? []) {
+          const pattern = patterns[p]!;
+          if (list !== stemmed && !matchesAt(words, i, pattern)) continue;
+          const span = originalSpan(form, words[i]!.start, words[i + pattern.words.length - 1]!.end);
+          spans.push({ ...span, pattern: p });
+        }
       }
     }
   }

@@ -20,6 +20,8 @@ import { documentsApi } from './documents/documents.api';
 import { documentsPages } from './documents/documents.pages';
 import { searchApi } from './search/search.api';
 import { searchPages } from './search/search.pages';
+import { synonymsApi } from './search/synonyms.api';
+import { synonymsPages } from './search/synonyms.pages';
 import { reviewPages } from './review/review.pages';
 import { reviewApi } from './review/review.api';
 import { healthRoute } from './health/health.route';
@@ -64,6 +66,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   api.use(notificationsApi(services));
   api.use(resolutionsApi(services));
   api.use(packagesApi(services));
+  api.use(synonymsApi(services));
   api.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
   app.use('/api/v1', api);
   app.use('/api', (_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
@@ -90,6 +93,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.use(notificationsPages(services), dashboardPages(services), auditPages(services));
   app.use(resolutionsPages(services));
   app.use(packagesPages(services));
+  app.use(synonymsPages(services));
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError()));
   app.use(errorHandler(logError));
   return app;

@@ -20,6 +20,7 @@ import type { SearchService } from './search/search.service';
 import type { SearchLog } from './search/search-log';
 import type { DiskSpace } from './operations/disk-space';
 import type { ShutdownGate } from './operations/shutdown-gate';
+import type { SynonymsService } from './search/synonyms.service';
 import type { NotificationsService } from './notifications/notifications.service';
 import type { PackagesService } from './packages/packages.service';
 import type { CitiesService } from './cities/cities.service';
@@ -39,6 +40,7 @@ export interface Services {
   search: SearchService;
   disk: DiskSpace;
   shutdown: ShutdownGate;
+  synonyms: SynonymsService;
   notifications: NotificationsService;
   audit: AuditLog;
   users: UsersService;

@@ -31,6 +31,8 @@ import { SearchService } from './search/search.service';
 import { SearchLog } from './search/search-log';
 import { DiskSpace } from './operations/disk-space';
 import { ShutdownGate } from './operations/shutdown-gate';
+import { SynonymsService } from './search/synonyms.service';
+import { documentLabels } from './search/labels';
 import { extractText } from './extraction/extract';
 import { NotificationsService } from './notifications/notifications.service';
 import { PackagesService } from './packages/packages.service';
@@ -83,6 +85,10 @@ export async function wire(config: Config, log: (message: string) => void = cons
   const tokens = new TokensService(db, users, config.tokenTtlMs);
   const repository = new DocumentsRepository(db);
   const jobs = new JobsQueue(db);
+  const notifications = new NotificationsService(db);
+  const packages = new PackagesService(db, repository, audit, notifications);
+  const cities = new CitiesService(db, audit, packages);
+  const reference = new ReferenceService(db, cities);
   const indexer = new SearchIndexer(
     repository,
     stores,
@@ -90,15 +96,21 @@ export async function wire(config: Config, log: (message: string) => void = cons
     jobs,
     (input, { signal, tempRoot }) => extractText(input, config.extraction, { signal, tempRoot }),
     path.join(tempDir, 'extraction'),
+    documentLabels(reference),
     log,
   );
   const worker = new JobsWorker(jobs, indexer, { log });
   const searchLog = new SearchLog(db, log);
   const indexFollower = new IndexFollower(indexer, worker, log);
-  const notifications = new NotificationsService(db);
   const documents = new DocumentsService(db, repository, audit, jobs, indexFollower, stores, notifications, log);
-  const packages = new PackagesService(db, repository, audit, notifications);
-  const cities = new CitiesService(db, audit, packages);
+  const synonyms = new SynonymsService(db, audit, searchIndex, log);
+  try {
+    await synonyms.push();
+  } catch (error) {
+    await searchIndex.close();
+    db.close();
+    throw new Error(`search engine "${searchIndex.kind}" refuses the synonym groups: ${(error as Error).message}`);
+  }
   return {
     config,
     db,
@@ -109,7 +121,8 @@ export async function wire(config: Config, log: (message: string) => void = cons
     indexer,
     worker,
     searchLog,
-    search: new SearchService(searchIndex, searchLog),
+    search: new SearchService(searchIndex, searchLog, documents),
+    synonyms,
     disk: new DiskSpace(config.dataDir, config.diskFreeFloorBytes, store.kind === 'fs'),
     shutdown: new ShutdownGate(),
     notifications,
@@ -121,7 +134,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
     passport: configurePassport(users, tokens),
     documents,
     review: new ReviewService(db, documents, repository, audit, jobs, notifications, indexFollower),
-    reference: new ReferenceService(db, cities),
+    reference,
     cities,
     packages,
     resolutions: new ResolutionsService(db, audit, notifications, packages),

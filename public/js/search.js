@@ -92,7 +92,9 @@
 
     function announce() {
       var count = results.querySelector('.result-count, [role=alert]');
-      status.textContent = count ? count.textContent.replace(/\s+/g, ' ').trim() : '';
+      var relaxed = results.querySelector('.relaxed-notice strong');
+      var text = count ? count.textContent.replace(/\s+/g, ' ').trim() : '';
+      status.textContent = relaxed && text ? relaxed.textContent.trim() + ' · ' + text : text;
     }
 
     function titles() {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { joinedForm, splitForm, wordsOf } from '../persian';
+import { inflections, joinedForm, joinedWordsOf, normalize, splitForm, stem, wordsOf } from '../persian';
 import type { AccessFields, IndexedDocument } from '../search-index';
 
 /**
@@ -27,6 +27,14 @@ export interface Chunk {
   summarySplit: string;
   body: string;
   bodySplit: string;
+  /** The names of its city, kind and hazards in both languages, joined and split forms (low weight). */
+  labels: string[];
+  /**
+   * Every form of every word of the chunk that light stemming takes to the same stem (persian.ts
+   * `stem` and `inflections`), lowest weight: Meilisearch cannot expand a query, so the forms a
+   * query may use are indexed instead, and a word found only here ranks below the word as written.
+   */
+  forms: string[];
   // Stored for display and snippets, never searched.
   originalTitle: string;
   originalSummary: string;
@@ -75,6 +83,25 @@ export function accessFields(access: AccessFields): Pick<Chunk, 'status' | 'acce
   return { status: access.status, access: access.access, sharedWith: [...access.sharedWith], city: access.city };
 }
 
+/** The words of a text (both forms of rule 5). */
+function wordsOfText(original: string): string[] {
+  const normalized = normalize(original).text;
+  return [...wordsOf(normalized), ...joinedWordsOf(normalized)].map((w) => w.word);
+}
+
+/** Each word's stem and the stem's other forms, less the words already there. */
+export function formsOf(texts: string[]): string[] {
+  const own = new Set(texts.flatMap(wordsOfText));
+  const forms = new Set<string>();
+  for (const word of own) {
+    if (/\p{N}/u.test(word) || [...word].length < 2) continue;
+    const stemmed = stem(word);
+    forms.add(stemmed);
+    for (const form of inflections(stemmed)) forms.add(form);
+  }
+  return [...forms].filter((form) => !own.has(form));
+}
+
 /** Every chunk of a document: one per page part, or a single metadata chunk when it has no text. */
 export function chunksOf(doc: IndexedDocument, generation: string, maxWords: number = MAX_WORDS_PER_CHUNK): Chunk[] {
   const prefix = chunkIdPrefix(doc.id);
@@ -89,6 +116,7 @@ export function chunksOf(doc: IndexedDocument, generation: string, maxWords: num
     keywordsSplit,
     summary: joinedForm(doc.summary).text,
     summarySplit: splitForm(doc.summary).text,
+    labels: [...new Set((doc.labels ?? []).flatMap((label) => [joinedForm(label).text, splitForm(label).text]))],
     originalTitle: doc.title,
     originalSummary: doc.summary,
     originalKeywords: [...doc.keywords],
@@ -100,10 +128,12 @@ export function chunksOf(doc: IndexedDocument, generation: string, maxWords: num
     fileType: doc.fileType,
     updatedAt: Date.parse(doc.updatedAt),
   };
+  const heading = [doc.title, doc.summary, ...doc.keywords, ...(doc.labels ?? [])];
   const body = (original: string) => ({
     body: joinedForm(original).text,
     bodySplit: splitForm(original).text,
     originalBody: original,
+    forms: formsOf([...heading, original]),
   });
 
   const chunks: Chunk[] = [];

@@ -1,6 +1,10 @@
 import type { Settings } from 'meilisearch';
 
-/** Title and keywords rank above the summary, the summary above the page text; each joined form above its split form. */
+/**
+ * Title and keywords rank above the summary, the summary above the page text; each joined form
+ * above its split form; then the labels (names of city, kind, hazards), and last the other forms
+ * of the words (light stemming), so a word as written ranks above another form of it.
+ */
 export const SEARCHABLE_ATTRIBUTES = [
   'title',
   'titleSplit',
@@ -10,6 +14,8 @@ export const SEARCHABLE_ATTRIBUTES = [
   'summarySplit',
   'body',
   'bodySplit',
+  'labels',
+  'forms',
 ];
 
 export const FILTERABLE_ATTRIBUTES = [
@@ -51,3 +57,16 @@ export const INDEX_SETTINGS: Settings = {
   pagination: { maxTotalHits: MAX_TOTAL_HITS },
   faceting: { maxValuesPerFacet: 1000 },
 };
+
+/** Synonym groups (terms normalized as queries are) as Meilisearch's `synonyms` setting: every term maps to every other term of its groups. */
+export function synonymsSetting(groups: string[][]): Record<string, string[]> {
+  const others = new Map<string, Set<string>>();
+  for (const group of groups) {
+    for (const term of group) {
+      const set = others.get(term) ?? new Set<string>();
+      for (const other of group) if (other !== term) set.add(other);
+      others.set(term, set);
+    }
+  }
+  return Object.fromEntries([...others].filter(([, set]) => set.size > 0).map(([term, set]) => [term, [...set]]));
+}

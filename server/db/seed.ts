@@ -1,6 +1,7 @@
 import type { Db } from './database';
 import { NINTH_MEETING } from './seed/meeting-9';
 import { CITIES, HAZARDS, KINDS } from './seed/vocabulary';
+import { SEED_SYNONYMS } from './seed/synonyms';
 
 /** Idempotent: inserts what is missing, never overwrites what the secretariat has changed since. */
 export function seedReferenceData(db: Db): void {
@@ -22,5 +23,16 @@ export function seedReferenceData(db: Db): void {
     for (const r of NINTH_MEETING.resolutions) {
       resolution.run(NINTH_MEETING.number, r.number, r.text, r.textEn, r.responsible, r.responsibleEn);
     }
+    seedSynonyms(db);
   })();
+}
+
+/** Each seeded synonym group once, by its key: one the secretariat deleted stays deleted. */
+function seedSynonyms(db: Db): void {
+  const now = new Date().toISOString();
+  const seeded = db.prepare('INSERT OR IGNORE INTO synonym_seeds (key, seeded_at) VALUES (?, ?)');
+  const group = db.prepare('INSERT INTO synonym_groups (terms, created_at) VALUES (?, ?)');
+  for (const seed of SEED_SYNONYMS) {
+    if (seeded.run(seed.key, now).changes === 1) group.run(JSON.stringify(seed.terms), now);
+  }
 }

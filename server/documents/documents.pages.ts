@@ -177,9 +177,9 @@ export function documentsPages(services: Services): Router {
     },
   );
 
-  router.get('/documents/:id', requirePageUser, (req, res) => {
+  router.get('/documents/:id', requirePageUser, async (req, res) => {
     const user = currentUser(req);
-    renderDocument(req, res, documents.getVisible(user, req.params.id as string));
+    await renderDocument(req, res, documents.getVisible(user, req.params.id as string));
   });
 
   /** The document's details in the upload form's fields, pre-filled; 404 / 403 / 409 as the PATCH API answers. */
@@ -268,7 +268,7 @@ export function documentsPages(services: Services): Router {
         updated = await consumeStoredFile(req, store, () => documents.addVersion(user, id, requireStoredFile(req)));
       } catch (error) {
         if (!(error instanceof AppError && error.code === 'missing_file') || wantsJson(req)) throw error;
-        renderDocument(req, res, documents.getVisible(user, id), 400, { version: t('errors.missing_file') });
+        await renderDocument(req, res, documents.getVisible(user, id), 400, { version: t('errors.missing_file') });
         return;
       }
       const url = `/documents/${id}`;
@@ -419,8 +419,9 @@ export function documentsPages(services: Services): Router {
 /** The document page, optionally with an error next to one of its forms; the review pages use it too. */
 export function documentPageRenderer(services: Services) {
   const { review, audit, reference, documents } = services;
-  return (req: Request, res: Response, doc: PortalDocument, status = 200, errors: DocumentPageErrors = {}): void => {
+  return async (req: Request, res: Response, doc: PortalDocument, status = 200, errors: DocumentPageErrors = {}): Promise<void> => {
     const user = currentUser(req);
+    const related = await relatedFromOtherCities(services, user, doc);
     const { t, locale } = res.locals;
     const manage = canManage(user, doc);
     const newFileKind = manage ? documents.newFileKind(doc) : null;
@@ -461,6 +462,7 @@ export function documentPageRenderer(services: Services) {
       scripts: newFileKind === 'version' ? ['/static/js/upload.js'] : [],
       openAtPage: pageToOpen(req.query.page, doc),
       cityOptions: reference.cities().filter((c) => c.id !== doc.city),
+      related,
     });
   };
 }
@@ -491,6 +493,16 @@ export function renderConfirmation(res: Response, doc: PortalDocument, page: Con
 
 function withUrl(duplicate: Duplicate): Duplicate & { url: string } {
   return { ...duplicate, url: `/documents/${duplicate.id}` };
+}
+
+/** The "related experience from other cities" box (views/partials/related-documents.ejs): empty when the search engine cannot answer now. */
+async function relatedFromOtherCities(services: Services, user: User, doc: PortalDocument) {
+  try {
+    return (await services.search.related(user, doc.id)).filter((hit) => hit.city !== doc.city);
+  } catch (error) {
+    console.error(error);
+    return [];
+  }
 }
 
 /** `?page=N` from a search hit, when the latest version is a PDF the browser can open at that page. */

@@ -98,7 +98,7 @@ export function reviewPages(services: Services): Router {
       ({ comment } = parseInput(returnSchema, withoutArraySuffix({ ...(req.body as Record<string, unknown> | undefined) })));
     } catch (error) {
       if (!isFormError(error)) throw error;
-      renderDocument(req, res, doc, 400, { return: res.locals.t('review.returnCommentRequired') });
+      await renderDocument(req, res, doc, 400, { return: res.locals.t('review.returnCommentRequired') });
       return;
     }
     const revision = review.decidesRevision(doc, 'return');

@@ -2,8 +2,8 @@ import type { IndexedDocument } from '../../search/search-index';
 import { currentVersion, type PortalDocument } from '../documents/document';
 import { fileTypeOf } from '../documents/file-type';
 
-/** The search index's view of a document: its metadata, who may see it, and the extracted pages. */
-export function toIndexedDocument(doc: PortalDocument, pages: { page: number; text: string }[]): IndexedDocument {
+/** The search index's view of a document: its metadata, who may see it, the extracted pages, and the names of its tags. */
+export function toIndexedDocument(doc: PortalDocument, pages: { page: number; text: string }[], labels: string[]): IndexedDocument {
   return {
     id: doc.id,
     title: doc.title,
@@ -20,6 +20,7 @@ export function toIndexedDocument(doc: PortalDocument, pages: { page: number; te
     sharedWith: doc.sharedWith,
     updatedAt: doc.updatedAt,
     pages,
+    labels,
   };
 }
 

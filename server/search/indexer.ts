@@ -9,6 +9,7 @@ import type { JobRunner } from '../jobs/jobs.worker';
 import type { ExtractionResult } from '../extraction/extract';
 import { isDatabaseBusy, nowIso } from '../db/database';
 import { toIndexedDocument } from './index-document';
+import type { DocumentLabels } from './labels';
 import { currentVersion } from '../documents/document';
 
 export type Extractor = (
@@ -36,6 +37,7 @@ export class SearchIndexer implements JobRunner {
     private readonly jobs: JobsQueue,
     private readonly extract: Extractor,
     private readonly tempRoot: string,
+    private readonly labels: DocumentLabels,
     private readonly log: (message: string) => void = () => undefined,
   ) {}
 
@@ -82,7 +84,7 @@ export class SearchIndexer implements JobRunner {
       await this.index.remove(documentId);
       return;
     }
-    await this.index.upsert(toIndexedDocument(doc, this.repository.pages(documentId)));
+    await this.index.upsert(toIndexedDocument(doc, this.repository.pages(documentId), this.labels(doc)));
   }
 
   /** How to record a job that did not finish: back to the queue when stopped or kept out by a busy database, else a failed attempt. */

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { nowIso } from '../db/database';
 import type { User } from '../auth/roles';
-import { FACETS, type SearchIndex, type SearchQuery, type SearchResult } from '../../search/search-index';
+import { FACETS, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult } from '../../search/search-index';
 import type { SearchLog } from './search-log';
+import type { DocumentsService } from '../documents/documents.service';
+
+/** How many related documents a document shows (API.md: up to 5). */
+export const RELATED_LIMIT = 5;
 
 const repeatable = z.preprocess(
   (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
@@ -31,6 +35,7 @@ export class SearchService {
   constructor(
     private readonly index: SearchIndex,
     private readonly searchLog: SearchLog,
+    private readonly documents: Pick<DocumentsService, 'getVisible'>,
   ) {}
 
   async search(user: User, input: SearchInput): Promise<SearchResult & { page: number; perPage: number }> {
@@ -46,5 +51,11 @@ export class SearchService {
       this.searchLog.record({ at: nowIso(), userId: user.id, query: query.q, filters: JSON.stringify(query.filters), total: result.total });
     }
     return { ...result, page: input.page, perPage: input.perPage };
+  }
+
+  /** Other documents like one the user may see (404 exactly like a missing id otherwise), those of other cities first, within what the user may see. */
+  async related(user: User, id: string): Promise<SearchHit[]> {
+    this.documents.getVisible(user, id);
+    return this.index.related({ role: user.role, city: user.city }, id, RELATED_LIMIT);
   }
 }

@@ -8,7 +8,7 @@ import { actor, bring, cast, countRows, DEFAULT_FIELDS, PASSWORD, SAMPLE_PDF, st
  */
 type Role = 'secretariat' | 'owner' | 'otherCity' | 'sharedCity' | 'reader' | 'anonymous';
 type State = 'draft' | 'submitted' | 'returned' | 'published' | 'restricted' | 'withdrawn';
-type Action = 'view' | 'download' | 'edit' | 'addVersion' | 'share' | 'submit' | 'publish' | 'return' | 'withdraw' | 'restore' | 'delete';
+type Action = 'view' | 'download' | 'related' | 'edit' | 'addVersion' | 'share' | 'submit' | 'publish' | 'return' | 'withdraw' | 'restore' | 'delete';
 type WorkflowAction = 'submit' | 'publish' | 'return' | 'withdraw';
 
 const ROLES: Role[] = ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader', 'anonymous'];
@@ -34,6 +34,7 @@ const REVIEWERS: Role[] = ['secretariat'];
 const RULES: Record<Action, { who: Role[] | 'viewers'; states: State[]; ok: number; anyState?: Role[] }> = {
   view: { who: 'viewers', states: STATES, ok: 200 },
   download: { who: 'viewers', states: STATES, ok: 200 },
+  related: { who: 'viewers', states: STATES, ok: 200 },
   edit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200, anyState: ['secretariat'] },
   // On a published document the new version is a revision that waits for review.
   addVersion: { who: MANAGERS, states: ['draft', 'returned', 'published', 'restricted'], ok: 201 },
@@ -67,6 +68,8 @@ function request(app: TestPortal['app'], action: Action, id: string, who: Actor 
         return agent.get(url);
       case 'download':
         return agent.get(`${url}/file`);
+      case 'related':
+        return agent.get(`${url}/related`);
       case 'edit':
         return agent.patch(url).send({ title: 'ویرایش' });
       case 'addVersion':
@@ -205,6 +208,13 @@ describe('authorization matrix: role × document route × state', function () {
       { name: 'GET /vocabulary', send: (a) => a.get('/api/v1/vocabulary'), allowed: ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader'], ok: 200 },
       { name: 'GET /resolutions', send: (a) => a.get('/api/v1/resolutions'), allowed: ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader'], ok: 200 },
       { name: 'GET /users', send: (a) => a.get('/api/v1/users'), allowed: ['secretariat'], ok: 200 },
+      { name: 'GET /synonyms', send: (a) => a.get('/api/v1/synonyms'), allowed: ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader'], ok: 200 },
+      {
+        name: 'POST /synonyms',
+        send: (a) => a.post('/api/v1/synonyms').send({ terms: [`واژه${Math.random().toString(36).slice(2, 8)}`, `term${Math.random().toString(36).slice(2, 8)}`] }),
+        allowed: ['secretariat'],
+        ok: 201,
+      },
       {
         name: 'POST /users',
         send: (a) => a.post('/api/v1/users').send({ username: `u-${Math.random().toString(36).slice(2, 10)}`, password: 'long-enough-pw', role: 'reader' }),
@@ -302,6 +312,24 @@ describe('authorization matrix: role × document route × state', function () {
         }
       }
       expect(outcomes, outcomes.join('\n')).to.deep.equal([]);
+    });
+
+    it('lets only the secretariat delete a synonym group; a refusal leaves it, its audit and the index as they were', async () => {
+      const created = await supertest(portal.app).post('/api/v1/synonyms').set(c.secretariat.auth).send({ terms: ['آزمونک', 'سنجشک'] }).expect(201);
+      const id = created.body.id as number;
+      const audit = () => portal.services.db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
+      const before = audit();
+      for (const role of ['owner', 'otherCity', 'sharedCity', 'reader'] as const) {
+        const res = await supertest(portal.app).delete(`/api/v1/synonyms/${id}`).set(c[role].auth);
+        expect(res.status, role).to.equal(403);
+        expect(res.body.error.code).to.equal('forbidden');
+      }
+      await supertest(portal.app).delete(`/api/v1/synonyms/${id}`).expect(401);
+      expect(audit()).to.equal(before);
+      expect((await supertest(portal.app).get('/api/v1/synonyms').set(c.reader.auth).expect(200)).body).to.deep.include({ id, terms: ['آزمونک', 'سنجشک'] });
+      await supertest(portal.app).delete(`/api/v1/synonyms/${id}`).set(c.secretariat.auth).expect(204);
+      await supertest(portal.app).delete(`/api/v1/synonyms/${id}`).set(c.secretariat.auth).expect(404);
+      expect(audit()).to.equal(before + 1);
     });
 
     it('lets a city upload only for itself', async () => {

@@ -63,6 +63,8 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       users: '/users',
       'city-admin': '/cities/manage',
       city: '/cities/tehran',
+      synonyms: '/synonyms',
+      'partial results': `/search?q=${encodeURIComponent('زلزله فضاپیما')}`,
       'not-found': '/no-such-page',
     });
 
@@ -102,10 +104,11 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
   });
 
   for (const locale of ['fa', 'en'] as const) {
-    for (const name of ['sign-in', 'search', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'review', 'edit', 'documents', 'resolutions', 'dashboard', 'profile', 'password', 'users', 'city-admin', 'city', 'not-found']) {
+    for (const name of ['sign-in', 'search', 'partial results', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'review', 'edit', 'documents', 'resolutions', 'dashboard', 'profile', 'password', 'users', 'city-admin', 'city', 'synonyms', 'not-found']) {
       it(`${name} page (${locale}) has no serious or critical violations`, async function () {
         const page = await open(name, locale);
         if (name === 'search') await page.locator('#search-results article.hit').first().waitFor();
+        if (name === 'partial results') await page.locator('#search-results .relaxed-notice').waitFor();
         const blocking = await blockingViolations(page);
         expect(blocking, describeViolations(`${name} (${locale}) ${paths[name]}`, blocking)).to.deep.equal([]);
       });

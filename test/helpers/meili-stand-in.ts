@@ -159,6 +159,7 @@ export class MeiliStandIn {
       return { status: 200, body: { numberOfDocuments: 0, rawDocumentDbSize: 0, avgDocumentSize: 0, isIndexing: false, numberOfEmbeddings: 0, numberOfEmbeddedDocuments: 0, fieldDistribution: {} } };
     }
     if ((m = path.match(/^\/indexes\/([^/]+)\/settings$/)) && method === 'PATCH') return this.enqueue('settingsUpdate', m[1]!);
+    if ((m = path.match(/^\/indexes\/([^/]+)\/settings\/synonyms$/)) && method === 'PUT') return this.enqueue('settingsUpdate', m[1]!);
     if ((m = path.match(/^\/indexes\/([^/]+)\/documents$/))) {
       if (method === 'POST' || method === 'PUT') return this.enqueue('documentAdditionOrUpdate', m[1]!);
       if (method === 'DELETE') return this.enqueue('documentDeletion', m[1]!);

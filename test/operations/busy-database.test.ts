@@ -117,6 +117,7 @@ describe('a database held busy by another process', function () {
         throw new ExtractionError('timeout', 'the file is damaged');
       },
       path.join(portal.dataDir, 'tmp', 'test-extraction'),
+      () => [],
       (line) => log.push(line),
     );
     const worker = new JobsWorker(portal.services.jobs, indexer, { log: (line) => log.push(line), kinds: ['extract'] });

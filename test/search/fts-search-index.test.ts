@@ -198,7 +198,8 @@ describe('FtsSearchIndex', function () {
     it('takes a last token of one letter as a whole word, not a prefix', async function () {
       await index.upsert(buildDocument('one-letter', ['مانور ب و ج']));
       expect((await index.search(SECRETARIAT, query('مانور ب'))).hits.map((h) => h.id)).to.have.members(['one-letter']);
-      expect((await index.search(SECRETARIAT, query('مانور م'))).total).to.equal(0);
+      // «م» as a prefix would match «مانور» itself: the query would not have to be relaxed to «مانور» alone.
+      expect((await index.search(SECRETARIAT, query('مانور م'))).relaxed).to.equal(true);
       await index.remove('one-letter');
     });
 

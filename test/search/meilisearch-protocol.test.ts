@@ -50,6 +50,7 @@ function doc(overrides: Partial<IndexedDocument> = {}): IndexedDocument {
       { page: 2, text: '   ' },
       { page: 3, text: 'کِتابِ مُفید' },
     ],
+    labels: ['تهران', 'Tehran', 'مطالعهٔ خطر و تهدید', 'Threat study', 'زلزله', 'Earthquake', 'آتش‌سوزی', 'Fire'],
     ...overrides,
   };
 }
@@ -97,6 +98,10 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
     return (standIn.bodies('POST', '/multi-search')[0] as { queries: Record<string, unknown>[] }).queries;
   };
   const searchBody = () => searchQueries()[0]!;
+  /** Every multi-search request, as its list of queries. */
+  const multiSearches = () => (standIn.bodies('POST', '/multi-search') as { queries: Record<string, unknown>[] }[]).map((body) => body.queries);
+  /** The first query of the first multi-search that matches every word (the page of hits, after any look-up of excluded words). */
+  const mainSearch = () => multiSearches().find((queries) => queries[0]!.matchingStrategy === 'all')![0]!;
 
   /**
    * Every request that enqueued a task is followed, before any other request, by polls of that task
@@ -129,7 +134,7 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       expect(standIn.bodies('POST', '/indexes')).to.deep.equal([{ uid: INDEX, primaryKey: 'id' }]);
       expect(standIn.bodies('PATCH', path('/settings'))).to.deep.equal([
         {
-          searchableAttributes: ['title', 'titleSplit', 'keywords', 'keywordsSplit', 'summary', 'summarySplit', 'body', 'bodySplit'],
+          searchableAttributes: ['title', 'titleSplit', 'keywords', 'keywordsSplit', 'summary', 'summarySplit', 'body', 'bodySplit', 'labels', 'forms'],
           filterableAttributes: ['docId', 'generation', 'city', 'kind', 'hazards', 'year', 'resolutions', 'fileType', 'status', 'access', 'sharedWith'],
           sortableAttributes: ['updatedAt', 'pageOrder'],
           distinctAttribute: 'docId',
@@ -351,8 +356,13 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
     it('says it is empty from the index stats, so the portal knows to rebuild it', async function () {
       expect(await index.isEmpty()).to.equal(true);
       expect(standIn.calls()).to.deep.equal([`GET ${path('/stats')}`]);
-      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: {} } });
+      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: { docId: 3, forms: 3 } } }, { once: true });
       expect(await index.isEmpty()).to.equal(false);
+    });
+
+    it('takes chunks of an older layout (without the forms field) for an empty index, so the portal indexes every document again', async function () {
+      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: { docId: 3, body: 3 } } });
+      expect(await index.isEmpty()).to.equal(true);
     });
   });
 
@@ -396,17 +406,20 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       );
     });
 
-    it('sends the query normalized, as plain words without Meilisearch syntax', async function () {
+    it('sends the query normalized: stop words dropped, phrases quoted, exclusions with a minus, nothing else as syntax', async function () {
       const cases: [string, string][] = [
-        ['يكي از كتاب‌هاي ۱۳۹۱', 'یکی از کتابهای 1391'],
-        ['"کتاب قدیمی" -تهران', 'کتاب قدیمی تهران'],
+        ['يكي از كتاب‌هاي ۱۳۹۱', 'کتابهای 1391'],
+        ['"کتاب قدیمی" -تهران', '"کتاب قدیمی" -تهران'],
         ['  کِتابِ   REPORT  ', 'کتاب report'],
         ['"" - --', ''],
+        ['NEAR(کتاب) OR "تهران', 'near کتاب تهران'],
+        ['در و از', 'در و از'],
+        ['«ستاد مدیریت» -"آتش نشانی"', '"ستاد مدیریت" -"اتش نشانی"'],
       ];
       for (const [q, sent] of cases) {
         standIn.reset();
         await index.search(secretariat, query({ q }));
-        expect(searchBody().q, q).to.equal(sent);
+        expect(mainSearch().q, q).to.equal(sent);
       }
     });
 
@@ -456,6 +469,142 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
         { indexUid: INDEX, q: 'زلزله', matchingStrategy: 'all', filter: `${visible} AND (hazards = "flood" OR hazards = "fire")`, facets: ['city'], page: 0 },
         { indexUid: INDEX, q: 'زلزله', matchingStrategy: 'all', filter: `${visible} AND city = "tehran"`, facets: ['hazards'], page: 0 },
       ]);
+    });
+  });
+
+  describe('what a query means: relaxed matching, exclusions, synonyms, related documents', function () {
+    const reader: Viewer = { role: 'reader', city: null };
+    const visible = '(status = "published" AND access = "portal")';
+    const chunk = (docId: string, extra: Record<string, unknown> = {}) => ({
+      id: `${docId}-p1`, docId, page: 1, originalTitle: `سند ${docId}`, originalSummary: 'خلاصه', originalKeywords: [], originalBody: 'متن', city: 'mashhad', kind: 'other', year: 1400, ...extra,
+    });
+
+    it('when no visible document has every word, asks for each word alone and answers the documents with the most, saying so', async function () {
+      standIn.on('POST', /^\/indexes\/[^/]+\/search$/, (req) => {
+        const body = req.body as { q?: string; filter?: string; page?: number; hitsPerPage?: number };
+        const byWord: Record<string, string[]> = { مانور: ['two-words', 'one-word'], زلزله: ['two-words', 'other-word'] };
+        let found: Record<string, unknown>[] = [];
+        if (body.hitsPerPage === 1000) found = (byWord[body.q ?? ''] ?? []).map((id) => ({ docId: id }));
+        else if (body.filter?.includes('docId = ')) found = [chunk(/docId = "([^"]+)"/.exec(body.filter)![1]!, { originalBody: 'مانور زلزله' })];
+        return { status: 200, body: searchResponse(body, { hits: found, totalHits: found.length, facetDistribution: body.page === 0 ? { city: { mashhad: 3 } } : {} }) };
+      });
+      const result = await index.search(reader, query({ q: 'مانور زلزله اهواز', perPage: 2 }));
+      const [strict, perWord, page] = multiSearches();
+      expect(strict![0]).to.include({ q: 'مانور زلزله اهواز', matchingStrategy: 'all', filter: visible });
+      expect(perWord!.map((q) => [q.q, q.filter, q.matchingStrategy, q.hitsPerPage])).to.deep.equal([
+        ['مانور', visible, 'all', 1000],
+        ['زلزله', visible, 'all', 1000],
+        ['اهواز', visible, 'all', 1000],
+      ]);
+      expect(page![0]).to.deep.include({ q: '', filter: `${visible} AND docId IN ["two-words", "one-word", "other-word"]`, page: 0 });
+      expect(page!.slice(1).map((q) => [q.q, q.filter])).to.deep.equal([
+        ['مانور زلزله', `${visible} AND docId = "two-words"`],
+        ['مانور', `${visible} AND docId = "one-word"`],
+      ]);
+      expect(result.relaxed).to.equal(true);
+      expect(result.total).to.equal(3);
+      expect(result.hits.map((h) => h.id)).to.deep.equal(['two-words', 'one-word']);
+      expect(result.facets.city).to.deep.equal({ mashhad: 3 });
+    });
+
+    it('does not relax a query of one word, nor one that found something', async function () {
+      const result = await index.search(reader, query({ q: 'زلزله' }));
+      expect(multiSearches()).to.have.length(1);
+      expect(result.relaxed).to.equal(false);
+      standIn.reset();
+      standIn.on('POST', /^\/indexes\/[^/]+\/search$/, (req) => ({ status: 200, body: searchResponse(req.body as object, { hits: [chunk('all-words', { originalBody: 'مانور زلزله' })], totalHits: 1, facetDistribution: {} }) }));
+      expect((await index.search(reader, query({ q: 'مانور زلزله' }))).relaxed).to.equal(false);
+      expect(multiSearches()).to.have.length(1);
+    });
+
+    it('first asks which visible documents have an excluded word, as an exact phrase, and leaves those out by id', async function () {
+      standIn.on('POST', /^\/indexes\/[^/]+\/search$/, (req) => {
+        const body = req.body as { q?: string };
+        const found = body.q === '"تهران"' ? [chunk('in-tehran'), chunk('o"dd')] : [];
+        return { status: 200, body: searchResponse(body, { hits: found, totalHits: found.length, facetDistribution: {} }) };
+      });
+      await index.search(reader, query({ q: 'زلزله -تهران' }));
+      const [lookup, main] = multiSearches();
+      expect(lookup).to.have.length(1);
+      expect(lookup![0]).to.include({ q: '"تهران"', filter: visible, page: 1, hitsPerPage: 1000 });
+      expect(lookup![0]!.attributesToRetrieve).to.deep.equal(['docId']);
+      expect(main![0]).to.include({ q: 'زلزله -تهران', filter: `${visible} AND docId NOT IN ["in-tehran", "o\\"dd"]` });
+    });
+
+    it('sends the synonym groups, normalized as queries are, as the synonyms setting (every term to every other), and waits for the task', async function () {
+      await index.setSynonyms([
+        ['زلزله', 'زمین‌لرزه', 'Earthquake'],
+        ['گرد و غبار', 'ريزگرد'],
+      ]);
+      expect(standIn.calls()).to.deep.equal([`PUT ${path('/settings/synonyms')}`]);
+      expect(standIn.bodies('PUT', path('/settings/synonyms'))).to.deep.equal([
+        {
+          زلزله: ['زمینلرزه', 'earthquake'],
+          زمینلرزه: ['زلزله', 'earthquake'],
+          earthquake: ['زلزله', 'زمینلرزه'],
+          'گرد و غبار': ['ریزگرد'],
+          ریزگرد: ['گرد و غبار'],
+        },
+      ]);
+      expectEveryWriteAwaited();
+    });
+
+    it('sends a word that names a synonym by its stem, or by its parts, as the group\'s term, so the setting applies', async function () {
+      await index.setSynonyms([['زلزله', 'زمین‌لرزه', 'Earthquake']]);
+      for (const [q, sent] of [
+        ['زلزله‌ها', 'زلزله'],
+        ['زمین لرزه', 'زمینلرزه'],
+        ['earthquakes', 'earthquake'],
+      ]) {
+        standIn.reset();
+        await index.search(reader, query({ q }));
+        expect(mainSearch().q, q).to.equal(sent);
+      }
+    });
+
+    it('finds related documents by each significant word of the document and by its hazards, in one request, other cities first', async function () {
+      standIn.on('POST', /^\/indexes\/[^/]+\/documents\/fetch$/, () => ({
+        status: 200,
+        body: {
+          results: [
+            { title: 'پناهگاه اضطراری محله', keywords: ['اسکان'], summary: 'طرح پناهگاه', body: 'پناهگاه برای ساکنان محله با مخزن آب و مولد برق', labels: ['کرج', 'Karaj'], city: 'karaj', kind: 'other', hazards: ['earthquake', 'other'] },
+          ],
+          offset: 0,
+          limit: 50,
+          total: 1,
+        },
+      }));
+      standIn.on('POST', /^\/indexes\/[^/]+\/search$/, (req) => {
+        const body = req.body as { q?: string; filter?: string; page?: number };
+        const found =
+          body.q === 'پناهگاه'
+            ? [chunk('same-city', { city: 'karaj' }), chunk('other-city-words')]
+            : body.q === ''
+              ? [chunk('other-city-hazard', { hazards: ['earthquake'] })]
+              : [];
+        return { status: 200, body: searchResponse(body, { hits: found, totalHits: found.length, facetDistribution: {} }) };
+      });
+      const hits = await index.related(reader, 'doc-7', 5);
+      expect(standIn.bodies('POST', path('/documents/fetch'))[0]).to.include({ filter: 'docId = "doc-7"', limit: 50 });
+      expect(multiSearches()).to.have.length(1);
+      const [queries] = multiSearches();
+      const base = `${visible} AND docId != "doc-7"`;
+      expect(queries!.at(-1)).to.deep.equal({ indexUid: INDEX, q: '', filter: base, page: 0 });
+      const wordQueries = queries!.slice(0, -2);
+      expect(wordQueries[0]).to.include({ q: 'پناهگاه', filter: base, page: 1, hitsPerPage: 20 });
+      expect(wordQueries.length).to.be.within(2, 12);
+      for (const q of wordQueries) expect(q.q as string).not.to.match(/کرج|karaj|^(با|و|برای)$/);
+      expect(queries!.at(-2)).to.deep.include({ q: '', filter: `${base} AND city != "karaj" AND hazards IN ["earthquake"]`, sort: ['updatedAt:desc'] });
+      expect(hits.map((h) => [h.id, h.page])).to.deep.equal([
+        ['other-city-words', null],
+        ['other-city-hazard', null],
+        ['same-city', null],
+      ]);
+    });
+
+    it('finds nothing related for a document it does not hold, without searching', async function () {
+      expect(await index.related(reader, 'missing', 5)).to.deep.equal([]);
+      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents/fetch')}`]);
     });
   });
 

@@ -85,5 +85,9 @@ export const audit: Catalogue['audit'] = {
     backup: {
       restored: 'Portal restored from a backup',
     },
+    synonyms: {
+      created: 'Synonym group added',
+      deleted: 'Synonym group deleted',
+    },
   },
 };

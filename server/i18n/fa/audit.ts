@@ -84,5 +84,9 @@ export const audit = {
     backup: {
       restored: 'بازگردانی سامانه از نسخهٔ پشتیبان',
     },
+    synonyms: {
+      created: 'افزودن گروه هم‌معنا',
+      deleted: 'حذف گروه هم‌معنا',
+    },
   },
 } as const;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { FACETS, visibleTo, type AccessFields, type Facet, type SearchQuery, type Viewer } from './search-index';
+import { FACETS, visibleTo, type AccessFields, type Facet, type SearchQuery, type Viewer } from '../search-index';
 
 /** What a query needs to know of one indexed document once the full-text match is done. */
 export interface SnapshotDoc {
@@ -68,6 +68,14 @@ export class DocSnapshot {
 
   all(): Iterable<number> {
     return this.docs.keys();
+  }
+
+  /** A document's values of one facet (its hazards, its kind). */
+  valuesOf(n: number, facet: Facet): string[] {
+    const doc = this.docs.get(n);
+    if (!doc) return [];
+    const f = FACETS.indexOf(facet);
+    return [...doc.values].filter((id) => this.valueFacet[id] === f).map((id) => this.valueName[id]!);
   }
 
   /**
