@@ -159,7 +159,7 @@ describe('previews: page images and the reader', function () {
       expect(page.text).to.include(`href="/documents/${id}/read?page=6&amp;q=earthquake" rel="prev"`);
       expect(page.text).to.include(`href="/documents/${id}/read?page=8&amp;q=earthquake" rel="next"`);
       expect(page.text).to.include(`/documents/${id}/file?version=1`);
-      expect(page.text).to.include('در این صفحه ۱ جا با رنگ زرد نشان داده شده‌اند');
+      expect(page.text).to.include('در این صفحه با رنگ زرد نشان داده شده‌اند (۱ جا)');
 
       const en = await signIn(portal.app, c.reader.user.username, 'en');
       const english = await en.agent.get(`/documents/${id}/read?page=40`).expect(200);

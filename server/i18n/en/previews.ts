@@ -17,7 +17,7 @@ export const previews: Catalogue['previews'] = {
     pageField: 'Go to page',
     go: 'Go',
     imageAlt: 'Page {page} of {pages} of “{title}”',
-    marked: 'The words of “{q}” are marked in yellow in {count} places on this page.',
+    marked: 'The words of “{q}” are marked in yellow on this page ({count} found).',
     notMarked: 'The words of “{q}” are not in the text of this page.',
     noWords: 'This page is a picture (a scan or a photo); its words cannot be marked on it.',
     pageText: 'Text of this page',
