@@ -1,4 +1,5 @@
 import { findTool, runTool, type ToolRun } from '../extraction/external-tools';
+import { imageSize } from '../extraction/image.extractor';
 import { parsePageLayout, type PageLayout } from './page-layout';
 
 /**
@@ -37,6 +38,8 @@ const MAX_PAGES = 100_000;
 const INFO_OUTPUT_BYTES = 1024 * 1024;
 const LAYOUT_OUTPUT_BYTES = 16 * 1024 * 1024;
 const RENDER_OUTPUT_BYTES = 64 * 1024;
+/** A small file can declare an enormous bitmap: larger pictures are not drawn (as OCR does not read them). */
+const MAX_IMAGE_PIXELS = 100_000_000;
 
 export class PreviewTools {
   constructor(private readonly limits: ToolLimits) {}
@@ -92,6 +95,8 @@ export class PreviewTools {
   async imageToPdf(image: string, outBase: string, signal?: AbortSignal): Promise<string> {
     const tesseract = await findTool('tesseract');
     if (!tesseract) throw new RenderFailedError('tesseract is not installed: images have no preview');
+    const size = await imageSize(image);
+    if (size && size.width * size.height > MAX_IMAGE_PIXELS) throw new UnreadableFileError(`an image of ${size.width}×${size.height} pixels is too large to draw`);
     const language = await this.cheapestLanguage(tesseract);
     const run = await this.run('tesseract', [image, outBase, '-l', language, '--psm', '3', 'pdf'], RENDER_OUTPUT_BYTES, signal, { OMP_THREAD_LIMIT: '1' });
     this.assertFinished(run, 'tesseract');

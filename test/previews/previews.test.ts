@@ -262,6 +262,24 @@ describe('previews: page images and the reader', function () {
     }
   });
 
+  it('does not draw a picture that declares an enormous bitmap, and says so', async function () {
+    requireTools(this, 'tesseract');
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(20_000, 0);
+    header.writeUInt32BE(20_000, 4);
+    header.set([8, 2, 0, 0, 0], 8);
+    const chunk = (type: string, data: Buffer) => Buffer.concat([Buffer.alloc(4, 0), Buffer.from(type, 'latin1'), data, Buffer.alloc(4, 0)]);
+    const ihdr = chunk('IHDR', header);
+    ihdr.writeUInt32BE(13, 0);
+    const png = Buffer.concat([PNG_SIGNATURE, ihdr, chunk('IEND', Buffer.alloc(0))]);
+    const id = await published(png, 'بزرگ.png');
+    await portal.services.worker.drain();
+    const body = await summary(id);
+    expect(body).to.include({ state: 'unavailable', pages: null });
+    expect(body.reason).to.match(/20000×20000 pixels is too large/);
+    expect(previewObjects(id), 'remembered, and nothing drawn').to.deep.equal(['info']);
+  });
+
   it('streams a large PDF’s page without holding the file in memory', async function () {
     this.timeout(300_000);
     const file = scratch.file('large.pdf');
