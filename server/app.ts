@@ -36,6 +36,8 @@ import { notificationsApi } from './notifications/notifications.api';
 import { notificationsPages } from './notifications/notifications.pages';
 import { dashboardPages } from './dashboard/dashboard.pages';
 import { auditPages } from './audit/audit.pages';
+import { previewsApi } from './previews/previews.api';
+import { previewsPages } from './previews/previews.pages';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FONTS = path.join(ROOT, 'node_modules', 'vazirmatn', 'fonts', 'webfonts');
@@ -67,6 +69,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   api.use(resolutionsApi(services));
   api.use(packagesApi(services));
   api.use(synonymsApi(services));
+  api.use(previewsApi(services));
   api.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
   app.use('/api/v1', api);
   app.use('/api', (_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
@@ -94,6 +97,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.use(resolutionsPages(services));
   app.use(packagesPages(services));
   app.use(synonymsPages(services));
+  app.use(previewsPages(services));
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError()));
   app.use(errorHandler(logError));
   return app;

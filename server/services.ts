@@ -24,6 +24,7 @@ import type { SynonymsService } from './search/synonyms.service';
 import type { NotificationsService } from './notifications/notifications.service';
 import type { PackagesService } from './packages/packages.service';
 import type { CitiesService } from './cities/cities.service';
+import type { PreviewService } from './previews/previews.service';
 
 /** Everything a route needs, built once in `wire.ts` and passed down. */
 export interface Services {
@@ -49,6 +50,8 @@ export interface Services {
   sessions: SqliteSessionStore;
   passport: passport.PassportStatic;
   documents: DocumentsService;
+  /** Page images of stored versions (server/previews/). */
+  previews: PreviewService;
   review: ReviewService;
   reference: ReferenceService;
   cities: CitiesService;

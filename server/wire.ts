@@ -37,6 +37,15 @@ import { extractText } from './extraction/extract';
 import { NotificationsService } from './notifications/notifications.service';
 import { PackagesService } from './packages/packages.service';
 import { CitiesService } from './cities/cities.service';
+import { JobRunners } from './jobs/job-runners';
+import { PreviewService } from './previews/previews.service';
+import { PreviewTools } from './previews/preview-tools';
+import { LocalCopies } from './previews/local-copies';
+import { PreviewsRepository } from './previews/previews.repository';
+import { PreviewJobRunner } from './previews/preview.job';
+
+/** Address space a page-drawing tool may map beyond the extraction's memory limit: its own code and libraries. */
+const TOOL_CODE_MB = 256;
 
 export interface WireOptions {
   /**
@@ -99,7 +108,15 @@ export async function wire(config: Config, log: (message: string) => void = cons
     documentLabels(reference),
     log,
   );
-  const worker = new JobsWorker(jobs, indexer, { log });
+  const previews = new PreviewService(
+    stores,
+    new PreviewTools({ timeoutMs: config.extraction.timeoutMs, memoryMb: config.extraction.maxMemoryMb + TOOL_CODE_MB }),
+    new LocalCopies(path.join(tempDir, 'previews', 'copies')),
+    path.join(tempDir, 'previews'),
+    new PreviewsRepository(db),
+  );
+  const previewJobs = new PreviewJobRunner(repository, previews, jobs, log);
+  const worker = new JobsWorker(jobs, new JobRunners({ extract: indexer, index: indexer, preview: previewJobs }), { log });
   const searchLog = new SearchLog(db, log);
   const indexFollower = new IndexFollower(indexer, worker, log);
   const documents = new DocumentsService(db, repository, audit, jobs, indexFollower, stores, notifications, log);
@@ -133,6 +150,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
     sessions: new SqliteSessionStore(db, config.sessionTtlMs),
     passport: configurePassport(users, tokens),
     documents,
+    previews,
     review: new ReviewService(db, documents, repository, audit, jobs, notifications, indexFollower),
     reference,
     cities,

@@ -132,6 +132,17 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
+  async deletePrefix(prefix: string): Promise<void> {
+    const folder = this.objectPath(prefix);
+    try {
+      if (!(await stat(folder)).isDirectory()) return;
+    } catch (error) {
+      if (isAbsentPathError(error)) return;
+      throw error;
+    }
+    await rm(folder, { recursive: true, force: true });
+  }
+
   private objectPath(key: string): string {
     assertValidKey(key);
     return resolveInside(this.objectsDir, key);

@@ -35,6 +35,8 @@ const MIB = 1024 * 1024;
 const DEFAULT_PART_SIZE = 16 * MIB;
 const MAX_PARTS = 10_000;
 const DEFAULT_REACHABILITY_TIMEOUT_MS = 5_000;
+/** Keys per multi-object delete: S3's limit. */
+const DELETE_BATCH = 1000;
 const MISSING_OBJECT_CODES = new Set(['NoSuchKey', 'NotFound']);
 /** What MinIO answers below its free-space threshold, and S3's quota refusals. */
 const FULL_CODES = new Set(['XMinioStorageFull', 'StorageFull', 'QuotaExceeded', 'XMinioAdminBucketQuotaExceeded']);
@@ -162,6 +164,23 @@ export class MinioObjectStore implements ObjectStore {
   async delete(key: string): Promise<void> {
     assertValidKey(key);
     await this.client.removeObject(this.bucket, key);
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    assertValidKey(prefix);
+    let batch: string[] = [];
+    const flush = async () => {
+      if (batch.length > 0) await this.client.removeObjects(this.bucket, batch);
+      batch = [];
+    };
+    // Listed and removed in batches (S3 takes at most 1000 keys a request), so a large prefix is never held whole.
+    for await (const item of this.client.listObjectsV2(this.bucket, `${prefix}/`, true)) {
+      const name = (item as { name?: string }).name;
+      if (!name) continue;
+      batch.push(name);
+      if (batch.length === DELETE_BATCH) await flush();
+    }
+    await flush();
   }
 
   private async uploadPart(key: string, uploadId: string, partNumber: number, bytes: Buffer) {

@@ -39,6 +39,11 @@ export interface ObjectStore {
   stat(key: string): Promise<ObjectInfo | null>;
   /** Removes the object; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Removes every object whose key starts with `prefix/` (objects derived from one file, kept together under it);
+   * `prefix` is a valid key, and an object under exactly `prefix` is left alone. Nothing there is not an error.
+   */
+  deletePrefix(prefix: string): Promise<void>;
 }
 
 export class ObjectNotFoundError extends Error {

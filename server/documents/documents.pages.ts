@@ -19,6 +19,7 @@ import { resolutionChoices } from '../resolutions/resolution-choices';
 import { consumeStoredFile, mayUpload, requireStoredFile, singleFileUpload } from './upload.middleware';
 import { sendVersion } from './download';
 import { localPath } from '../http/local-path';
+import { previewLinks } from '../previews/preview-links';
 import { bulkFormProblem, bulkOutcomeOf, readBulkForm, takeBulkOutcome, type BulkOutcome } from '../review/bulk-outcome';
 
 declare module 'express-session' {
@@ -461,6 +462,7 @@ export function documentPageRenderer(services: Services) {
       uploadMessages: newFileKind === 'version' ? uploadMessages(res) : '',
       scripts: newFileKind === 'version' ? ['/static/js/upload.js'] : [],
       openAtPage: pageToOpen(req.query.page, doc),
+      readerQuery: typeof req.query.q === 'string' ? req.query.q.slice(0, 500) : '',
       cityOptions: reference.cities().filter((c) => c.id !== doc.city),
       related,
     });
@@ -505,10 +507,10 @@ async function relatedFromOtherCities(services: Services, user: User, doc: Porta
   }
 }
 
-/** `?page=N` from a search hit, when the latest version is a PDF the browser can open at that page. */
+/** `?page=N` from a search hit, when the current version has pages the reader can show (server/previews/). */
 function pageToOpen(page: unknown, doc: PortalDocument): number | null {
   if (typeof page !== 'string' || !/^[1-9][0-9]{0,5}$/.test(page)) return null;
-  return currentVersion(doc)?.contentType === 'application/pdf' ? Number(page) : null;
+  return previewLinks().has(currentVersion(doc)) ? Number(page) : null;
 }
 
 /** What public/js/upload.js says, in the reader's language, as JSON safe inside a `<script>` element. */

@@ -13,6 +13,7 @@ import type { JobsQueue } from '../jobs/jobs.queue';
 import type { DocumentChangeListener } from './document-changes';
 import { auditDetailsOf, metadataChanges } from './metadata-changes';
 import { shortened, type NotificationInput } from '../notifications/notifications.service';
+import { previewPrefix } from '../previews/preview-keys';
 
 /** The part of the notifications service the documents service needs: one synchronous call inside a transaction. */
 export interface DocumentNotifier {
@@ -148,6 +149,8 @@ export class DocumentsService {
       const details = { filename: file.filename, sha256: file.sha256 };
       if (this.newFileKind(doc) === 'revision') {
         const number = this.repository.addPendingRevision(id, file, actor.id, at);
+        // Not extracted until published, but the secretariat previews it on the review desk.
+        this.jobs.enqueue('preview', id);
         this.audit.record(actor, 'document.revision_added', { documentId: id, details: { version: number, ...details } });
         this.notifier.notify(revisionWaits(doc, this.reviewers(actor)));
         return;
@@ -181,7 +184,7 @@ export class DocumentsService {
 
   /**
    * Deletes the document with every version, page, share and package item; the index entry goes through an
-   * `index` job queued in the same transaction, the stored files after commit. The audit rows stay, with this
+   * `index` job queued in the same transaction, the stored files (and their page images) after commit. The audit rows stay, with this
    * one saying who deleted it and why. The secretariat must give a reason.
    */
   async delete(actor: User, id: string, reason: string | undefined): Promise<void> {
@@ -205,6 +208,7 @@ export class DocumentsService {
     for (const version of versions) {
       try {
         await this.stores.for(version.store).delete(version.objectKey);
+        await this.stores.for(version.store).deletePrefix(previewPrefix(version));
       } catch (error) {
         this.log(`deleted document ${id}: its version ${version.number} (${version.store} ${version.objectKey}) stays in the store: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -44,6 +44,8 @@ export type ToolOptions = {
   timeoutMs: number;
   maxStdoutBytes: number;
   env?: NodeJS.ProcessEnv;
+  /** Aborting kills the tool (SIGKILL) at once; the run then resolves like a timed-out one. */
+  signal?: AbortSignal;
 };
 
 const STDERR_KEPT = 8 * 1024;
@@ -66,6 +68,12 @@ export function runTool(command: string, args: string[], options: ToolOptions): 
       timedOut = true;
       child.kill('SIGKILL');
     }, options.timeoutMs);
+    const onAbort = () => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
 
     child.stdout.on('data', (chunk: Buffer) => {
       if (outputCapped) return;
@@ -86,10 +94,12 @@ export function runTool(command: string, args: string[], options: ToolOptions): 
     });
     child.on('error', (error) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       reject(error);
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       resolve({ stdout: Buffer.concat(chunks, size), stderr, code, timedOut, outputCapped });
     });
   });

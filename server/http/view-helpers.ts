@@ -3,6 +3,7 @@ import type { Services } from '../services';
 import { directionOf, formatters, hasMessage, localeOf, translator, type Locale, type MessageKey, type Translate } from '../i18n/index';
 import { currentVersion, type DocumentVersion } from '../documents/document';
 import { fileTypeOf } from '../documents/file-type';
+import { previewLinks } from '../previews/preview-links';
 
 /**
  * The reader's language and its formatters, for every template: `t(key, params)`, `digits`, `number`,
@@ -24,6 +25,8 @@ export function localize(req: Request, res: Response): Locale {
   res.locals.currentUrl = req.originalUrl;
   return locale;
 }
+
+const PAGE_PREVIEW_LINKS = previewLinks();
 
 /** Labels and formatters every template can use (cities, kinds, hazards, file formats), and the signed-in user. */
 export function viewHelpers({ reference, notifications }: Services) {
@@ -52,6 +55,7 @@ export function viewHelpers({ reference, notifications }: Services) {
     res.locals.fileLabel = (version: Pick<DocumentVersion, 'contentType' | 'size'>) =>
       t('files.label', { type: `\u2068${fileTypeLabel(fileTypeOf(version.contentType))}\u2069`, size: res.locals.fileSize(version.size) });
     res.locals.currentVersion = currentVersion;
+    res.locals.previewLinks = PAGE_PREVIEW_LINKS;
     res.locals.flash = req.session.flash ?? null;
     delete req.session.flash;
     next();

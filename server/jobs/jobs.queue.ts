@@ -1,7 +1,8 @@
 import type { Db } from '../db/database';
 import { nowIso } from '../db/database';
 
-export type JobKind = 'extract' | 'index';
+/** `extract`: text out of the current version; `index`: the document to the search index; `preview`: page count and thumbnail. */
+export type JobKind = 'extract' | 'index' | 'preview';
 
 export interface Job {
   id: number;

@@ -1,6 +1,6 @@
 import type { Job, JobKind, JobsQueue } from './jobs.queue';
 
-/** What the worker runs a job with (the search indexer). */
+/** What the worker runs a job with (the search indexer, the previews; `JobRunners` picks one by the job's kind). */
 export interface JobRunner {
   /**
    * Does the job and records its outcome; never rejects. An outcome the database refuses to record
@@ -43,7 +43,7 @@ export class JobsWorker {
   ) {
     this.log = options.log ?? (() => undefined);
     this.pollMs = options.pollMs ?? 1000;
-    this.kinds = options.kinds ?? ['index', 'extract'];
+    this.kinds = options.kinds ?? ['index', 'extract', 'preview'];
   }
 
   start(): void {

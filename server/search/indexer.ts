@@ -131,6 +131,8 @@ export class SearchIndexer implements JobRunner {
       this.repository.replacePages(documentId, version.number, result.pages, result.method, result.warnings, nowIso());
       await this.sync(documentId);
       this.repository.setIndexing(documentId, 'done');
+      // Page images come after the text: a document is findable first, and its thumbnail follows.
+      this.jobs.enqueue('preview', documentId);
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }

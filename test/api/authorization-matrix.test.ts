@@ -8,7 +8,7 @@ import { actor, bring, cast, countRows, DEFAULT_FIELDS, PASSWORD, SAMPLE_PDF, st
  */
 type Role = 'secretariat' | 'owner' | 'otherCity' | 'sharedCity' | 'reader' | 'anonymous';
 type State = 'draft' | 'submitted' | 'returned' | 'published' | 'restricted' | 'withdrawn';
-type Action = 'view' | 'download' | 'related' | 'edit' | 'addVersion' | 'share' | 'submit' | 'publish' | 'return' | 'withdraw' | 'restore' | 'delete';
+type Action = 'view' | 'download' | 'related' | 'preview' | 'edit' | 'addVersion' | 'share' | 'submit' | 'publish' | 'return' | 'withdraw' | 'restore' | 'delete';
 type WorkflowAction = 'submit' | 'publish' | 'return' | 'withdraw';
 
 const ROLES: Role[] = ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader', 'anonymous'];
@@ -35,6 +35,8 @@ const RULES: Record<Action, { who: Role[] | 'viewers'; states: State[]; ok: numb
   view: { who: 'viewers', states: STATES, ok: 200 },
   download: { who: 'viewers', states: STATES, ok: 200 },
   related: { who: 'viewers', states: STATES, ok: 200 },
+  // Page images and the reader have a matrix of their own (test/previews/previews-authorization.test.ts).
+  preview: { who: 'viewers', states: STATES, ok: 200 },
   edit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200, anyState: ['secretariat'] },
   // On a published document the new version is a revision that waits for review.
   addVersion: { who: MANAGERS, states: ['draft', 'returned', 'published', 'restricted'], ok: 201 },
@@ -70,6 +72,8 @@ function request(app: TestPortal['app'], action: Action, id: string, who: Actor 
         return agent.get(`${url}/file`);
       case 'related':
         return agent.get(`${url}/related`);
+      case 'preview':
+        return agent.get(`${url}/preview`);
       case 'edit':
         return agent.patch(url).send({ title: 'ویرایش' });
       case 'addVersion':

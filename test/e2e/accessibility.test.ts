@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { packageCreateSchema } from '../../server/packages/packages.schema';
-import { addDocument, indexed, signIn, useBrowser } from './browser';
+import { addDocument, indexed, printPdf, signIn, useBrowser } from './browser';
 
 const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const BLOCKING = ['serious', 'critical'];
@@ -36,7 +36,8 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
     await suite.portal.services.review.apply(secretariat.user, returned, 'return', 'عنوان و نوع سند را اصلاح کنید');
     await addDocument(suite, owner, { title: 'پیش‌نویس آمادگی' }, text('پیش‌نویس'), 'draft');
     const revised = await addDocument(suite, owner, { title: 'برنامهٔ آمادگی سیلاب', kind: 'health-safety-plan' }, text('سیلاب'));
-    await indexed(suite, published, waiting, revised);
+    const pdf = await addDocument(suite, owner, { title: 'نقشهٔ پناهگاه‌های محله', kind: 'other' }, { content: await printPdf(suite.browser, ['پیشگفتار', 'پناهگاه اضطراری مدرسهٔ محله']), name: 'پناهگاه.pdf' });
+    await indexed(suite, published, waiting, revised, pdf);
     await supertest(suite.portal.app).post(`/api/v1/documents/${revised}/versions`).set(owner.auth).attach('file', text('سیلاب بازنگری‌شده').content, { filename: 'بازنگری.txt' }).expect(201);
     const pkg = suite.portal.services.packages.create(
       secretariat.user,
@@ -65,6 +66,7 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       city: '/cities/tehran',
       synonyms: '/synonyms',
       'partial results': `/search?q=${encodeURIComponent('زلزله فضاپیما')}`,
+      reader: `/documents/${pdf}/read?page=2&q=${encodeURIComponent('پناهگاه')}`,
       'not-found': '/no-such-page',
     });
 
@@ -104,11 +106,12 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
   });
 
   for (const locale of ['fa', 'en'] as const) {
-    for (const name of ['sign-in', 'search', 'partial results', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'review', 'edit', 'documents', 'resolutions', 'dashboard', 'profile', 'password', 'users', 'city-admin', 'city', 'synonyms', 'not-found']) {
+    for (const name of ['sign-in', 'search', 'partial results', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'review', 'edit', 'documents', 'resolutions', 'dashboard', 'profile', 'password', 'users', 'city-admin', 'city', 'synonyms', 'reader', 'not-found']) {
       it(`${name} page (${locale}) has no serious or critical violations`, async function () {
         const page = await open(name, locale);
         if (name === 'search') await page.locator('#search-results article.hit').first().waitFor();
         if (name === 'partial results') await page.locator('#search-results .relaxed-notice').waitFor();
+        if (name === 'reader') await page.locator('svg.reader-marks rect').first().waitFor({ state: 'attached' });
         const blocking = await blockingViolations(page);
         expect(blocking, describeViolations(`${name} (${locale}) ${paths[name]}`, blocking)).to.deep.equal([]);
       });

@@ -75,15 +75,21 @@ describe('browser: search', function () {
     expect(focusedFirstHit, 'ArrowDown in the search box focuses the first hit').to.equal(true);
   });
 
-  it('opens a hit at its page: /documents/:id/view#page=N served inline as PDF', async function () {
+  it('opens a hit at its page in the reader (an image of the page, on every device), and the original PDF inline at that page from there', async function () {
     const page = await searchPage();
     await page.locator('input[type=search][name=q]').pressSequentially('آبرسانی', { delay: 60 });
     await expectCount(hits, 1);
     const link = hits().first().locator('a.hit-page');
-    const href = await link.getAttribute('href');
-    expect(href).to.equal(`/documents/${pdfDocument}/view#page=2`);
+    expect(await link.getAttribute('href')).to.equal(`/documents/${pdfDocument}/read?page=2&q=${encodeURIComponent('آبرسانی')}`);
 
-    const [response] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === `/documents/${pdfDocument}/view`), link.click()]);
+    await Promise.all([page.waitForURL((url) => url.pathname === `/documents/${pdfDocument}/read`), link.click()]);
+    await page.locator('.reader-sheet img').waitFor();
+    expect(await page.locator('.reader-nav').first().textContent()).to.include('صفحهٔ ۲ از ۲');
+
+    const original = page.getByRole('link', { name: 'باز کردن پروندهٔ اصلی در نمایشگر مرورگر' });
+    const href = await original.getAttribute('href');
+    expect(href).to.equal(`/documents/${pdfDocument}/view#page=2`);
+    const [response] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === `/documents/${pdfDocument}/view`), original.click()]);
     expect(response.status()).to.equal(200);
     expect(response.headers()['content-type']).to.match(/^application\/pdf/);
     expect(response.headers()['content-disposition']).to.match(/^inline/);

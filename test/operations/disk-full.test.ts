@@ -23,6 +23,7 @@ function fullDiskAfter(store: ObjectStore, afterBytes: number): ObjectStore {
     get: (key, range) => store.get(key, range),
     stat: (key) => store.stat(key),
     delete: (key) => store.delete(key),
+    deletePrefix: (prefix) => store.deletePrefix(prefix),
     put(key: string, body: Readable, options?: PutOptions): Promise<ObjectInfo> {
       let seen = 0;
       const filling = new Transform({

@@ -230,17 +230,19 @@ describe('document pages with the upload script (JSON answers, status, languages
       expect(res.text).to.not.include(fa.documents.list.colTitle + '<');
     });
 
-    it('offers to open a PDF at the page a search hit named, and only for a PDF and a real page number', async function () {
+    it('offers to read a PDF at the page a search hit named, in the reader (phones ignore #page=N), and only for a file with pages and a real page number', async function () {
       const owner = await signIn(c.owner.user.username, 'en');
       const pdf = (await scriptUpload(owner.agent, owner.csrf, PDF_FILE).expect(201)).body.id as string;
       const text = (await scriptUpload(owner.agent, owner.csrf).expect(201)).body.id as string;
-      const atPage = await owner.agent.get(`/documents/${pdf}?page=3`).expect(200);
-      expect(atPage.text).to.include(`href="/documents/${pdf}/view#page=3"`);
-      expect(atPage.text).to.include('Open the file at page 3');
+      const atPage = await owner.agent.get(`/documents/${pdf}?page=3&q=${encodeURIComponent('زلزله')}`).expect(200);
+      expect(atPage.text).to.include(`href="/documents/${pdf}/read?page=3&amp;q=${encodeURIComponent('زلزله')}"`);
+      expect(atPage.text).to.include('Read page 3 without downloading');
       for (const url of [`/documents/${pdf}`, `/documents/${pdf}?page=abc`, `/documents/${pdf}?page=0`, `/documents/${text}?page=3`]) {
         const res = await owner.agent.get(url).expect(200);
-        expect(res.text, url).to.not.include('/view#page=');
+        expect(res.text, url).to.not.include('/read?page=').and.not.include('/view#page=');
       }
+      expect((await owner.agent.get(`/documents/${pdf}`).expect(200)).text, 'a PDF without a page: the reader at its first page').to.include(`href="/documents/${pdf}/read"`);
+      expect((await owner.agent.get(`/documents/${text}`).expect(200)).text, 'a text file has no reader').to.not.include(`/documents/${text}/read`);
     });
   });
 });

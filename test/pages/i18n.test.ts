@@ -26,6 +26,9 @@ const NOT_PAGES = new Set([
   '/audit.csv',
   '/resolutions.css',
   '/cities/:id/people',
+  '/documents/:id/preview',
+  '/documents/:id/preview/pages/:page',
+  '/documents/:id/previews/:version/:tag/:file',
 ]);
 
 /**
@@ -66,6 +69,7 @@ describe('every page in both languages', function () {
       `/documents/${published.id}/edit`,
       `/documents/${published.id}/withdraw`,
       `/documents/${published.id}/delete`,
+      `/documents/${published.id}/read?q=${encodeURIComponent('زلزله')}`,
       '/packages',
       '/packages/new',
       `/packages/${pkg.body.id}`,
@@ -99,7 +103,7 @@ describe('every page in both languages', function () {
       }
     };
     walk((portal.app as unknown as { router: { stack: Parameters<typeof walk>[0] } }).router.stack);
-    const covered = new Set(pages.map((url) => url.split('?')[0]!.replace(/^\/documents\/[^/]+(\/withdraw|\/delete|\/edit)?$/, '/documents/:id$1').replace(/^\/packages\/[^/]+$/, '/packages/:id').replace(/^\/packages\/[^/]+\/edit$/, '/packages/:id/edit').replace(/^\/cities\/(?!manage$)[^/]+$/, '/cities/:id')));
+    const covered = new Set(pages.map((url) => url.split('?')[0]!.replace(/^\/documents\/[^/]+(\/withdraw|\/delete|\/edit|\/read)?$/, '/documents/:id$1').replace(/^\/packages\/[^/]+$/, '/packages/:id').replace(/^\/packages\/[^/]+\/edit$/, '/packages/:id/edit').replace(/^\/cities\/(?!manage$)[^/]+$/, '/cities/:id')));
     covered.add('/documents/new').add('/packages/new');
     const missing = declared.filter((path) => !NOT_PAGES.has(path) && !covered.has(path));
     expect(missing, 'page routes this test does not open').to.deep.equal([]);

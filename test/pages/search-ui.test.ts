@@ -55,7 +55,9 @@ describe('search page: the live-search fragment, keyboard hooks and English', fu
     expect(res.headers.vary).to.match(/X-Partial/i);
     expect(res.text).to.not.match(/<html|<head|<body|site-header|<form|<h1/);
     expect(res.text).to.include('<article class="hit card">');
-    expect(res.text).to.include(`<a class="hit-title" href="/documents/${published}?page=2">`);
+    // A text file has no page images: its page link is still the file itself, and no thumbnail is shown.
+    expect(res.text).to.include(`<a class="hit-title" href="/documents/${published}?page=2&amp;q=${encodeURIComponent('آب‌گرفتگی')}">`);
+    expect(res.text).to.not.include('class="thumb');
     expect(res.text).to.match(new RegExp(`<a class="hit-page" href="/documents/${published}/view#page=2" aria-label="[^"]+">صفحهٔ ۲</a>`));
     expect(res.text).to.include('<aside class="facets card"');
     expect(res.text).to.include('class="chip"');

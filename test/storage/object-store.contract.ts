@@ -122,6 +122,46 @@ export function describeObjectStore(name: string, make: () => Promise<ObjectStor
       await store.delete(key);
     });
 
+    describe('deleting a prefix', function () {
+      it('removes every object under the prefix, at any depth, and nothing beside it', async function () {
+        const base = freshKey('prefix');
+        const under = [`${base}/p/a`, `${base}/p/b`, `${base}/p/deeper/c`];
+        const beside = [`${base}/pq/x`, `${base}/p-sibling`, `${base}/other/p/a`];
+        for (const key of [...under, ...beside]) await store.put(key, Readable.from([Buffer.from(key)]));
+        await store.deletePrefix(`${base}/p`);
+        for (const key of under) await expectNothingUnder(key);
+        for (const key of beside) expect((await readAll(await store.get(key))).toString(), key).to.equal(key);
+      });
+
+      it('removes more objects than one delete request takes', async function () {
+        this.timeout(120_000);
+        const base = freshKey('many');
+        const keys = Array.from({ length: 1005 }, (_, index) => `${base}/p/o-${index}`);
+        for (let at = 0; at < keys.length; at += 50) {
+          await Promise.all(keys.slice(at, at + 50).map((key) => store.put(key, Readable.from([Buffer.from('x')]))));
+        }
+        await store.deletePrefix(`${base}/p`);
+        for (const key of [keys[0]!, keys[999]!, keys[1000]!, keys[1004]!]) expect(await store.stat(key), key).to.equal(null);
+      });
+
+      it('leaves an object stored under exactly the prefix', async function () {
+        const key = freshKey('exact');
+        await store.put(key, Readable.from([Buffer.from('kept')]));
+        await store.deletePrefix(key);
+        expect((await readAll(await store.get(key))).toString()).to.equal('kept');
+      });
+
+      it('deletes a prefix with nothing under it without complaint', async function () {
+        await store.deletePrefix(freshKey('never-stored'));
+      });
+
+      it('refuses an invalid prefix with InvalidObjectKeyError', async function () {
+        for (const prefix of INVALID_KEYS) {
+          expect(await rejectionOf(store.deletePrefix(prefix)), `deletePrefix ${JSON.stringify(prefix)}`).to.be.instanceOf(InvalidObjectKeyError);
+        }
+      });
+    });
+
     it('refuses invalid keys with InvalidObjectKeyError before reading the body', async function () {
       for (const key of INVALID_KEYS) {
         const body = new TrackedReadable(Buffer.from('must not be stored'));

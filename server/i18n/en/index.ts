@@ -15,6 +15,7 @@ import { resolutions } from './resolutions';
 import { review } from './review';
 import { profile } from './profile';
 import { files } from './files';
+import { previews } from './previews';
 
 /** The English catalogue: the same keys as the Persian one (the type makes a missing key a compile error). */
 export const en: Catalogue = {
@@ -34,4 +35,5 @@ export const en: Catalogue = {
   review,
   profile,
   files,
+  previews,
 };

@@ -14,6 +14,7 @@ import { resolutions } from './resolutions';
 import { review } from './review';
 import { profile } from './profile';
 import { files } from './files';
+import { previews } from './previews';
 
 /** The Persian catalogue: every string the Persian interface shows, by page or capability. */
 export const fa = {
@@ -33,4 +34,5 @@ export const fa = {
   review,
   profile,
   files,
+  previews,
 } as const;

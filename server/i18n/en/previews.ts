@@ -1,0 +1,36 @@
+import type { Catalogue } from '../catalogue';
+
+/** English strings of page previews: thumbnails, the reader that shows one page as an image, and its placeholder. */
+export const previews: Catalogue['previews'] = {
+  thumbnailLink: 'Preview of “{title}”',
+  thumbnailLinkAtPage: 'Preview of “{title}” at page {page}',
+  readPages: 'Preview the pages without downloading',
+  readAtPage: 'Read page {page} without downloading',
+  readRevision: 'Preview version {number}',
+  reader: {
+    title: '{title} · page {page}',
+    crumbs: 'Documents',
+    pageOf: 'Page {page} of {pages}',
+    pagesLabel: 'Pages of the document',
+    prev: 'Previous page',
+    next: 'Next page',
+    pageField: 'Go to page',
+    go: 'Go',
+    imageAlt: 'Page {page} of {pages} of “{title}”',
+    marked: 'The words of “{q}” are marked in yellow on this page ({count} found).',
+    notMarked: 'The words of “{q}” are not in the text of this page.',
+    noWords: 'This page is a picture (a scan or a photo); its words cannot be marked on it.',
+    pageText: 'Text of this page',
+    original: 'Original file',
+    download: 'Download the original file',
+    openOriginal: 'Open the original in the browser’s viewer',
+    backToDocument: 'Back to the document page',
+    version: 'version {number}',
+    revision: 'revision waiting for review · version {number}',
+    badPage: 'The page number must be a number from 1 to {pages}.',
+    unavailable: 'This file cannot be previewed: it is damaged or unreadable. Download the original file.',
+    unavailableNow: 'The preview of this page is not ready now; try again shortly or download the original file.',
+    none: '{type} files have no preview (no converter to PDF is installed on the portal); download the original file.',
+  },
+  placeholder: 'No preview available',
+};
