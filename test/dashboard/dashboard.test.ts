@@ -70,9 +70,9 @@ describe('secretariat dashboard', function () {
   it('lists searches that found nothing, grouped by their normalized form, with how often and when', async function () {
     const browser = await signIn(portal.app, 'sec');
     const res = await browser.agent.get('/dashboard').expect(200);
-    const table = /<table class="no-results">[\s\S]*?<\/table>/.exec(res.text)?.[0] ?? '';
+    const table = /<table class="no-results cards">[\s\S]*?<\/table>/.exec(res.text)?.[0] ?? '';
     expect(table).to.include('پناهگاه اضطراری');
-    expect(table).to.match(/<td>۳<\/td>/);
+    expect(table).to.match(/<td data-label="تعداد">۳<\/td>/);
     expect(table).to.include('(۲ نگارش)');
   });
 });
