@@ -19,6 +19,20 @@
     var hints = document.querySelectorAll('[data-js-hint]');
     for (var i = 0; i < hints.length; i += 1) hints[i].hidden = false;
 
+    // The filters panel stays as the reader left it when the results are replaced; on a wide screen whose browser
+    // cannot show a closed <details>' content (portal.css), it is opened.
+    var WIDE = window.matchMedia ? window.matchMedia('(min-width: 50.0001rem)') : null;
+    var showsClosedContent = !!(window.CSS && CSS.supports && CSS.supports('selector(::details-content)'));
+    function filtersPanel() {
+      return results.querySelector('[data-filters-panel]');
+    }
+    function settlePanel(wasOpen) {
+      var panel = filtersPanel();
+      if (!panel) return;
+      if (wasOpen || (!showsClosedContent && WIDE && WIDE.matches)) panel.open = true;
+    }
+    settlePanel(false);
+
     var timer = 0;
     var running = null;
     var lastUrl = location.pathname + location.search;
@@ -59,7 +73,10 @@
         })
         .then(function (html) {
           if (html === null || controller.signal.aborted) return;
+          var panel = filtersPanel();
+          var wasOpen = !!(panel && panel.open);
           results.innerHTML = html;
+          settlePanel(wasOpen);
           lastUrl = url;
           history.replaceState(history.state, '', url);
           followAddress(url);
