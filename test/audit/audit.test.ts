@@ -78,6 +78,30 @@ describe('audit log page and CSV', function () {
       await browser.agent.get('/audit').query({ from: 'yesterday' }).expect(400);
     });
 
+    it('names what each entry is about and labels its details in the reader\'s language; a deleted document by the title it had, unlinked', async function () {
+      const renamed = (await upload(portal, c.owner, { ...fieldsFor(), title: 'عنوان نخست' })).id;
+      await supertest(portal.app).patch(`/api/v1/documents/${renamed}`).set(c.owner.auth).send({ title: 'عنوان دوم' }).expect(200);
+      await supertest(portal.app).delete(`/api/v1/documents/${renamed}`).set(c.owner.auth).send({}).expect(204);
+      const browser = await signIn(portal.app, 'sec');
+      const persian = await browser.agent.get('/audit').query({ documentId: renamed }).expect(200);
+      const rows = rowsOf(persian.text);
+      expect(rows).to.have.length(3);
+      for (const row of rows) {
+        expect(row).to.include('<span class="deleted-document"><bdi>عنوان دوم</bdi> <span class="muted">(حذف‌شده)</span></span>');
+        expect(row).to.not.include(`href="/documents/${renamed}"`).and.not.include(renamed);
+      }
+      expect(rows[1]).to.include('<dt>تغییرها</dt><dd data-field="changes">عنوان: \u2068عنوان نخست\u2069 ← \u2068عنوان دوم\u2069</dd>');
+      expect(rows[2]).to.include('<dt>شهر</dt><dd data-field="city">تهران</dd>').and.match(/<dt>[^<]+<\/dt><dd data-field="sha256"><code dir="ltr">[0-9a-f]{12}…<\/code><\/dd>/);
+
+      const english = await browser.agent.get('/audit').set('Cookie', 'tajrobe.lang=en').query({ action: 'document.published' }).expect(200);
+      const published = rowsOf(english.text)[0]!;
+      expect(published).to.include(`<a href="/documents/${publishedId}" dir="auto">مطالعهٔ خطر زلزلهٔ کلان‌شهر تهران</a>`);
+      expect(published).to.include('<dt>From</dt><dd data-field="from">Awaiting review</dd>').and.include('<dt>To</dt><dd data-field="to">Published</dd>');
+      expect(english.text, 'no raw details').to.not.include('{&#34;');
+      const users = await browser.agent.get('/audit').set('Cookie', 'tajrobe.lang=en').query({ action: 'user.created' }).expect(200);
+      expect(users.text).to.include('<dt>Role</dt><dd data-field="role">Secretariat</dd>');
+    });
+
     it('pages 50 entries at a time', async function () {
       const { audit } = portal.services;
       for (let i = 0; i < 60; i += 1) audit.record(c.secretariat.user, 'document.updated', { documentId: 'paging-test', details: { i } });
