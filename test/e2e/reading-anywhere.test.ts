@@ -178,6 +178,7 @@ describe('browser: reading anywhere', function () {
         ['audit', 'sec', '/audit'],
         ['users', 'sec', '/users'],
         ['notifications', 'tehran-staff', '/notifications'],
+        ['city', 'reader', '/cities/tehran'],
       ] as const) {
         it(`${name} (${locale}) at 390×844: no sideways scroll; its tables are cards`, async function () {
           const page = await open(who, locale, path, PHONE);

@@ -103,6 +103,7 @@ describe('reading anywhere: what the pages say, in both languages', function () 
           ['sec', '/dashboard'],
           ['sec', '/audit'],
           ['reader', '/resolutions/compliance'],
+          ['reader', '/cities/tehran'],
         ] as const) {
           const html = await page(who, locale, url);
           const tables = [...html.matchAll(/<table class="([^"]*)"[\s\S]*?<\/table>/g)].filter((m) => m[1]!.split(' ').includes('cards'));
