@@ -19,17 +19,17 @@
     var hints = document.querySelectorAll('[data-js-hint]');
     for (var i = 0; i < hints.length; i += 1) hints[i].hidden = false;
 
-    // The filters panel stays as the reader left it when the results are replaced; on a wide screen whose browser
-    // cannot show a closed <details>' content (portal.css), it is opened.
+    // The filters panel stays as the reader left it when the results are replaced. On a wide screen it stands open
+    // beside the hits (portal.css shows it there even closed, where the browser can; opening it also tells
+    // assistive technology that its links are there).
     var WIDE = window.matchMedia ? window.matchMedia('(min-width: 50.0001rem)') : null;
-    var showsClosedContent = !!(window.CSS && CSS.supports && CSS.supports('selector(::details-content)'));
     function filtersPanel() {
       return results.querySelector('[data-filters-panel]');
     }
     function settlePanel(wasOpen) {
       var panel = filtersPanel();
       if (!panel) return;
-      if (wasOpen || (!showsClosedContent && WIDE && WIDE.matches)) panel.open = true;
+      if (wasOpen || (WIDE && WIDE.matches)) panel.open = true;
     }
     settlePanel(false);
 
