@@ -19,6 +19,20 @@
     var hints = document.querySelectorAll('[data-js-hint]');
     for (var i = 0; i < hints.length; i += 1) hints[i].hidden = false;
 
+    // The filters panel stays as the reader left it when the results are replaced. On a wide screen it stands open
+    // beside the hits (portal.css shows it there even closed, where the browser can; opening it also tells
+    // assistive technology that its links are there).
+    var WIDE = window.matchMedia ? window.matchMedia('(min-width: 50.0001rem)') : null;
+    function filtersPanel() {
+      return results.querySelector('[data-filters-panel]');
+    }
+    function settlePanel(wasOpen) {
+      var panel = filtersPanel();
+      if (!panel) return;
+      if (wasOpen || (WIDE && WIDE.matches)) panel.open = true;
+    }
+    settlePanel(false);
+
     var timer = 0;
     var running = null;
     var lastUrl = location.pathname + location.search;
@@ -59,7 +73,10 @@
         })
         .then(function (html) {
           if (html === null || controller.signal.aborted) return;
+          var panel = filtersPanel();
+          var wasOpen = !!(panel && panel.open);
           results.innerHTML = html;
+          settlePanel(wasOpen);
           lastUrl = url;
           history.replaceState(history.state, '', url);
           followAddress(url);

@@ -11,7 +11,22 @@ export interface AuditEntry {
   documentId: string | null;
   target: string | null;
   details: Record<string, unknown>;
+  /** What the entry is about, by name (read for the audit page only; null elsewhere). */
+  subject: AuditSubjectNames;
 }
+
+export interface AuditSubjectNames {
+  /** The document's title, while it exists. */
+  documentTitle: string | null;
+  /** A deleted document's last title, as its audit rows recorded it. */
+  recordedTitle: string | null;
+  /** A package entry's package title, while the package exists. */
+  packageTitle: string | null;
+  /** A `user:<id>` target's user name. */
+  targetUsername: string | null;
+}
+
+const NO_NAMES: AuditSubjectNames = { documentTitle: null, recordedTitle: null, packageTitle: null, targetUsername: null };
 
 export interface AuditFilter {
   action?: string;
@@ -33,10 +48,32 @@ interface AuditRow {
   document_id: string | null;
   target: string | null;
   details: string;
+  document_title?: string | null;
+  recorded_title?: string | null;
+  package_title?: string | null;
+  target_username?: string | null;
 }
 
 const SELECT_ENTRIES = `SELECT a.id, a.at, a.user_id, u.username, a.action, a.document_id, a.target, a.details
   FROM audit_log a LEFT JOIN users u ON u.id = a.user_id`;
+
+/**
+ * The entries with the names of what they are about: the document's title while it exists, else the last title its
+ * audit rows recorded (at upload, on a title correction, at deletion); a package's title; a user target's name.
+ */
+const SELECT_NAMED_ENTRIES = `SELECT a.id, a.at, a.user_id, u.username, a.action, a.document_id, a.target, a.details,
+    doc.title AS document_title,
+    CASE WHEN a.document_id IS NOT NULL AND doc.id IS NULL THEN (
+      SELECT coalesce(json_extract(x.details, '$.title'), json_extract(x.details, '$.changes.title.to')) FROM audit_log x
+      WHERE x.document_id = a.document_id AND coalesce(json_extract(x.details, '$.title'), json_extract(x.details, '$.changes.title.to')) IS NOT NULL
+      ORDER BY x.id DESC LIMIT 1
+    ) END AS recorded_title,
+    pkg.title AS package_title,
+    tu.username AS target_username
+  FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+  LEFT JOIN documents doc ON doc.id = a.document_id
+  LEFT JOIN packages pkg ON a.action LIKE 'package.%' AND pkg.id = a.target
+  LEFT JOIN users tu ON a.target LIKE 'user:%' AND tu.id = CAST(substr(a.target, 6) AS INTEGER)`;
 
 /** One row per change, written inside the same transaction as the change itself. */
 export class AuditLog {
@@ -52,11 +89,11 @@ export class AuditLog {
       .run(nowIso(), actor?.id ?? null, action, options.documentId ?? null, options.target ?? null, JSON.stringify(options.details ?? {}));
   }
 
-  /** A page of entries matching `filter`, newest first. */
+  /** A page of entries matching `filter`, newest first, each with the names of what it is about. */
   search(filter: AuditFilter, page: number, perPage: number): { total: number; entries: AuditEntry[] } {
     const { where, params } = whereOf(filter);
     const total = this.db.prepare(`SELECT count(*) FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ${where}`).pluck().get(...params) as number;
-    const rows = this.db.prepare(`${SELECT_ENTRIES} ${where} ORDER BY a.id DESC LIMIT ? OFFSET ?`).all(...params, perPage, (page - 1) * perPage) as AuditRow[];
+    const rows = this.db.prepare(`${SELECT_NAMED_ENTRIES} ${where} ORDER BY a.id DESC LIMIT ? OFFSET ?`).all(...params, perPage, (page - 1) * perPage) as AuditRow[];
     return { total, entries: rows.map(entryOf) };
   }
 
@@ -103,6 +140,10 @@ function entryOf(r: AuditRow): AuditEntry {
     documentId: r.document_id,
     target: r.target,
     details: JSON.parse(r.details) as Record<string, unknown>,
+    subject:
+      r.document_title === undefined
+        ? NO_NAMES
+        : { documentTitle: r.document_title ?? null, recordedTitle: r.recorded_title ?? null, packageTitle: r.package_title ?? null, targetUsername: r.target_username ?? null },
   };
 }
 

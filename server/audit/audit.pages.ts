@@ -9,6 +9,7 @@ import { fa } from '../i18n/fa/index';
 import { formatters, hasMessage, type Locale, type MessageKey, type Translate } from '../i18n/index';
 import type { AuditFilter } from './audit.log';
 import { UTF8_BOM, csvRow } from './audit.csv';
+import { presentDetails, presentSubject, type AuditWords } from './audit.presenter';
 import { isValidJalali, jalaliInput, jalaliToGregorian, jalaliToday, latinDigits, tehranDay, type CalendarDate } from '../i18n/solar-hijri';
 
 const PER_PAGE = 50;
@@ -106,12 +107,14 @@ export function auditPages({ audit, db }: Services): Router {
     const actions = [...new Set([...KNOWN_ACTIONS, ...audit.actions()])];
     const { t, locale } = res.locals;
     const usernames = db.prepare('SELECT username FROM users ORDER BY username').pluck().all() as string[];
+    const { digits, number, dateTime } = formatters(locale);
+    const words: AuditWords = { t, locale, digits, number, dateTime, cityName: res.locals.cityName, kindName: res.locals.kindName, hazardName: res.locals.hazardName };
     res.status(refused ? 400 : 200).render('audit', {
       title: t('audit.title'),
       filter: query,
       shown,
       errors,
-      entries,
+      entries: entries.map((entry) => ({ ...entry, fields: presentDetails(entry, words), about: presentSubject(entry, words) })),
       total,
       page,
       pages: Math.max(1, Math.ceil(total / PER_PAGE)),

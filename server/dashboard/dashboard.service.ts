@@ -21,6 +21,14 @@ export interface NoResultSearch {
   variants: number;
 }
 
+/** What one city has sent (any state but draft): in all, of each kind, for each resolution asked of every city. */
+export interface CitySilence {
+  city: string;
+  total: number;
+  byKind: Record<string, number>;
+  byResolution: Record<string, number>;
+}
+
 export interface IndexingFailure {
   id: string;
   title: string;
@@ -60,6 +68,43 @@ export class DashboardService {
     };
     const byYear = years.map((year) => ({ key: String(year), count: cells.filter((c) => c.year === year).reduce((n, c) => n + c.n, 0) }));
     return { byCity: cross((c) => c.city), byKind: cross((c) => c.kind), byYear, total: cells.reduce((n, c) => n + c.n, 0) };
+  }
+
+  /**
+   * Every city, those that have sent nothing first, then by how little they have sent and how many gaps (kinds and
+   * resolutions with nothing) they leave; ties keep the cities' order. `resolutions` are "meeting/number" refs.
+   */
+  silence(cities: readonly string[], kinds: readonly string[], resolutions: readonly string[]): CitySilence[] {
+    const byKind = this.db
+      .prepare(`SELECT city_id AS city, kind, count(*) AS n FROM documents WHERE status != 'draft' GROUP BY city_id, kind`)
+      .all() as { city: string; kind: string; n: number }[];
+    const byResolution = this.db
+      .prepare(
+        `SELECT d.city_id AS city, r.meeting || '/' || r.number AS ref, count(DISTINCT d.id) AS n
+         FROM document_resolutions r JOIN documents d ON d.id = r.document_id
+         WHERE d.status != 'draft' GROUP BY d.city_id, r.meeting, r.number`,
+      )
+      .all() as { city: string; ref: string; n: number }[];
+    const rows = cities.map((city): CitySilence => ({
+      city,
+      total: 0,
+      byKind: Object.fromEntries(kinds.map((kind) => [kind, 0])),
+      byResolution: Object.fromEntries(resolutions.map((ref) => [ref, 0])),
+    }));
+    const rowOf = new Map(rows.map((row) => [row.city, row]));
+    for (const { city, kind, n } of byKind) {
+      const row = rowOf.get(city);
+      if (!row) continue;
+      row.total += n;
+      if (kind in row.byKind) row.byKind[kind] = n;
+    }
+    for (const { city, ref, n } of byResolution) {
+      const row = rowOf.get(city);
+      if (row && ref in row.byResolution) row.byResolution[ref] = n;
+    }
+    const gaps = (row: CitySilence) => [...Object.values(row.byKind), ...Object.values(row.byResolution)].filter((n) => n === 0).length;
+    const order = new Map(cities.map((city, i) => [city, i]));
+    return rows.sort((a, b) => a.total - b.total || gaps(b) - gaps(a) || order.get(a.city)! - order.get(b.city)!);
   }
 
   pendingReviews(): number {

@@ -6,7 +6,7 @@ import { findTool, runTool } from './external-tools';
 import { TesseractOcr } from './ocr';
 import { PageWarnings } from './page-warnings';
 import { openWithPdfjs, type PdfjsDocument } from './pdfjs-text';
-import { assessText, MIN_LETTERS, qualityScore, removeBidiControls, type TextQuality } from './text-quality';
+import { assessText, logicalPdftotextRuns, MIN_LETTERS, qualityScore, removeBidiControls, type TextQuality } from './text-quality';
 
 /**
  * PDF, page by page: pdftotext (poppler) first, since it keeps word spaces and logical order best; pages whose
@@ -92,7 +92,7 @@ async function readPage(page: number, sources: PageSources): Promise<Candidate |
   const candidates: Candidate[] = [];
 
   if (sources.poppler !== undefined) {
-    const text = removeBidiControls(sources.poppler).replace(/^[ \t]+|[ \t]+$/gm, '').trim();
+    const text = removeBidiControls(logicalPdftotextRuns(sources.poppler)).replace(/^[ \t]+|[ \t]+$/gm, '').trim();
     const candidate: Candidate = { method: 'pdftotext', text, quality: assessText(sources.poppler) };
     if (candidate.quality.problems.length === 0) {
       if (context.timeLeft() > 0) candidate.text = await repairSwappedPairs(text, page, sources.pdfjs);

@@ -128,13 +128,68 @@ function countLetters(token: string): number {
 
 /**
  * pdftotext wraps directional runs in embedding controls; they are layout residue, not content. Where a run
- * boundary falls between two visible characters it usually stood for a lost space («صفحه ۱گزارش»).
+ * boundary falls between two letters or digits it usually stood for a lost space («صفحه ۱گزارش»); punctuation
+ * keeps to its word.
  */
 export function removeBidiControls(text: string): string {
   return text
-    .replace(/(\S)[\u200E\u200F\u202A-\u202E\u2066-\u2069]+(?=\S)/gu, '$1 ')
+    .replace(/([\p{L}\p{N}\p{M}])[\u200E\u200F\u202A-\u202E\u2066-\u2069]+(?=[\p{L}\p{N}])/gu, '$1 ')
     .replace(BIDI_CONTROLS, '')
     .replace(/[ \t]{2,}/g, ' ');
+}
+
+const LRE = '\u202A';
+const RLE = '\u202B';
+const POP = '\u202C';
+const STRONG = /[\p{L}\p{N}]/u;
+
+/**
+ * pdftotext writes a right-to-left line as RLE … PDF in logical order, but each left-to-right run inside it (LRE …
+ * PDF) in visual order, and it counts punctuation and spaces next to a Persian word as such a run: «توس، برآورد»
+ * comes out as «توس LRE ‹space›، PDF برآورد», a space before the comma and none after. Inside a right-to-left
+ * line each such run is put back in logical order: the neutral characters at its edges are reversed and swap
+ * sides, its letters and digits (English words, numbers) keep their order. The controls stay, for
+ * removeBidiControls.
+ */
+export function logicalPdftotextRuns(text: string): string {
+  if (!text.includes(LRE)) return text;
+  let out = '';
+  const embeddings: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === LRE && embeddings.at(-1) === RLE) {
+      const end = matchingPop(text, i);
+      out += LRE + logicalRun(text.slice(i + 1, end).replace(BIDI_CONTROLS, '')) + (end < text.length ? POP : '');
+      i = end;
+      continue;
+    }
+    if (char === LRE || char === RLE || char === '\u202D' || char === '\u202E') embeddings.push(char);
+    else if (char === POP) embeddings.pop();
+    else if (char === '\n') embeddings.length = 0;
+    out += char;
+  }
+  return out;
+}
+
+/** Where the embedding opened at `start` ends: its matching PDF, the line's end, or the text's. */
+function matchingPop(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '\n') return i;
+    if (char === LRE || char === RLE || char === '\u202D' || char === '\u202E') depth++;
+    else if (char === POP && --depth === 0) return i;
+  }
+  return text.length;
+}
+
+function logicalRun(visual: string): string {
+  const chars = [...visual];
+  let first = chars.findIndex((c) => STRONG.test(c));
+  if (first < 0) return chars.reverse().join('');
+  let last = chars.length - 1;
+  while (!STRONG.test(chars[last]!)) last--;
+  return [...chars.slice(last + 1).reverse(), ...chars.slice(first, last + 1), ...chars.slice(0, first).reverse()].join('');
 }
 
 /** pdf.js keeps Arabic presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFC) as they are; they are glyph shapes, not letters. */

@@ -25,7 +25,7 @@ export function notificationsPages({ notifications }: Services): Router {
     const user = currentUser(req);
     const { page } = parseInput(pageQuery, { page: req.query.page || undefined });
     const { total, notifications: list } = notifications.list(user.id, { page, perPage: PER_PAGE });
-    const shown = list.map((notification) => ({ ...notification, text: notificationText(notification, res.locals.t) }));
+    const shown = list.map((notification) => ({ ...notification, text: notificationText(notification, res.locals.locale) }));
     res.render('notifications', { title: res.locals.t('notifications.title'), list: shown, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)) });
   });
 

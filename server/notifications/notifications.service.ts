@@ -1,7 +1,7 @@
 import type { Db } from '../db/database';
 import { nowIso } from '../db/database';
 import type { Role } from '../auth/roles';
-import { translator, type Catalogue, type MessageKey } from '../i18n/index';
+import { formatters, translator, type Catalogue, type Locale } from '../i18n/index';
 
 export type NotificationKind =
   | 'document.returned'
@@ -73,7 +73,7 @@ export class NotificationsService {
     const recipients = this.recipients(input.to);
     const insert = this.db.prepare('INSERT INTO notifications (user_id, kind, title, message, link, created_at) VALUES (?, ?, ?, ?, ?, ?)');
     const at = nowIso();
-    const title = persian(`notifications.messages.${input.message.key}`, input.message.params);
+    const title = renderMessage(input.message, 'fa');
     const message = JSON.stringify(input.message);
     for (const userId of recipients) insert.run(userId, input.kind, title, message, input.link, at);
     return recipients.length;
@@ -131,14 +131,31 @@ export class NotificationsService {
   }
 }
 
-const persian = translator('fa');
+/** Parameters that are numbers or references (resolution «۹/۲») take the reader's digits. */
+const NUMBERED_PARAMS = new Set(['ref', 'number', 'version', 'count']);
+/** Parameters that are people's own words: on a page they keep their own direction inside the sentence. */
+const OWN_WORDS = new Set(['title', 'note', 'reason']);
 
-function present(row: NotificationRow): PortalNotification {
-  const message = row.message ? (JSON.parse(row.message) as NotificationText) : null;
-  return { id: row.id, kind: row.kind, title: row.title, message, link: row.link, createdAt: row.created_at, readAt: row.read_at };
+/** A notification's text in a language: its catalogue message with numbers in that language's digits. */
+export function renderMessage(message: NotificationText, locale: Locale, options: { isolateOwnWords?: boolean } = {}): string {
+  const { digits } = formatters(locale);
+  const params = Object.fromEntries(
+    Object.entries(message.params).map(([name, value]) => [
+      name,
+      NUMBERED_PARAMS.has(name) ? digits(value) : options.isolateOwnWords && OWN_WORDS.has(name) ? `\u2068${value}\u2069` : value,
+    ]),
+  );
+  return translator(locale)(`notifications.messages.${message.key}`, params);
 }
 
-/** The notification's text in the reader's language (its Persian title when it has no catalogue text). */
-export function notificationText(notification: PortalNotification, t: (key: MessageKey, params?: Record<string, string>) => string): string {
-  return notification.message ? t(`notifications.messages.${notification.message.key}`, notification.message.params) : notification.title;
+/** As stored, except that the Persian title is made again from the message (older rows wrote numbers in Latin digits). */
+function present(row: NotificationRow): PortalNotification {
+  const message = row.message ? (JSON.parse(row.message) as NotificationText) : null;
+  const title = message ? renderMessage(message, 'fa') : row.title;
+  return { id: row.id, kind: row.kind, title, message, link: row.link, createdAt: row.created_at, readAt: row.read_at };
+}
+
+/** The notification's text in the reader's language, for a page (its Persian title when it has no catalogue text). */
+export function notificationText(notification: PortalNotification, locale: Locale): string {
+  return notification.message ? renderMessage(notification.message, locale, { isolateOwnWords: true }) : notification.title;
 }

@@ -11,6 +11,7 @@ import { withoutArraySuffix } from '../http/form';
 import { DOCUMENT_STATUSES } from '../documents/document';
 import { isOverdue, jalaliDate, jalaliInput, jalaliToday, latinDigits } from '../i18n/solar-hijri';
 import { ref } from './resolutions.service';
+import { resolutionChoices } from './resolution-choices';
 import {
   RESOLUTION_STATUSES,
   followupSchema,
@@ -45,9 +46,9 @@ function normalizedForm(body: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
-/** Colour band of a compliance cell: nothing sent, one document, two or more. */
-export function complianceClass(count: number): string {
-  return count === 0 ? 'cm-none' : count === 1 ? 'cm-one' : 'cm-many';
+/** Colour band of a compliance cell: nothing sent, only documents waiting for review, one published document, two or more. */
+export function complianceClass(count: number, waiting = 0): string {
+  return count === 0 ? (waiting > 0 ? 'cm-waiting' : 'cm-none') : count === 1 ? 'cm-one' : 'cm-many';
 }
 
 const STYLESHEET = fs.readFileSync(path.join(import.meta.dirname, 'resolutions.css'), 'utf8');
@@ -107,7 +108,13 @@ export function resolutionsPages(services: Services): Router {
   router.get('/resolutions', requirePageUser, (req, res) => renderRegister(req, res));
 
   router.get('/resolutions/compliance', requirePageUser, (req, res) => {
-    res.render('resolutions-compliance', { title: res.locals.t('resolutions.compliance.title'), ...helpers(res), matrix: resolutions.matrix(currentUser(req)) });
+    const user = currentUser(req);
+    res.render('resolutions-compliance', {
+      title: res.locals.t('resolutions.compliance.title'),
+      ...helpers(res),
+      matrix: resolutions.matrix(user),
+      resolutionShort: new Map(resolutionChoices(services.reference, user, res.locals.locale).map((r) => [r.ref, r.short])),
+    });
   });
 
   router.post(

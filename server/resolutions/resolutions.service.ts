@@ -61,6 +61,8 @@ export interface ComplianceMatrix {
   resolutions: Pick<Resolution, 'meeting' | 'number' | 'text' | 'responsible' | 'status' | 'dueDate'>[];
   /** city id → "meeting/number" → published documents the viewer may see. */
   counts: Record<string, Record<string, number>>;
+  /** city id → "meeting/number" → documents sent and waiting for review, as far as the viewer may see them. */
+  waiting: Record<string, Record<string, number>>;
 }
 
 export interface CityProfile {
@@ -207,26 +209,29 @@ export class ResolutionsService {
     return this.followups(meeting, number).find((f) => f.id === id)!;
   }
 
-  /** Published documents linked to the resolution, per city (every city present), as far as the viewer may see. */
-  compliance(viewer: User, meeting: number, number: number): { asksCities: boolean; cities: Record<string, { documents: number }> } {
+  /**
+   * Published documents linked to the resolution, per city (every city present), and beside them those sent and
+   * waiting for review, as far as the viewer may see.
+   */
+  compliance(viewer: User, meeting: number, number: number): { asksCities: boolean; cities: Record<string, { documents: number; waiting: number }> } {
     const row = this.row(meeting, number);
-    const counts = this.countsByCity(viewer, [[meeting, number]]);
-    const cities: Record<string, { documents: number }> = {};
-    for (const city of this.cityIds()) cities[city] = { documents: counts.get(city)?.get(ref(meeting, number)) ?? 0 };
+    const key = ref(meeting, number);
+    const { published, waiting } = this.countsByCity(viewer, [[meeting, number]]);
+    const cities: Record<string, { documents: number; waiting: number }> = {};
+    for (const city of this.cityIds()) cities[city] = { documents: published.get(city)?.get(key) ?? 0, waiting: waiting.get(city)?.get(key) ?? 0 };
     return { asksCities: row.asks === 1, cities };
   }
 
   /** The city × resolution matrix over every resolution that asks cities to send something. */
   matrix(viewer: User): ComplianceMatrix {
     const asking = this.rows().filter((r) => r.asks === 1);
-    const counts = this.countsByCity(viewer, asking.map((r) => [r.meeting, r.number]));
-    const out: ComplianceMatrix['counts'] = {};
-    for (const city of this.cityIds()) {
-      out[city] = Object.fromEntries(asking.map((r) => [ref(r.meeting, r.number), counts.get(city)?.get(ref(r.meeting, r.number)) ?? 0]));
-    }
+    const { published, waiting } = this.countsByCity(viewer, asking.map((r) => [r.meeting, r.number]));
+    const table = (counts: Map<string, Map<string, number>>): ComplianceMatrix['counts'] =>
+      Object.fromEntries(this.cityIds().map((city) => [city, Object.fromEntries(asking.map((r) => [ref(r.meeting, r.number), counts.get(city)?.get(ref(r.meeting, r.number)) ?? 0]))]));
     return {
       resolutions: asking.map((r) => ({ meeting: r.meeting, number: r.number, text: r.text, responsible: r.responsible, status: r.status, dueDate: r.due_date })),
-      counts: out,
+      counts: table(published),
+      waiting: table(waiting),
     };
   }
 
@@ -297,25 +302,27 @@ export class ResolutionsService {
     }
   }
 
-  private countsByCity(viewer: User, refs: [number, number][]): Map<string, Map<string, number>> {
-    const out = new Map<string, Map<string, number>>();
+  /** Linked documents per city and resolution the viewer may see: published ones, and those submitted and waiting for review. */
+  private countsByCity(viewer: User, refs: [number, number][]): Record<'published' | 'waiting', Map<string, Map<string, number>>> {
+    const out = { published: new Map<string, Map<string, number>>(), waiting: new Map<string, Map<string, number>>() };
     if (refs.length === 0) return out;
     const visible = visibleDocumentsSql(viewer);
     const rows = this.db
       .prepare(
-        `SELECT d.city_id AS city, r.meeting, r.number, count(DISTINCT d.id) AS n
+        `SELECT d.city_id AS city, r.meeting, r.number, d.status, count(DISTINCT d.id) AS n
          FROM document_resolutions r JOIN documents d ON d.id = r.document_id
-         WHERE d.status = 'published' AND ${visible.sql}
-         GROUP BY d.city_id, r.meeting, r.number`,
+         WHERE d.status IN ('published', 'submitted') AND ${visible.sql}
+         GROUP BY d.city_id, r.meeting, r.number, d.status`,
       )
-      .all(visible.params) as { city: string; meeting: number; number: number; n: number }[];
+      .all(visible.params) as { city: string; meeting: number; number: number; status: 'published' | 'submitted'; n: number }[];
     const wanted = new Set(refs.map(([m, n]) => ref(m, n)));
     for (const row of rows) {
       const key = ref(row.meeting, row.number);
       if (!wanted.has(key)) continue;
-      const perCity = out.get(row.city) ?? new Map<string, number>();
+      const counts = row.status === 'published' ? out.published : out.waiting;
+      const perCity = counts.get(row.city) ?? new Map<string, number>();
       perCity.set(key, row.n);
-      out.set(row.city, perCity);
+      counts.set(row.city, perCity);
     }
     return out;
   }

@@ -8,6 +8,7 @@ import { currentVersion, type DocumentVersion } from '../documents/document';
 import { parseInput } from '../http/validate';
 import { FACETS, type SearchHit } from '../../search/search-index';
 import { searchQuerySchema, type SearchInput } from './search.service';
+import { resolutionChoices } from '../resolutions/resolution-choices';
 
 /** The header the search script sends to get only the results and facets, to put in place of the old ones. */
 const PARTIAL_HEADER = 'X-Partial';
@@ -17,7 +18,7 @@ const PARTIAL_HEADER = 'X-Partial';
  * With `X-Partial: results` the same URL answers only the fragment inside `#search-results` (chips,
  * facets, hits), rendered from the same template, so the page works the same with and without script.
  */
-export function searchPages({ search, documents }: Services): Router {
+export function searchPages({ search, documents, reference }: Services): Router {
   const router = Router();
   router.get('/search', requirePageUser, async (req, res) => {
     const user = currentUser(req);
@@ -46,6 +47,7 @@ export function searchPages({ search, documents }: Services): Router {
       facets: FACETS,
       href,
       hitVersions,
+      resolutionShort: new Map(resolutionChoices(reference, user, res.locals.locale).map((r) => [r.ref, r.short])),
       scripts: ['/static/js/search.js'],
     });
   });

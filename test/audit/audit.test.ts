@@ -52,7 +52,7 @@ describe('audit log page and CSV', function () {
       const browser = await signIn(portal.app, 'sec');
       const res = await browser.agent.get('/audit').expect(200);
       expect(res.text).to.include('برگشت برای اصلاح').and.include('انتشار').and.include('بارگذاری سند');
-      expect(res.text.indexOf('<td>برگشت برای اصلاح</td>'), 'newest first').to.be.lessThan(res.text.indexOf('<td>انتشار</td>'));
+      expect(res.text.indexOf('<td class="card-title">برگشت برای اصلاح</td>'), 'newest first').to.be.lessThan(res.text.indexOf('<td class="card-title">انتشار</td>'));
     });
 
     it('filters by action, user, document and date range', async function () {
@@ -78,17 +78,41 @@ describe('audit log page and CSV', function () {
       await browser.agent.get('/audit').query({ from: 'yesterday' }).expect(400);
     });
 
+    it('names what each entry is about and labels its details in the reader\'s language; a deleted document by the title it had, unlinked', async function () {
+      const renamed = (await upload(portal, c.owner, { ...fieldsFor(), title: 'عنوان نخست' })).id;
+      await supertest(portal.app).patch(`/api/v1/documents/${renamed}`).set(c.owner.auth).send({ title: 'عنوان دوم' }).expect(200);
+      await supertest(portal.app).delete(`/api/v1/documents/${renamed}`).set(c.owner.auth).send({}).expect(204);
+      const browser = await signIn(portal.app, 'sec');
+      const persian = await browser.agent.get('/audit').query({ documentId: renamed }).expect(200);
+      const rows = rowsOf(persian.text);
+      expect(rows).to.have.length(3);
+      for (const row of rows) {
+        expect(row).to.include('<span class="deleted-document"><bdi>عنوان دوم</bdi> <span class="muted">(حذف‌شده)</span></span>');
+        expect(row).to.not.include(`href="/documents/${renamed}"`).and.not.include(renamed);
+      }
+      expect(rows[1]).to.include('<dt>تغییرها</dt><dd data-field="changes">عنوان: \u2068عنوان نخست\u2069 ← \u2068عنوان دوم\u2069</dd>');
+      expect(rows[2]).to.include('<dt>شهر</dt><dd data-field="city">تهران</dd>').and.match(/<dt>[^<]+<\/dt><dd data-field="sha256"><code dir="ltr">[0-9a-f]{12}…<\/code><\/dd>/);
+
+      const english = await browser.agent.get('/audit').set('Cookie', 'tajrobe.lang=en').query({ action: 'document.published' }).expect(200);
+      const published = rowsOf(english.text)[0]!;
+      expect(published).to.include(`<a href="/documents/${publishedId}" dir="auto">مطالعهٔ خطر زلزلهٔ کلان‌شهر تهران</a>`);
+      expect(published).to.include('<dt>From</dt><dd data-field="from">Awaiting review</dd>').and.include('<dt>To</dt><dd data-field="to">Published</dd>');
+      expect(english.text, 'no raw details').to.not.include('{&#34;');
+      const users = await browser.agent.get('/audit').set('Cookie', 'tajrobe.lang=en').query({ action: 'user.created' }).expect(200);
+      expect(users.text).to.include('<dt>Role</dt><dd data-field="role">Secretariat</dd>');
+    });
+
     it('pages 50 entries at a time', async function () {
       const { audit } = portal.services;
       for (let i = 0; i < 60; i += 1) audit.record(c.secretariat.user, 'document.updated', { documentId: 'paging-test', details: { i } });
       const browser = await signIn(portal.app, 'sec');
       const first = await browser.agent.get('/audit').query({ documentId: 'paging-test' }).expect(200);
       expect(rowsOf(first.text)).to.have.length(50);
-      expect(first.text).to.include('{&#34;i&#34;:59}');
+      expect(first.text).to.include('<dd data-field="i">۵۹</dd>');
       expect(first.text).to.include('page=2');
       const second = await browser.agent.get('/audit').query({ documentId: 'paging-test', page: 2 }).expect(200);
       expect(rowsOf(second.text)).to.have.length(10);
-      expect(second.text).to.include('{&#34;i&#34;:0}');
+      expect(second.text).to.include('<dd data-field="i">۰</dd>');
     });
   });
 
@@ -112,17 +136,17 @@ describe('audit log page and CSV', function () {
         const res = await browser.agent.get('/audit').query({ documentId: 'tehran-edge', from, to }).expect(200);
         const rows = rowsOf(res.text);
         expect(rows, `${from} – ${to}`).to.have.length(2);
-        expect(rows[0]).to.include('{&#34;edge&#34;:2}');
-        expect(rows[1]).to.include('{&#34;edge&#34;:1}');
+        expect(rows[0]).to.include('<dd data-field="edge">۲</dd>');
+        expect(rows[1]).to.include('<dd data-field="edge">۱</dd>');
         expect(res.text, 'the dates come back in Persian digits').to.include('name="from" autocomplete="off" dir="ltr" size="10" maxlength="40" value="۱۴۰۵/۰۱/۰۱"');
         expect(res.text).to.include('href="/audit.csv?documentId=tehran-edge&amp;from=1405-01-01&amp;to=1405-01-01"');
       }
       const dayBefore = await browser.agent.get('/audit').query({ documentId: 'tehran-edge', to: '1404/12/29' }).expect(200);
       expect(rowsOf(dayBefore.text)).to.have.length(1);
-      expect(rowsOf(dayBefore.text)[0]).to.include('{&#34;edge&#34;:0}');
+      expect(rowsOf(dayBefore.text)[0]).to.include('<dd data-field="edge">۰</dd>');
       const dayAfter = await browser.agent.get('/audit').query({ documentId: 'tehran-edge', from: '1405/01/02' }).expect(200);
       expect(rowsOf(dayAfter.text)).to.have.length(1);
-      expect(rowsOf(dayAfter.text)[0]).to.include('{&#34;edge&#34;:3}');
+      expect(rowsOf(dayAfter.text)[0]).to.include('<dd data-field="edge">۳</dd>');
     });
 
     it('shows the dates in Latin digits in English', async function () {
@@ -237,7 +261,7 @@ describe('audit log page and CSV', function () {
 
 function rowsOf(html: string): string[] {
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
-  return body.match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
+  return body.match(/<tr[\s>][\s\S]*?<\/tr>/g) ?? [];
 }
 
 /** RFC 4180: records of fields, quoted fields may hold commas, doubled quotes and line breaks. */

@@ -43,6 +43,7 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       secretariat.user,
       packageCreateSchema.parse({ title: 'بستهٔ آموزشی زلزله', note: 'برای همهٔ شهرها', documents: [{ id: published, note: '' }], audience: { all: true } }),
     );
+    suite.portal.services.resolutions.addFollowup(secretariat.user, 9, 2, { note: 'یادآوری به شهرها' });
     // The city page lists its people with their contact details.
     suite.portal.services.users.updateProfile(owner.user, { fullName: 'مریم احمدی', jobTitle: 'کارشناس مدیریت بحران', phone: '021-88776655', email: 'm.ahmadi@example.ir' });
     Object.assign(paths, {
@@ -65,6 +66,12 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       'city-admin': '/cities/manage',
       city: '/cities/tehran',
       synonyms: '/synonyms',
+      packages: '/packages',
+      'new package': `/packages/new?add=${published}`,
+      compliance: '/resolutions/compliance',
+      audit: '/audit',
+      notifications: '/notifications',
+      'nothing found': `/search?q=${encodeURIComponent('فضاپیما')}&city=karaj`,
       'partial results': `/search?q=${encodeURIComponent('زلزله فضاپیما')}`,
       reader: `/documents/${pdf}/read?page=2&q=${encodeURIComponent('پناهگاه')}`,
       'not-found': '/no-such-page',
@@ -78,9 +85,9 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
     await context.close();
   });
 
-  async function open(name: string, locale: 'fa' | 'en'): Promise<Page> {
+  async function open(name: string, locale: 'fa' | 'en', colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
     // axe is injected as an inline script, which the portal's Content-Security-Policy rightly forbids.
-    const context = await suite.newContext({ bypassCSP: true, storageState: name === 'sign-in' ? undefined : signedIn });
+    const context = await suite.newContext({ bypassCSP: true, colorScheme, storageState: name === 'sign-in' ? undefined : signedIn });
     await context.addCookies([{ name: 'tajrobe.lang', value: locale, url: suite.baseURL }]);
     const page = await context.newPage();
     const response = await page.goto(paths[name]!);
@@ -105,16 +112,20 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
     expect(describeViolations('the test page', await blockingViolations(page))).to.include('image-alt (critical)');
   });
 
+  const PAGES = ['sign-in', 'search', 'partial results', 'nothing found', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'packages', 'new package', 'review', 'edit', 'documents', 'resolutions', 'compliance', 'dashboard', 'audit', 'notifications', 'profile', 'password', 'users', 'city-admin', 'city', 'synonyms', 'reader', 'not-found'];
   for (const locale of ['fa', 'en'] as const) {
-    for (const name of ['sign-in', 'search', 'partial results', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'review', 'edit', 'documents', 'resolutions', 'dashboard', 'profile', 'password', 'users', 'city-admin', 'city', 'synonyms', 'reader', 'not-found']) {
-      it(`${name} page (${locale}) has no serious or critical violations`, async function () {
-        const page = await open(name, locale);
-        if (name === 'search') await page.locator('#search-results article.hit').first().waitFor();
-        if (name === 'partial results') await page.locator('#search-results .relaxed-notice').waitFor();
-        if (name === 'reader') await page.locator('svg.reader-marks rect').first().waitFor({ state: 'attached' });
-        const blocking = await blockingViolations(page);
-        expect(blocking, describeViolations(`${name} (${locale}) ${paths[name]}`, blocking)).to.deep.equal([]);
-      });
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const name of PAGES) {
+        it(`${name} page (${locale}${scheme === 'dark' ? ', dark' : ''}) has no serious or critical violations`, async function () {
+          const page = await open(name, locale, scheme);
+          if (name === 'search') await page.locator('#search-results article.hit').first().waitFor();
+          if (name === 'partial results') await page.locator('#search-results .relaxed-notice').waitFor();
+          if (name === 'reader') await page.locator('svg.reader-marks rect').first().waitFor({ state: 'attached' });
+          if (scheme === 'dark') expect(await page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches"), 'the dark scheme is on').to.equal(true);
+          const blocking = await blockingViolations(page);
+          expect(blocking, describeViolations(`${name} (${locale}, ${scheme}) ${paths[name]}`, blocking)).to.deep.equal([]);
+        });
+      }
     }
 
     it(`upload page with three files chosen, each with its title (${locale}), has no serious or critical violations`, async function () {

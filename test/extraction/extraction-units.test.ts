@@ -3,7 +3,7 @@ import { decodeEntities, htmlToText } from '../../server/extraction/html.extract
 import { PageCollector, paginate } from '../../server/extraction/page-collector';
 import { PageWarnings } from '../../server/extraction/page-warnings';
 import { layoutText, type Glyph } from '../../server/extraction/pdfjs-text';
-import { assessText, removeBidiControls } from '../../server/extraction/text-quality';
+import { assessText, logicalPdftotextRuns, removeBidiControls } from '../../server/extraction/text-quality';
 import { encodeWindows1256 } from './extraction-helpers';
 
 const PROSE =
@@ -44,8 +44,35 @@ describe('extraction building blocks', () => {
     });
   });
 
-  it('removeBidiControls keeps a space where a directional run ended between two words', () => {
-    expect(removeBidiControls('\u202Bصفحه \u202A — ۱\u202Cگزارش\u202C')).to.equal('صفحه — ۱ گزارش');
+  it('removeBidiControls keeps a space where a directional run ended between two words, none before punctuation', () => {
+    expect(removeBidiControls('\u202Bگزارش\u202AReport\u202Cکتاب\u202C')).to.equal('گزارش Report کتاب');
+    expect(removeBidiControls('\u202Bتوس\u202A، \u202Cبرآورد\u202C')).to.equal('توس، برآورد');
+  });
+
+  describe('logicalPdftotextRuns (pdftotext\'s left-to-right runs inside a Persian line)', () => {
+    // As pdftotext 22 prints a line Chromium typeset from «خطر گسل توس، برآورد شد و ایمن شوند. «نتایج.» (سال ۱۳۹۱) و».
+    const printed =
+      '\u202Bخطر گسل توس\u202A \u060C\u202Cبرآورد شد و ایمن شوند\u202A .\u202Cپایان «نتایج\u202A( ».\u202Cسال \u202A )۱۳۹۱\u202Cو\u202C\n';
+    const read = (text: string) => removeBidiControls(logicalPdftotextRuns(text));
+
+    it('puts punctuation back after its word, with the space after it', () => {
+      expect(read(printed)).to.equal('خطر گسل توس، برآورد شد و ایمن شوند. پایان «نتایج.» (سال ۱۳۹۱) و\n');
+    });
+
+    it('keeps an English phrase and a number in their order, their edge punctuation on the right side', () => {
+      expect(read('\u202Bصفحه \u202A — ۱\u202Cگزارش\u202C')).to.equal('صفحه ۱ — گزارش');
+      expect(read('\u202Bگزارش \u202AReport on Tehran\u202Cکتاب\u202C')).to.equal('گزارش Report on Tehran کتاب');
+      // As pdftotext prints Chromium's «این سند (PDF) است … بله: ۲۰٪ از ۱۲۳۴ (نمونه).» and «Report on کتابخانه, page 2.».
+      expect(read('\u202Bاین سند (\u202A )PDF\u202Cاست\u202C')).to.equal('این سند (PDF) است');
+      expect(read('\u202Bبله\u202A \u066A۲۰ :\u202Cاز \u202A( ۱۲۳۴\u202Cنمونه)\u202A.\u202C\u202C')).to.equal('بله: ۲۰\u066A از ۱۲۳۴ (نمونه).');
+      expect(read('\u202B\u202A Report on\u202Cکتابخانه\u202A.page 2 ,\u202C\u202C')).to.equal('Report on کتابخانه, page 2.');
+    });
+
+    it('leaves left-to-right lines and text without runs as they are', () => {
+      expect(logicalPdftotextRuns('Report on \u202Bکتاب\u202C, page 2.')).to.equal('Report on \u202Bکتاب\u202C, page 2.');
+      expect(logicalPdftotextRuns('\u202Aleft to right .\u202C')).to.equal('\u202Aleft to right .\u202C');
+      expect(logicalPdftotextRuns('بی‌کنترل، همان.')).to.equal('بی‌کنترل، همان.');
+    });
   });
 
   describe('layoutText (pdf.js fragments)', () => {

@@ -73,15 +73,33 @@ describe('notifications', function () {
     const browser = await signIn(portal.app, 'tehran-staff');
     await browser.agent.get('/language/en').expect(303);
     const english = await browser.agent.get('/notifications').expect(200);
-    expect(english.text).to.include('The document “گزارش مانور زلزله” was published.');
-    expect(english.text).to.include('The document “برنامهٔ آمادگی مدارس” was returned for correction: ');
+    // A title keeps its own direction inside the English sentence (first-strong isolate … pop).
+    expect(english.text).to.include('The document “\u2068گزارش مانور زلزله\u2069” was published.');
+    expect(english.text).to.include('The document “\u2068برنامهٔ آمادگی مدارس\u2069” was returned for correction: ');
     expect(english.text).not.to.include('منتشر شد');
     await browser.agent.get('/language/fa').expect(303);
     const persian = await browser.agent.get('/notifications').expect(200);
-    expect(persian.text).to.include('سند «گزارش مانور زلزله» منتشر شد.');
+    expect(persian.text).to.include('سند «\u2068گزارش مانور زلزله\u2069» منتشر شد.');
     const published = (await mine(c.owner)).notifications.find((n: { kind: string; title: string }) => n.kind === 'document.published' && n.title.includes('گزارش مانور زلزله'));
     expect(published.title).to.equal('سند «گزارش مانور زلزله» منتشر شد.');
     expect(published.message).to.deep.equal({ key: 'documentPublished', params: { title: 'گزارش مانور زلزله' } });
+  });
+
+  it('writes a resolution\'s number in the reader\'s digits: «۹/۲» in Persian, 9/2 in English, Persian digits in the API title', async function () {
+    portal.services.resolutions.addFollowup(c.secretariat.user, 9, 2, { note: 'یادآوری' });
+    // A row written before numbers took the reader's digits (Latin digits in its stored Persian title).
+    const owner = portal.services.db.prepare('SELECT id FROM users WHERE username = ?').pluck().get('tehran-staff') as number;
+    portal.services.db
+      .prepare("INSERT INTO notifications (user_id, kind, title, message, link, created_at) VALUES (?, 'resolution.updated', 'مصوبهٔ تازهٔ 9/8 ثبت شد', ?, '/resolutions', ?)")
+      .run(owner, JSON.stringify({ key: 'resolutionCreated', params: { ref: '9/8' } }), new Date().toISOString());
+    const titles = (await mine(c.owner)).notifications.filter((n: { kind: string }) => n.kind === 'resolution.updated').map((n: { title: string }) => n.title);
+    expect(titles).to.include.members(['پیگیری تازه برای مصوبهٔ ۹/۲ ثبت شد', 'مصوبهٔ تازهٔ ۹/۸ ثبت شد']);
+    const browser = await signIn(portal.app, 'tehran-staff');
+    const persian = (await browser.agent.get('/notifications').expect(200)).text;
+    expect(persian).to.include('پیگیری تازه برای مصوبهٔ ۹/۲ ثبت شد').and.include('مصوبهٔ تازهٔ ۹/۸ ثبت شد').and.not.include('9/2');
+    await browser.agent.get('/language/en').expect(303);
+    const english = (await browser.agent.get('/notifications').expect(200)).text;
+    expect(english).to.include('9/2').and.include('9/8').and.not.include('۹/۲');
   });
 
   it('shows a notification made before messages were kept by its stored Persian title', async function () {

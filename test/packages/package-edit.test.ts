@@ -117,7 +117,7 @@ describe('editing a draft package from its page', function () {
       expect(main).to.include('<h1>ویرایش پیش‌نویس «بستهٔ تجربیات شهری»</h1>');
       expect(main).to.include(`<form class="card" method="post" action="/packages/${id}/edit">`);
       expect(inputValue(main, 'title')).to.equal('بستهٔ تجربیات شهری');
-      expect(main).to.match(/<textarea name="note" rows="4">یادداشت نخست<\/textarea>/);
+      expect(main).to.match(/<textarea name="note" rows="4" dir="auto">یادداشت نخست<\/textarea>/);
       expect(main).to.include('name="audience" value="all" checked');
       expect(main).to.include('name="resolutions" value="9/2" checked').and.include('name="resolutions" value="9/4">');
       for (const [key, order] of [['a', '1'], ['b', '2'], ['c', '3']] as const) {

@@ -59,7 +59,7 @@ describe('search page: the live-search fragment, keyboard hooks and English', fu
     expect(res.text).to.include(`<a class="hit-title" href="/documents/${published}?page=2&amp;q=${encodeURIComponent('آب‌گرفتگی')}">`);
     expect(res.text).to.not.include('class="thumb');
     expect(res.text).to.match(new RegExp(`<a class="hit-page" href="/documents/${published}/view#page=2" aria-label="[^"]+">صفحهٔ ۲</a>`));
-    expect(res.text).to.include('<aside class="facets card"');
+    expect(res.text).to.include('<details class="filters-panel" data-filters-panel>').and.include('<div class="facets card" role="group"');
     expect(res.text).to.include('class="chip"');
     expect(res.text).to.include('مخاطره: سیل');
     expect(res.text).to.match(/<mark>/);
@@ -123,6 +123,7 @@ describe('search page: the live-search fragment, keyboard hooks and English', fu
     expect(page.text).to.not.include('۱۳۹۳');
 
     const none = await partial(agent, q('آتشفشان')).expect(200);
-    expect(none.text).to.include('No document was found for “آتشفشان”.');
+    expect(none.text).to.include('No document was found for “\u2068آتشفشان\u2069”.');
+    expect(none.text, 'no empty filter box').to.not.include('data-filters-panel');
   });
 });

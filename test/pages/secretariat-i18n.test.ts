@@ -328,10 +328,10 @@ describe('secretariat pages in both languages (packages, resolutions, review)', 
       const english = await en.agent.get('/resolutions/compliance').expect(200);
       const main = mainOf(english.text);
       expect(main).to.include('<h1>What each city has sent</h1>').and.include('<caption class="visually-hidden">').and.include('<th scope="col">City</th>');
-      expect(main).to.include('aria-label="Resolution 9/2"').and.include('No document').and.include('Two or more documents');
+      expect(main).to.match(/aria-label="Resolution 9\/2: Every metropolis sends the secretariat one copy/).and.include('No document').and.include('Two or more documents');
       expect(main).to.match(/<th scope="row"><a href="\/cities\/tehran">Tehran<\/a><\/th>/);
-      expect(main).to.match(/<td class="cm-one" data-ref="9\/2" data-city="tehran">1<\/td>/);
-      expect(main).to.match(/<td class="cm-none" data-ref="9\/4" data-city="shiraz">0<\/td>/);
+      expect(main).to.match(/<td class="cm-one" data-ref="9\/2" data-city="tehran" data-label="Resolution 9\/2">1<\/td>/);
+      expect(main).to.match(/<td class="cm-none" data-ref="9\/4" data-city="shiraz" data-label="Resolution 9\/4">0<\/td>/);
       // No cell is colour alone: each holds its count.
       const cells = [...main.matchAll(/<td class="cm-[a-z]+"[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
       expect(cells.length).to.be.greaterThan(16);
@@ -341,8 +341,8 @@ describe('secretariat pages in both languages (packages, resolutions, review)', 
       const fa = await browser('reader', 'fa');
       const persianPage = (await fa.agent.get('/resolutions/compliance').expect(200)).text;
       const persian = mainOf(persianPage);
-      expect(persian).to.include('پایش ارسال شهرها').and.include('aria-label="مصوبهٔ ۹/۲"');
-      expect(persian).to.match(/<td class="cm-one" data-ref="9\/2" data-city="tehran">۱<\/td>/);
+      expect(persian).to.include('پایش ارسال شهرها').and.include('aria-label="مصوبهٔ ۹/۲: کلیه کلان شهرهای کشور');
+      expect(persian).to.match(/<td class="cm-one" data-ref="9\/2" data-city="tehran" data-label="مصوبهٔ ۹\/۲">۱<\/td>/);
       expectDigitsOf('fa', persianPage, '/resolutions/compliance');
     });
   });

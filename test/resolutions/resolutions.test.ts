@@ -20,7 +20,7 @@ describe('resolutions register, compliance and city pages', function () {
 
   const compliance = async (who: Actor, ref: string) => {
     const res = await request.get(`/api/v1/resolutions/${ref}/compliance`).set(who.auth).expect(200);
-    return res.body.cities as Record<string, { documents: number }>;
+    return res.body.cities as Record<string, { documents: number; waiting: number }>;
   };
 
   const signIn = (username: string) => signInThroughForm(portal.app, username);
@@ -141,23 +141,26 @@ describe('resolutions register, compliance and city pages', function () {
       const cities = await compliance(c.reader, '9/4');
       const known = (await request.get('/api/v1/cities').set(c.reader.auth).expect(200)).body.map((x: { id: string }) => x.id);
       expect(Object.keys(cities).sort()).to.deep.equal([...known].sort());
-      for (const id of known) expect(cities[id]).to.deep.equal({ documents: 0 });
+      for (const id of known) expect(cities[id]).to.deep.equal({ documents: 0, waiting: 0 });
     });
 
     it('follows publish and withdraw; drafts, submissions and returns never count', async function () {
       const fields = { title: 'مطالعهٔ خسارت زلزله', summary: 'چکیده', kind: 'threat-study', year: '1391', hazards: ['earthquake'], resolutions: ['9/2'], access: 'portal' };
       const doc = await upload(portal, c.owner, fields);
-      expect((await compliance(c.secretariat, '9/2')).tehran).to.deep.equal({ documents: 0 });
+      expect((await compliance(c.secretariat, '9/2')).tehran).to.deep.equal({ documents: 0, waiting: 0 });
       await bring(portal, c, doc.id, 'submitted');
-      expect((await compliance(c.secretariat, '9/2')).tehran!.documents).to.equal(0);
+      // Sent and waiting for review: counted apart, and only for those who may see it before publication.
+      for (const who of [c.secretariat, c.owner]) expect((await compliance(who, '9/2')).tehran).to.deep.equal({ documents: 0, waiting: 1 });
+      for (const who of [c.otherCity, c.reader]) expect((await compliance(who, '9/2')).tehran).to.deep.equal({ documents: 0, waiting: 0 });
       await request.post(`/api/v1/documents/${doc.id}/publish`).set(c.secretariat.auth).expect(200);
+      expect((await compliance(c.secretariat, '9/2')).tehran).to.deep.equal({ documents: 1, waiting: 0 });
       for (const who of [c.secretariat, c.owner, c.otherCity, c.reader]) expect((await compliance(who, '9/2')).tehran!.documents).to.equal(1);
       expect((await compliance(c.reader, '9/4')).tehran!.documents).to.equal(0);
 
       const draft = await upload(portal, c.owner, { ...fields, title: 'پیش‌نویس' });
       const returned = await upload(portal, c.owner, { ...fields, title: 'برگشتی' });
       await bring(portal, c, returned.id, 'returned');
-      expect((await compliance(c.secretariat, '9/2')).tehran!.documents).to.equal(1);
+      expect((await compliance(c.secretariat, '9/2')).tehran).to.deep.equal({ documents: 1, waiting: 0 });
       expect(draft.status).to.equal('draft');
 
       await request.post(`/api/v1/documents/${doc.id}/withdraw`).set(c.secretariat.auth).expect(200);
@@ -195,9 +198,9 @@ describe('resolutions register, compliance and city pages', function () {
       const { agent } = await signIn('reader');
       const page = await agent.get('/resolutions/compliance').expect(200);
       expect(page.text).to.not.match(/style=/);
-      expect(page.text).to.match(/<td class="cm-many" data-ref="9\/2" data-city="tehran">۲<\/td>/);
-      expect(page.text).to.match(/<td class="cm-one" data-ref="9\/8" data-city="tehran">۱<\/td>/);
-      expect(page.text).to.match(/<td class="cm-none" data-ref="9\/4" data-city="tehran">۰<\/td>/);
+      expect(page.text).to.match(/<td class="cm-many" data-ref="9\/2" data-city="tehran" data-label="مصوبهٔ ۹\/۲">۲<\/td>/);
+      expect(page.text).to.match(/<td class="cm-one" data-ref="9\/8" data-city="tehran" data-label="مصوبهٔ ۹\/۸">۱<\/td>/);
+      expect(page.text).to.match(/<td class="cm-none" data-ref="9\/4" data-city="tehran" data-label="مصوبهٔ ۹\/۴">۰<\/td>/);
       expect(page.text).to.include('/resolutions.css');
       const css = await agent.get('/resolutions.css').expect(200);
       expect(css.headers['content-type']).to.match(/text\/css/);
