@@ -63,7 +63,7 @@ export function createApp(services: Services, logError: (error: unknown, req?: R
   app.use(healthRoute(services));
   app.use(metricsRoute(services.metrics, new AddressList(services.config.metricsAllow), routes));
   app.use(languageRoute(services.config.cookieSecure));
-  app.use(openApiRoute());
+  app.use(openApiRoute(services));
   app.use(methodNotAllowed(routes, (path) => DESCRIBED_PATHS.has(path)));
   // The portal serves its own font (no outside requests); it changes only when the vazirmatn package is upgraded.
   app.use('/static/fonts', express.static(FONTS, { maxAge: '365d', immutable: true, fallthrough: false, index: false }));

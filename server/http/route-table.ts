@@ -48,9 +48,14 @@ export class RouteTable {
     return this.matching(requestPath(req))[0]?.path ?? null;
   }
 
-  /** Every route whose path pattern matches `path`. */
+  /**
+   * The routes whose pattern matches `path`, the most specific only: `/resolutions/compliance` is that resource,
+   * not `/resolutions/:meeting` with a meeting called "compliance" (the fewer parameters, the more specific).
+   */
   matching(path: string): RouteEntry[] {
-    return this.entries.filter((entry) => entry.matches(path));
+    const found = this.entries.filter((entry) => entry.matches(path));
+    const fewest = Math.min(...found.map((entry) => parameterCount(entry.path)));
+    return found.filter((entry) => parameterCount(entry.path) === fewest);
   }
 
   /** The methods `path` answers, `HEAD` with `GET`, in a stable order; empty when no route has this path. */
@@ -91,6 +96,10 @@ function matchesThrough(path: string, mounts: Match[][], own: Match[]): boolean 
     if (!rest.startsWith('/')) return false;
   }
   return own.some((match) => match(rest) !== false);
+}
+
+function parameterCount(pattern: string): number {
+  return (pattern.match(/[:*]/g) ?? []).length;
 }
 
 function joinPath(prefix: string, path: string): string {
