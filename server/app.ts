@@ -38,22 +38,35 @@ import { dashboardPages } from './dashboard/dashboard.pages';
 import { auditPages } from './audit/audit.pages';
 import { previewsApi } from './previews/previews.api';
 import { previewsPages } from './previews/previews.pages';
+import { methodNotAllowed, RouteTable } from './http/route-table';
+import { requestLog } from './observability/request-log';
+import { requestMetrics } from './observability/request-metrics';
+import { metricsRoute } from './observability/metrics.route';
+import { AddressList } from './observability/address-list';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FONTS = path.join(ROOT, 'node_modules', 'vazirmatn', 'fonts', 'webfonts');
 
-export function createApp(services: Services, logError: (error: unknown) => void = console.error): express.Express {
+/** Paths outside `/api/v1` that the API's description names, which answer 405 for a method they do not take. */
+const DESCRIBED_PATHS = new Set(['/healthz', '/api/openapi.yaml']);
+
+export function createApp(services: Services, logError: (error: unknown, req?: Request) => void = defaultLogError(services)): express.Express {
   const app = express();
+  // Read from the app itself once it is complete (below): the route names of logs and metrics, and the 405s.
+  const routes = new RouteTable();
   app.disable('x-powered-by');
   app.set('trust proxy', services.config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
+  app.use(requestLog(services.logger, routes), requestMetrics(services.metrics, routes));
   app.use(securityHeaders);
   app.use(services.shutdown.middleware);
 
   app.use(healthRoute(services));
+  app.use(metricsRoute(services.metrics, new AddressList(services.config.metricsAllow), routes));
   app.use(languageRoute(services.config.cookieSecure));
-  app.use(openApiRoute());
+  app.use(openApiRoute(services));
+  app.use(methodNotAllowed(routes, (path) => DESCRIBED_PATHS.has(path)));
   // The portal serves its own font (no outside requests); it changes only when the vazirmatn package is upgraded.
   app.use('/static/fonts', express.static(FONTS, { maxAge: '365d', immutable: true, fallthrough: false, index: false }));
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h', fallthrough: false }));
@@ -63,6 +76,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   api.use(tokensApi(services));
   api.use(requireApiUser(services.passport));
   api.use(apiPasswordGate(services.users));
+  api.use(methodNotAllowed(routes));
   api.use(profileApi(services), citiesApi(services));
   api.use(usersApi(services), referenceApi(services), documentsApi(services), reviewApi(services), searchApi(services));
   api.use(notificationsApi(services));
@@ -100,7 +114,13 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.use(previewsPages(services));
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError()));
   app.use(errorHandler(logError));
+  routes.load(app);
   return app;
+}
+
+/** An unexpected error goes to the log with its stack, under the request's id. */
+function defaultLogError(services: Services) {
+  return (error: unknown, req?: Request) => (req?.log ?? services.logger).error({ err: error }, 'unexpected error');
 }
 
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {

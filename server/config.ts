@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { addressEntryProblem } from './observability/address-list';
+import { LOG_LEVELS, type LogLevel } from './observability/logger';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.string().url();
@@ -34,6 +36,20 @@ const trustProxy = z
       code: 'custom',
       message: `"${value}" is not false, a hop count (1 or more), or a comma-separated list of addresses, CIDR ranges and loopback/linklocal/uniquelocal`,
     });
+    return z.NEVER;
+  });
+
+/** Who may read /metrics: `loopback` (default), `false` (nobody), or addresses, CIDR ranges and loopback/linklocal/uniquelocal. */
+const metricsAllow = z
+  .string()
+  .default('loopback')
+  .transform((value, ctx): string[] => {
+    const text = value.trim();
+    if (text.toLowerCase() === 'false') return [];
+    const entries = text.split(',').map((entry) => entry.trim());
+    const problems = entries.map(addressEntryProblem).filter((problem): problem is string => problem !== null);
+    if (problems.length === 0) return entries;
+    ctx.addIssue({ code: 'custom', message: `${problems.join('; ')} (give false, or a comma-separated list of addresses, CIDR ranges and loopback/linklocal/uniquelocal)` });
     return z.NEVER;
   });
 
@@ -78,6 +94,8 @@ const baseSchema = z.object({
   EXTRACT_MAX_PAGES: z.coerce.number().int().positive().default(5000),
   DISK_FREE_FLOOR_MB: z.coerce.number().int().min(0).default(512),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  METRICS_ALLOW: metricsAllow,
 });
 
 export type StorageConfig = z.infer<typeof storageSchema>;
@@ -112,6 +130,10 @@ export interface Config {
   /** How long a stop waits for requests in flight before it cuts them. */
   shutdownGraceMs: number;
   search: SearchConfig;
+  /** The least severe level written to the log (stdout, one JSON object a line). */
+  logLevel: LogLevel;
+  /** The client addresses and ranges that may read /metrics; empty: nobody. */
+  metricsAllow: string[];
 }
 
 export class ConfigError extends Error {
@@ -151,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     diskFreeFloorBytes: base.DISK_FREE_FLOOR_MB * 1024 ** 2,
     shutdownGraceMs: base.SHUTDOWN_GRACE_SECONDS * 1000,
     search,
+    logLevel: base.LOG_LEVEL,
+    metricsAllow: base.METRICS_ALLOW,
   };
 }
 

@@ -4,17 +4,28 @@ import { ensureFirstUser, wire } from './wire';
 import { queueRebuildIfEmpty } from './search/rebuild';
 import { createHttpServer } from './http/http-server';
 import { stopPortal } from './operations/stop';
+import { createLogger, logLines } from './observability/logger';
+import { PortalMetrics } from './observability/metrics';
+
+// The log is JSON on stdout from the first line; LOG_LEVEL applies once the configuration is read.
+const logger = createLogger({ level: 'info' });
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const services = await wire(config);
-  await ensureFirstUser(services, (line) => console.log(line));
-  await queueRebuildIfEmpty(services, (line) => console.log(line));
+  logger.level = config.logLevel;
+  const info = logLines(logger, 'info');
+  const services = await wire(config, undefined, { logger, metrics: new PortalMetrics({ processMetrics: true }) });
+  // A generated password is for the operator's eyes once: on stderr as plain text, never in the JSON log.
+  await ensureFirstUser(services, info, (line) => process.stderr.write(`${line}\n`));
+  await queueRebuildIfEmpty(services, info);
   const app = createApp(services);
   services.worker.start();
   const server = createHttpServer(app);
   server.listen(config.port, config.host, () => {
-    console.log(`Tajrobe listens on http://${config.host}:${config.port} (storage: ${services.store.kind}, search: ${services.searchIndex.kind}, data: ${config.dataDir})`);
+    logger.info(
+      { host: config.host, port: config.port, storage: services.store.kind, search: services.searchIndex.kind, dataDir: config.dataDir },
+      `Tajrobe listens on http://${config.host}:${config.port} (storage: ${services.store.kind}, search: ${services.searchIndex.kind}, data: ${config.dataDir})`,
+    );
   });
 
   // Every signal is handled, not just the first: `npm start` and `docker stop` may each deliver one,
@@ -22,14 +33,14 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | null = null;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
-      console.log(`${signal}: the stop under way goes on (${services.shutdown.requestsInFlight} requests in flight)`);
+      logger.info({ signal, requestsInFlight: services.shutdown.requestsInFlight }, `${signal}: the stop under way goes on (${services.shutdown.requestsInFlight} requests in flight)`);
       return;
     }
-    console.log(`${signal}: stopping; requests in flight have ${config.shutdownGraceMs / 1000} s to finish`);
-    stopping = stopPortal(services, server, config.shutdownGraceMs, (line) => console.log(line)).then(
+    logger.info({ signal, graceSeconds: config.shutdownGraceMs / 1000 }, `${signal}: stopping; requests in flight have ${config.shutdownGraceMs / 1000} s to finish`);
+    stopping = stopPortal(services, server, config.shutdownGraceMs, info).then(
       ({ cut }) => process.exit(cut > 0 ? 1 : 0),
       (error: unknown) => {
-        console.error('the stop failed:', error);
+        logger.error({ err: error }, 'the stop failed');
         process.exit(1);
       },
     );
@@ -40,10 +51,11 @@ async function main(): Promise<void> {
 
 // A promise nobody awaited must not take every request in flight down with it: it is logged as the bug it is.
 process.on('unhandledRejection', (reason) => {
-  console.error('unhandled rejection (the portal keeps running):', reason);
+  logger.error({ err: reason }, 'unhandled rejection (the portal keeps running)');
 });
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  if (error instanceof ConfigError) logger.fatal({ problems: error.problems }, error.message);
+  else logger.fatal({ err: error }, `the portal could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

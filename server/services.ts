@@ -25,10 +25,15 @@ import type { NotificationsService } from './notifications/notifications.service
 import type { PackagesService } from './packages/packages.service';
 import type { CitiesService } from './cities/cities.service';
 import type { PreviewService } from './previews/previews.service';
+import type { Logger } from './observability/logger';
+import type { PortalMetrics } from './observability/metrics';
 
 /** Everything a route needs, built once in `wire.ts` and passed down. */
 export interface Services {
   config: Config;
+  /** The portal's log: one JSON object a line on stdout. */
+  logger: Logger;
+  metrics: PortalMetrics;
   db: Db;
   /** Where new files go (STORAGE). Read or delete a stored version through `stores.for(version.store)`. */
   store: ObjectStore;

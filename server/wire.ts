@@ -46,6 +46,9 @@ import { PreviewJobRunner } from './previews/preview.job';
 
 /** Address space a page-drawing tool may map beyond the extraction's memory limit: its own code and libraries. */
 const TOOL_CODE_MB = 256;
+import { createLogger, logLines, type Logger, type LogLine } from './observability/logger';
+import { PortalMetrics } from './observability/metrics';
+import { meteredObjectStore, meteredSearchIndex } from './observability/metered';
 
 export interface WireOptions {
   /**
@@ -54,14 +57,22 @@ export interface WireOptions {
    * the owner and touches neither.
    */
   owner?: boolean;
+  /** Where the portal logs (JSON lines); by default stdout at LOG_LEVEL. */
+  logger?: Logger;
+  /** The portal's metrics; by default a registry of its own. */
+  metrics?: PortalMetrics;
 }
 
 /**
  * The one place the portal is put together: configuration in, engines and services out.
  * A configured engine that does not answer stops the start-up; there is no silent fallback.
  */
-export async function wire(config: Config, log: (message: string) => void = console.error, options: WireOptions = {}): Promise<Services> {
+export async function wire(config: Config, log?: LogLine, options: WireOptions = {}): Promise<Services> {
   const owner = options.owner ?? true;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  // What the background parts say (the worker, the index, the store) is worth an operator's look: a warning.
+  log ??= logLines(logger, 'warn');
+  const metrics = options.metrics ?? new PortalMetrics();
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(path.join(config.dataDir, 'tajrobe.sqlite'), owner ? {} : { busyTimeoutMs: COMMAND_BUSY_TIMEOUT_MS });
   try {
@@ -75,9 +86,9 @@ export async function wire(config: Config, log: (message: string) => void = cons
   if (owner) fs.rmSync(tempDir, { recursive: true, force: true });
   fs.mkdirSync(tempDir, { recursive: true });
 
-  const stores = buildStores(config, owner);
+  const stores = buildStores(config, owner, metrics);
   const store = stores.primary;
-  const searchIndex = buildSearchIndex(config, log);
+  const searchIndex = meteredSearchIndex(buildSearchIndex(config, log), metrics);
   const started = await Promise.allSettled([store.init(), searchIndex.init()]);
   const problems = [
     started[0].status === 'rejected' ? `object store "${store.kind}" is not usable: ${(started[0].reason as Error).message}` : null,
@@ -107,6 +118,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
     path.join(tempDir, 'extraction'),
     documentLabels(reference),
     log,
+    metrics,
   );
   const previews = new PreviewService(
     stores,
@@ -128,8 +140,19 @@ export async function wire(config: Config, log: (message: string) => void = cons
     db.close();
     throw new Error(`search engine "${searchIndex.kind}" refuses the synonym groups: ${(error as Error).message}`);
   }
+  const disk = new DiskSpace(config.dataDir, config.diskFreeFloorBytes, store.kind === 'fs');
+  const shutdown = new ShutdownGate();
+  metrics.watch({
+    jobs,
+    requestsInFlight: () => shutdown.requestsInFlight,
+    diskFreeBytes: async () => (await disk.reading()).freeBytes,
+    storage: store.kind,
+    search: searchIndex.kind,
+  });
   return {
     config,
+    logger,
+    metrics,
     db,
     store,
     stores,
@@ -140,8 +163,8 @@ export async function wire(config: Config, log: (message: string) => void = cons
     searchLog,
     search: new SearchService(searchIndex, searchLog, documents),
     synonyms,
-    disk: new DiskSpace(config.dataDir, config.diskFreeFloorBytes, store.kind === 'fs'),
-    shutdown: new ShutdownGate(),
+    disk,
+    shutdown,
     notifications,
     audit,
     users,
@@ -160,7 +183,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
   };
 }
 
-function buildSearchIndex(config: Config, log: (message: string) => void): SearchIndex {
+function buildSearchIndex(config: Config, log: LogLine): SearchIndex {
   if (config.search.SEARCH === 'meilisearch') {
     return new MeilisearchSearchIndex({ url: config.search.MEILI_URL, apiKey: config.search.MEILI_API_KEY, index: config.search.MEILI_INDEX });
   }
@@ -172,9 +195,10 @@ function buildSearchIndex(config: Config, log: (message: string) => void): Searc
  * (the local folder always is; MinIO when MINIO_* is set), so a version is read from the store its row
  * names, also while storage:migrate moves files under a running portal.
  */
-export function buildStores(config: Config, owner = true): StoreRegistry {
-  const fsStore = new FsObjectStore(path.join(config.dataDir, 'files'), { sweepTempOnInit: owner });
-  const minioStore = config.minio ? buildMinioStore(config.minio) : undefined;
+export function buildStores(config: Config, owner = true, metrics?: PortalMetrics): StoreRegistry {
+  const measured = (store: ObjectStore) => (metrics ? meteredObjectStore(store, metrics) : store);
+  const fsStore = measured(new FsObjectStore(path.join(config.dataDir, 'files'), { sweepTempOnInit: owner }));
+  const minioStore = config.minio ? measured(buildMinioStore(config.minio)) : undefined;
   const primary = config.storage.STORAGE === 'minio' ? minioStore! : fsStore;
   return new StoreRegistry(primary, [fsStore, ...(minioStore ? [minioStore] : [])]);
 }
@@ -217,8 +241,11 @@ function persistentSecret(file: string): string {
   }
 }
 
-/** On first start with no users: the configured secretariat account, or one with a random password printed once. */
-export async function ensureFirstUser(services: Services, log: (line: string) => void): Promise<void> {
+/**
+ * On first start with no users: the configured secretariat account, or one with a random password printed once
+ * (through `reveal`, which the portal points at stderr so that the password stays out of the JSON log).
+ */
+export async function ensureFirstUser(services: Services, log: LogLine, reveal: (line: string) => void): Promise<void> {
   if (services.users.count() > 0) return;
   const { username, password } = services.config.admin;
   if (username && password) {
@@ -228,5 +255,6 @@ export async function ensureFirstUser(services: Services, log: (line: string) =>
   }
   const generated = crypto.randomBytes(12).toString('base64url');
   await services.users.create({ username: 'admin', password: generated, role: 'secretariat' }, null);
-  log(`created the secretariat user "admin" with the password ${generated} (shown once; change it or set ADMIN_USERNAME/ADMIN_PASSWORD)`);
+  log('created the secretariat user "admin" with a generated password, shown once on stderr');
+  reveal(`created the secretariat user "admin" with the password ${generated} (shown once; change it or set ADMIN_USERNAME/ADMIN_PASSWORD)`);
 }

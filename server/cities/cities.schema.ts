@@ -15,8 +15,9 @@ export const cityIdSchema = z
 /** A name as shown everywhere: one line, surrounding spaces trimmed, inner runs of spaces made one. */
 const nameSchema = z
   .string()
+  .max(100, 'at most 100 characters')
   .transform((name) => name.normalize('NFC').replace(/\s+/g, ' ').trim())
-  .pipe(z.string().min(1, 'a name is required').max(100, 'at most 100 characters'));
+  .pipe(z.string().min(1, 'a name is required'));
 
 export const cityCreateSchema = z
   .object({

@@ -502,7 +502,7 @@ async function relatedFromOtherCities(services: Services, user: User, doc: Porta
   try {
     return (await services.search.related(user, doc.id)).filter((hit) => hit.city !== doc.city);
   } catch (error) {
-    console.error(error);
+    services.logger.error({ err: error, document: doc.id }, 'the search engine did not answer for related documents; the page shows none');
     return [];
   }
 }

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { ACCESS_LEVELS } from './document';
+import { trimmedText as text, wholeNumber } from '../http/validate';
 
-/** Multipart sends one value as a string and a repeated field as an array; a form may send `name[]`. */
+/**
+ * Multipart sends one value as a string and a repeated field as an array; a form may send `name[]`.
+ * An empty value is left out (an empty form field, or `""` in a JSON list).
+ */
 const repeatable = <T extends z.ZodTypeAny>(item: T, max: number) =>
-  z.preprocess((value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]), z.array(item).max(max));
-
-const text = (max: number) => z.string().trim().max(max);
+  z.preprocess(
+    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]).filter((entry) => entry !== ''),
+    z.array(item).max(max),
+  );
 
 export const RESOLUTION_REF = /^([1-9][0-9]{0,3})\/([1-9][0-9]{0,2})$/;
 
@@ -15,7 +20,7 @@ const metadataFields = {
   summary: text(5000).min(1, 'a summary is required'),
   kind: z.string().min(1, 'a kind is required'),
   hazards: repeatable(z.string().min(1), 20),
-  year: z.coerce.number({ error: 'the Jalali year must be a number' }).int().min(1300).max(1500),
+  year: wholeNumber(1300, 1500, 'the Jalali year is a whole number from 1300 to 1500'),
   keywords: repeatable(text(100).min(1), 40),
   resolutions: repeatable(z.string().regex(RESOLUTION_REF, 'a resolution is written meeting/number, e.g. 9/2'), 40),
   access: z.enum(ACCESS_LEVELS),

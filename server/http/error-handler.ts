@@ -11,6 +11,7 @@ const HEADINGS: Record<number, string> = {
   401: 'unauthenticated',
   403: 'forbidden',
   404: 'not_found',
+  405: 'method_not_allowed',
   409: 'conflict',
   413: 'too_large',
   415: 'unsupported_type',
@@ -24,10 +25,10 @@ const HEADINGS: Record<number, string> = {
  * The one place errors become responses: JSON under /api and for clients that ask for it,
  * a page in the reader's language otherwise. Unknown errors are logged in full and shown as a plain 500.
  */
-export function errorHandler(logError: (error: unknown) => void) {
+export function errorHandler(logError: (error: unknown, req?: Request) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const known = asAppError(error);
-    if (!known) logError(error);
+    if (!known) logError(error, req);
     const status = known?.status ?? 500;
     const code = known?.code ?? 'internal';
     const message = known?.message ?? 'internal error';
@@ -53,7 +54,7 @@ export function errorHandler(logError: (error: unknown) => void) {
     };
     res.status(status).render('error', page, (renderError: Error | null, html: string) => {
       if (!renderError) return void res.send(html);
-      logError(renderError);
+      logError(renderError, req);
       res.type('text/plain').send(`${page.title}\n${page.message}`);
     });
   };

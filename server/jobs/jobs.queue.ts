@@ -99,6 +99,16 @@ export class JobsQueue {
     return this.db.prepare(`UPDATE jobs SET state = 'queued', run_after = ?, updated_at = ? WHERE state = 'running'`).run(nowIso(), nowIso()).changes;
   }
 
+  /** Jobs not done, per kind and state, with the oldest one's time: queued since, or running since (for the metrics). */
+  backlog(): { kind: JobKind; state: 'queued' | 'running' | 'failed'; count: number; oldestAt: string | null }[] {
+    return this.db
+      .prepare(
+        `SELECT kind, state, count(*) AS count, min(CASE state WHEN 'running' THEN updated_at ELSE created_at END) AS oldestAt
+         FROM jobs WHERE state IN ('queued', 'running', 'failed') GROUP BY kind, state`,
+      )
+      .all() as { kind: JobKind; state: 'queued' | 'running' | 'failed'; count: number; oldestAt: string | null }[];
+  }
+
   pending(kind?: JobKind): number {
     return this.db
       .prepare(`SELECT count(*) FROM jobs WHERE state IN ('queued', 'running') ${kind ? 'AND kind = ?' : ''}`)

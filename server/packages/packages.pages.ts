@@ -208,9 +208,15 @@ function parseForm(values: PackageFormValues): { success: true; data: PackageCre
   return { success: false, fields: parsed.error.issues.map((issue) => String(issue.path[0] ?? 'title')) };
 }
 
-/** A 400 from the service (a document the package may not hold, an unknown resolution or city) as the form's reasons; null for any other error. */
+/**
+ * A refusal of what the form holds, from the service, as the form's reasons: a document it may not hold (404 when
+ * unknown or not visible, 409 when not published, 400 when listed twice), an unknown resolution or city (400);
+ * null for any other error.
+ */
 function serviceRefusal(t: Translate, error: unknown): string[] | null {
-  if (!(error instanceof AppError) || error.status !== 400) return null;
+  if (!(error instanceof AppError)) return null;
+  const namesAField = Boolean((error.details as { fields?: unknown } | undefined)?.fields);
+  if (error.status !== 400 && !((error.status === 404 || error.status === 409) && namesAField)) return null;
   const fields = (error.details as { fields?: { field: string }[] } | undefined)?.fields?.map((f) => f.field.split('.')[0]!) ?? [];
   const reasons = fields.flatMap((f) => (Object.hasOwn(SERVICE_FIELDS, f) ? [t(`packages.formError.${SERVICE_FIELDS[f as keyof typeof SERVICE_FIELDS]}`)] : []));
   return reasons.length > 0 ? [...new Set(reasons)] : [t('packages.formError.documentsInvalid')];

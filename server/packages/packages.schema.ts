@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { RESOLUTION_REF } from '../documents/documents.schema';
-
-const text = (max: number) => z.string().trim().max(max);
+import { trimmedText as text } from '../http/validate';
 
 /** An item is a document id, or `{id, note}` when the secretariat writes a note for it. */
 const itemSchema = z.union([

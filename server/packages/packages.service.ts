@@ -3,7 +3,7 @@ import type { Db } from '../db/database';
 import { nowIso } from '../db/database';
 import type { AuditLog } from '../audit/audit.log';
 import type { User } from '../auth/roles';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
+import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
 import { canView } from '../documents/access.policy';
 import type { DocumentsRepository } from '../documents/documents.repository';
 import { currentVersion, type PortalDocument } from '../documents/document';
@@ -275,17 +275,27 @@ export class PackagesService {
     };
   }
 
+  /**
+   * A document the actor may not see is named exactly like a missing one (404); one that is not published is a
+   * state that does not allow it (409); naming one twice is bad input (400). Each names the field `documents`.
+   */
   private assertItems(actor: User, items: { id: string }[]): void {
+    const found = items.map(({ id }) => ({ id, doc: this.documents.find(id) }));
+    const refuse = (status: number, code: string, problems: string[]) => {
+      if (problems.length > 0) throw new AppError(status, code, problems.join('; '), { fields: problems.map((message) => ({ field: 'documents', message })) });
+    };
+    refuse(404, 'not_found', found.filter(({ doc }) => !doc || !canView(actor, doc)).map(({ id }) => `no such document: ${id}`));
+    refuse(
+      409,
+      'not_published',
+      found.filter(({ doc }) => doc && doc.status !== 'published').map(({ id, doc }) => `document ${id} is ${doc!.status}; only published documents go into a package`),
+    );
     const seen = new Set<string>();
-    const problems: string[] = [];
-    for (const { id } of items) {
-      if (seen.has(id)) problems.push(`document ${id} is listed twice`);
-      seen.add(id);
-      const doc = this.documents.find(id);
-      if (!doc || !canView(actor, doc)) problems.push(`no such document: ${id}`);
-      else if (doc.status !== 'published') problems.push(`document ${id} is ${doc.status}; only published documents go into a package`);
-    }
-    if (problems.length > 0) throw new BadRequestError(problems.join('; '), { fields: problems.map((message) => ({ field: 'documents', message })) }, 'validation_failed');
+    refuse(
+      400,
+      'validation_failed',
+      items.flatMap(({ id }) => (seen.has(id) ? [`document ${id} is listed twice`] : (seen.add(id), []))),
+    );
   }
 
   /** Each reference must name a resolution of the register; duplicates collapse. Same error style as documents. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText as text, wholeNumber } from '../http/validate';
 
 export const RESOLUTION_STATUSES = ['open', 'in-progress', 'done'] as const;
 export type ResolutionStatus = (typeof RESOLUTION_STATUSES)[number];
@@ -10,7 +11,6 @@ export const JALALI_MONTH = new RegExp(`^1[3-4][0-9]{2}-${MONTH}$`);
 /** A Solar Hijri day (or just a month), e.g. 1392-03-15 or 1392-03. */
 export const JALALI_DATE = new RegExp(`^1[3-4][0-9]{2}-${MONTH}(-${DAY})?$`);
 
-const text = (max: number) => z.string().trim().max(max);
 /** Forms send checkboxes as "on"/"1"/"true" or not at all; the API sends a boolean. */
 const flag = z.preprocess((v) => (typeof v === 'string' ? ['on', '1', 'true', 'yes'].includes(v) : v), z.boolean());
 /** An empty form field means "not given". */
@@ -19,8 +19,8 @@ const dueDate = z.string().trim().regex(JALALI_DATE, 'a due date is a Solar Hijr
 
 export const meetingSchema = z
   .object({
-    number: z.coerce.number().int().min(1).max(9999),
-    city: z.string().trim().min(1, 'the host city is required'),
+    number: wholeNumber(1, 9999, 'a meeting number is a whole number from 1 to 9999'),
+    city: z.string().min(1, 'the host city is required'),
     date: z.string().trim().regex(JALALI_MONTH, 'a meeting date is a Solar Hijri month, e.g. 1391-07'),
     title: text(300).min(1, 'a title is required'),
   })
@@ -29,7 +29,7 @@ export type MeetingInput = z.infer<typeof meetingSchema>;
 
 export const resolutionSchema = z
   .object({
-    number: optional(z.coerce.number().int().min(1).max(999)),
+    number: optional(wholeNumber(1, 999, 'a resolution number is a whole number from 1 to 999')),
     text: text(5000).min(1, 'the text of the resolution is required'),
     responsible: text(300).min(1, 'the responsible party is required'),
     dueDate: optional(dueDate),

@@ -125,6 +125,11 @@ export class ResolutionsService {
     return meetings.map((m) => ({ number: m.number, city: m.city_id, date: m.date, title: m.title, resolutions: byMeeting.get(m.number) ?? [] }));
   }
 
+  /** Every resolution of the register as `meeting/number`, by meeting and number (the values a document or package may name). */
+  refs(): string[] {
+    return this.db.prepare(`SELECT meeting || '/' || number FROM resolutions ORDER BY meeting, number`).pluck().all() as string[];
+  }
+
   get(viewer: User, meeting: number, number: number): Resolution {
     return this.present(this.row(meeting, number), viewer);
   }

@@ -13,7 +13,7 @@ export const bulkSchema = z
   .object({
     action: z.enum(BULK_ACTIONS, { error: `the action is one of ${BULK_ACTIONS.join(', ')}` }),
     ids: z.array(z.string().min(1).max(100)).min(1, 'name at least one document').max(BULK_LIMIT, `at most ${BULK_LIMIT} documents at once`),
-    comment: z.string().trim().max(5000).optional(),
+    comment: z.string().max(5000).trim().optional(),
   })
   .strict()
   .superRefine((body, ctx) => {

@@ -11,6 +11,15 @@ import { isDatabaseBusy, nowIso } from '../db/database';
 import { toIndexedDocument } from './index-document';
 import type { DocumentLabels } from './labels';
 import { currentVersion } from '../documents/document';
+import { ExtractionError } from '../extraction/extraction.types';
+import { ObjectNotFoundError } from '../../storage/object-store';
+import { StoreNotConfiguredError } from '../../storage/store-registry';
+import type { ExtractionFailureReason } from '../observability/metrics';
+
+/** Where the indexer reports what an operator watches (the metrics). */
+export interface IndexerObserver {
+  extractionFailed(reason: ExtractionFailureReason, final: boolean): void;
+}
 
 export type Extractor = (
   input: { path: string; contentType: string; filename: string },
@@ -38,7 +47,8 @@ export class SearchIndexer implements JobRunner {
     private readonly extract: Extractor,
     private readonly tempRoot: string,
     private readonly labels: DocumentLabels,
-    private readonly log: (message: string) => void = () => undefined,
+    private readonly log: (message: string, fields?: Record<string, unknown>) => void = () => undefined,
+    private readonly observer?: IndexerObserver,
   ) {}
 
   async run(job: Job, signal?: AbortSignal): Promise<void> {
@@ -107,8 +117,18 @@ export class SearchIndexer implements JobRunner {
     const permanent = (error as { permanent?: boolean }).permanent === true;
     return () => {
       const state = this.jobs.fail(job, reason, permanent);
-      if (job.kind === 'extract') this.repository.setIndexing(job.documentId, state, reason);
-      this.log(`job ${job.id} (${job.kind} ${job.documentId}) attempt ${job.attempts} failed: ${reason}${state === 'failed' ? ' — giving up' : ' — will retry'}`);
+      if (job.kind === 'extract') {
+        this.repository.setIndexing(job.documentId, state, reason);
+        this.observer?.extractionFailed(extractionFailureReason(error), state === 'failed');
+      }
+      this.log(`job ${job.id} (${job.kind} ${job.documentId}) attempt ${job.attempts} failed: ${reason}${state === 'failed' ? ' — giving up' : ' — will retry'}`, {
+        job: job.id,
+        kind: job.kind,
+        document: job.documentId,
+        attempt: job.attempts,
+        state,
+        err: error,
+      });
     };
   }
 
@@ -137,4 +157,10 @@ export class SearchIndexer implements JobRunner {
       fs.rmSync(folder, { recursive: true, force: true });
     }
   }
+}
+
+function extractionFailureReason(error: unknown): ExtractionFailureReason {
+  if (error instanceof ExtractionError) return error.reason;
+  if (error instanceof ObjectNotFoundError || error instanceof StoreNotConfiguredError) return 'store';
+  return 'other';
 }

@@ -34,7 +34,7 @@ export function searchPages({ search, documents, reference }: Services): Router 
       return;
     }
     const result = await search.search(user, input).catch((error: unknown) => {
-      console.error(error);
+      req.log.error({ err: error }, 'the search engine did not answer; the page says so');
       return null;
     });
     const hitVersions = result ? versionsOfHits(documents, user, result.hits) : new Map();

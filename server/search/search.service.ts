@@ -8,10 +8,23 @@ import type { DocumentsService } from '../documents/documents.service';
 /** How many related documents a document shows (API.md: up to 5). */
 export const RELATED_LIMIT = 5;
 
+/** A filter's values: the parameter repeated, at most 50 times; each value at most 100 characters, trimmed, a blank one left out. */
 const repeatable = z.preprocess(
-  (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
-  z.array(z.string().trim().min(1).max(100)).max(50),
+  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  z
+    .array(z.string().max(100))
+    .max(50)
+    .transform((values) => values.map((value) => value.trim()).filter((value) => value !== '')),
 );
+/** The same for values of a fixed form, which are taken exactly as sent; only an empty one is left out. */
+const repeatableOf = (form: RegExp, message: string) =>
+  z.preprocess(
+    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    z
+      .array(z.string().regex(form, message))
+      .max(50)
+      .transform((values) => values.filter((value) => value !== '')),
+  );
 
 export const searchQuerySchema = z
   .object({
@@ -19,8 +32,8 @@ export const searchQuerySchema = z
     city: repeatable,
     kind: repeatable,
     hazard: repeatable,
-    year: repeatable.pipe(z.array(z.string().regex(/^\d{4}$/, 'a Jalali year such as 1391'))),
-    resolution: repeatable.pipe(z.array(z.string().regex(/^\d{1,4}\/\d{1,3}$/, 'a resolution such as 9/2'))),
+    year: repeatableOf(/^([0-9]{4})?$/, 'a Jalali year such as 1391'),
+    resolution: repeatableOf(/^([0-9]{1,4}\/[0-9]{1,3})?$/, 'a resolution such as 9/2'),
     fileType: repeatable,
     sort: z.enum(['relevance', 'newest']).optional(),
     page: z.coerce.number().int().min(1).max(1000).default(1),

@@ -4,7 +4,7 @@ import { queryTokens } from '../../search/persian';
 /** A synonym group as the secretariat writes it: two to twenty terms, each with a letter or digit, no two the same once normalized. */
 export const synonymGroupSchema = z
   .object({
-    terms: z.array(z.string().trim().min(1).max(100)).min(2, 'at least two terms').max(20, 'at most twenty terms'),
+    terms: z.array(z.string().max(100).trim().min(1)).min(2, 'at least two terms').max(20, 'at most twenty terms'),
   })
   .strict()
   .superRefine((value, ctx) => {

@@ -11,12 +11,16 @@ export const usernameSchema = z
 
 export const passwordSchema = z.string().min(10, 'at least 10 characters').max(1024);
 
-/** One line of text as people type it: NFC, runs of white space made one, trimmed; empty means "none" (null). */
+/**
+ * One line of text as people type it: at most `max` characters as sent; NFC, runs of white space made one,
+ * trimmed; empty means "none" (null).
+ */
 const line = (max: number) =>
   z
     .string()
+    .max(max, `at most ${max} characters`)
     .transform((text) => text.normalize('NFC').replace(/\s+/g, ' ').trim())
-    .pipe(z.string().max(max, `at most ${max} characters`).regex(/^[^\p{Cc}]*$/u, 'no control characters'))
+    .pipe(z.string().regex(/^[^\p{Cc}]*$/u, 'no control characters'))
     .transform((text) => (text === '' ? null : text));
 
 /**

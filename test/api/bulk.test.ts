@@ -146,7 +146,9 @@ describe('documents API: many documents at once (bulk)', function () {
   });
 
   it('never reads `bulk` as a document id', async () => {
-    await supertest(portal.app).get('/api/v1/documents/bulk').set(c.secretariat.auth).expect(404);
+    // `/documents/bulk` is a path of its own that takes POST only: GET is 405, not a look-up of a document called "bulk".
+    const get = await supertest(portal.app).get('/api/v1/documents/bulk').set(c.secretariat.auth).expect(405);
+    expect(get.headers.allow).to.equal('OPTIONS, POST');
     await supertest(portal.app).post('/api/v1/documents/bulk/publish').set(c.secretariat.auth).expect(404);
   });
 });

@@ -8,6 +8,7 @@ import { createApp } from '../../server/app';
 import { wire } from '../../server/wire';
 import type { Services } from '../../server/services';
 import type { Role, User } from '../../server/auth/roles';
+import { createLogger } from '../../server/observability/logger';
 
 export const PASSWORD = 'correct-horse-battery';
 
@@ -15,6 +16,8 @@ export interface TestPortal {
   app: express.Express;
   services: Services;
   dataDir: string;
+  /** Every line the portal logged (JSON), oldest first. */
+  logLines: string[];
   close(): Promise<void>;
 }
 
@@ -26,13 +29,16 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tajrobe-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, ...env });
   const workerLog: string[] = [];
-  const services = await wire(config, (line) => workerLog.push(line));
+  const logLines: string[] = [];
+  const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => void logLines.push(line) } });
+  const services = await wire(config, (line) => workerLog.push(line), { logger });
   const errors: unknown[] = [];
   const app = createApp(services, (error) => errors.push(error));
   return {
     app,
     services,
     dataDir,
+    logLines,
     async close() {
       await services.worker.stop();
       services.searchLog.close();

@@ -95,11 +95,20 @@ describe('packages', function () {
       await create(c.reader, {}).expect(403);
     });
 
-    it('refuses documents that are not published, unknown, or listed twice', async function () {
-      for (const documents of [[docs.draft.id], ['no-such-id'], [docs.a.id, docs.a.id], []]) {
-        const res = await create(c.secretariat, { title: 'بسته', documents, audience: { all: true } }).expect(400);
-        expect(res.body.error.code).to.equal('validation_failed');
+    it('refuses documents that are unknown (404, like a missing id), not published (409) or listed twice (400), creating nothing', async function () {
+      const packagesBefore = portal.services.db.prepare('SELECT count(*) FROM packages').pluck().get();
+      const cases = [
+        { documents: ['no-such-id', docs.a.id], status: 404, code: 'not_found' },
+        { documents: [docs.a.id, docs.draft.id], status: 409, code: 'not_published' },
+        { documents: [docs.a.id, docs.a.id], status: 400, code: 'validation_failed' },
+        { documents: [], status: 400, code: 'validation_failed' },
+      ];
+      for (const { documents, status, code } of cases) {
+        const res = await create(c.secretariat, { title: 'بسته', documents, audience: { all: true } }).expect(status);
+        expect(res.body.error.code, JSON.stringify(documents)).to.equal(code);
+        if (documents.length > 0) expect(res.body.error.details.fields[0].field).to.equal('documents');
       }
+      expect(portal.services.db.prepare('SELECT count(*) FROM packages').pluck().get(), 'nothing was created').to.equal(packagesBefore);
       await create(c.secretariat, { title: 'بسته', documents: [docs.a.id], audience: { cities: ['atlantis'] } }).expect(400);
       await create(c.secretariat, { title: 'بسته', documents: [docs.a.id], audience: { cities: [] } }).expect(400);
     });

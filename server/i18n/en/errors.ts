@@ -21,6 +21,7 @@ export const errors: Catalogue['errors'] = {
   password_change_required: 'The secretariat set a temporary password for you; choose a new password first.',
   cannot_reset_self: 'Do not set a temporary password for your own account; change your password from “My account”.',
   city_exists: 'A city with this id already exists.',
+  method_not_allowed: 'This address does not take this kind of request.',
   internal: 'Something went wrong. Try again.',
   busy: 'The portal is busy for a moment; try again in a few seconds.',
   stopping: 'The portal is restarting; try again in a minute.',

@@ -37,6 +37,7 @@ export const shell: Catalogue['shell'] = {
       unauthenticated: 'Please sign in first',
       forbidden: 'You do not have access',
       not_found: 'Not found',
+      method_not_allowed: 'This request is not accepted here',
       conflict: 'This cannot be done right now',
       too_large: 'The file is too large',
       unsupported_type: 'This type of file is not accepted',

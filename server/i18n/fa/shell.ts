@@ -36,6 +36,7 @@ export const shell = {
       unauthenticated: 'نخست وارد شوید',
       forbidden: 'اجازهٔ دسترسی ندارید',
       not_found: 'پیدا نشد',
+      method_not_allowed: 'این درخواست پذیرفته نیست',
       conflict: 'این کار اکنون ممکن نیست',
       too_large: 'پرونده بیش از اندازه بزرگ است',
       unsupported_type: 'نوع پرونده پذیرفته نیست',
