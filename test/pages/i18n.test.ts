@@ -12,6 +12,7 @@ const toPersian = (value: number | string) => String(value).replace(/[0-9]/g, (d
 const NOT_PAGES = new Set([
   '/',
   '/healthz',
+  '/metrics',
   '/language/:locale',
   '/api/openapi.yaml',
   '/vocabulary',
