@@ -36,6 +36,11 @@ import { notificationsApi } from './notifications/notifications.api';
 import { notificationsPages } from './notifications/notifications.pages';
 import { dashboardPages } from './dashboard/dashboard.pages';
 import { auditPages } from './audit/audit.pages';
+import { lessonsApi } from './lessons/lessons.api';
+import { lessonsPages } from './lessons/lessons.pages';
+import { subscriptionsApi } from './subscriptions/subscriptions.api';
+import { subscriptionsPages } from './subscriptions/subscriptions.pages';
+import { feedRoute } from './subscriptions/feed.route';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FONTS = path.join(ROOT, 'node_modules', 'vazirmatn', 'fonts', 'webfonts');
@@ -52,6 +57,8 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.use(healthRoute(services));
   app.use(languageRoute(services.config.cookieSecure));
   app.use(openApiRoute());
+  // A subscription's private feed: its token is the credential (feed readers carry no session or bearer token).
+  app.use(feedRoute(services));
   // The portal serves its own font (no outside requests); it changes only when the vazirmatn package is upgraded.
   app.use('/static/fonts', express.static(FONTS, { maxAge: '365d', immutable: true, fallthrough: false, index: false }));
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h', fallthrough: false }));
@@ -67,6 +74,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   api.use(resolutionsApi(services));
   api.use(packagesApi(services));
   api.use(synonymsApi(services));
+  api.use(lessonsApi(services), subscriptionsApi(services));
   api.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
   app.use('/api/v1', api);
   app.use('/api', (_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
@@ -94,6 +102,7 @@ export function createApp(services: Services, logError: (error: unknown) => void
   app.use(resolutionsPages(services));
   app.use(packagesPages(services));
   app.use(synonymsPages(services));
+  app.use(lessonsPages(services), subscriptionsPages(services));
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError()));
   app.use(errorHandler(logError));
   return app;

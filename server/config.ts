@@ -78,6 +78,9 @@ const baseSchema = z.object({
   EXTRACT_MAX_PAGES: z.coerce.number().int().positive().default(5000),
   DISK_FREE_FLOOR_MB: z.coerce.number().int().min(0).default(512),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
+  PUBLIC_URL: url.refine((value) => /^https?:\/\//.test(value), 'an http:// or https:// URL').optional(),
+  SMTP_URL: url.refine((value) => /^smtps?:\/\//.test(value), 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.org:587').optional(),
+  MAIL_FROM: z.string().trim().min(3).max(320).default('Tajrobe <tajrobe@localhost>'),
 });
 
 export type StorageConfig = z.infer<typeof storageSchema>;
@@ -112,6 +115,10 @@ export interface Config {
   /** How long a stop waits for requests in flight before it cuts them. */
   shutdownGraceMs: number;
   search: SearchConfig;
+  /** The portal's address as its users reach it, without a trailing slash: links in e-mails and feeds start with it. */
+  publicUrl: string;
+  /** Set when SMTP_URL is: notifications people chose to receive by e-mail are sent through it. */
+  email: { smtpUrl: string; from: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     diskFreeFloorBytes: base.DISK_FREE_FLOOR_MB * 1024 ** 2,
     shutdownGraceMs: base.SHUTDOWN_GRACE_SECONDS * 1000,
     search,
+    publicUrl: (base.PUBLIC_URL ?? `http://${base.HOST.includes(':') ? `[${base.HOST}]` : base.HOST}:${base.PORT}`).replace(/\/+$/, ''),
+    email: base.SMTP_URL ? { smtpUrl: base.SMTP_URL, from: base.MAIL_FROM } : null,
   };
 }
 

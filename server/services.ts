@@ -24,6 +24,9 @@ import type { SynonymsService } from './search/synonyms.service';
 import type { NotificationsService } from './notifications/notifications.service';
 import type { PackagesService } from './packages/packages.service';
 import type { CitiesService } from './cities/cities.service';
+import type { LessonsService } from './lessons/lessons.service';
+import type { LessonIndexer } from './lessons/lesson-index';
+import type { SubscriptionsService } from './subscriptions/subscriptions.service';
 
 /** Everything a route needs, built once in `wire.ts` and passed down. */
 export interface Services {
@@ -35,6 +38,8 @@ export interface Services {
   searchIndex: SearchIndex;
   jobs: JobsQueue;
   indexer: SearchIndexer;
+  /** Sends lessons to the search index (an `index-lesson` job, or a rebuild). */
+  lessonIndexer: LessonIndexer;
   worker: JobsWorker;
   searchLog: SearchLog;
   search: SearchService;
@@ -54,5 +59,7 @@ export interface Services {
   cities: CitiesService;
   packages: PackagesService;
   resolutions: ResolutionsService;
+  lessons: LessonsService;
+  subscriptions: SubscriptionsService;
   sessionSecret: string;
 }

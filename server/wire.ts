@@ -37,6 +37,25 @@ import { extractText } from './extraction/extract';
 import { NotificationsService } from './notifications/notifications.service';
 import { PackagesService } from './packages/packages.service';
 import { CitiesService } from './cities/cities.service';
+import { LessonsRepository } from './lessons/lessons.repository';
+import { LessonsService } from './lessons/lessons.service';
+import { LessonIndexer, LessonIndexFollower } from './lessons/lesson-index';
+import { SubscriptionsRepository } from './subscriptions/subscriptions.repository';
+import { SubscriptionsService } from './subscriptions/subscriptions.service';
+import { SubscribedItems } from './subscriptions/subscribed-items';
+import { SubscriptionDigest, SubscriptionMatcher, SubscriptionWatch } from './subscriptions/subscription-matcher';
+import { MailOutbox } from './email/mail-outbox';
+import { MailSender, smtpTransport, type MailTransport } from './email/mail-sender';
+import { JobsRouter, TaskRunner, type TaskHandler } from './jobs/task-runner';
+import type { JobKind } from './jobs/jobs.queue';
+import { everyDocumentListener } from './documents/document-changes';
+import { everyLessonListener } from './lessons/lesson-changes';
+
+/** The lanes of the background worker: the search index and extraction in one, what people are told in the other. */
+const WORKER_LANES: readonly (readonly JobKind[])[] = [
+  ['index', 'index-lesson', 'extract'],
+  ['match', 'digest', 'email'],
+];
 
 export interface WireOptions {
   /**
@@ -45,6 +64,8 @@ export interface WireOptions {
    * the owner and touches neither.
    */
   owner?: boolean;
+  /** Sends e-mail instead of SMTP_URL's server (tests that count attempts); SMTP_URL still decides whether e-mail is sent at all. */
+  mailTransport?: MailTransport;
 }
 
 /**
@@ -85,7 +106,8 @@ export async function wire(config: Config, log: (message: string) => void = cons
   const tokens = new TokensService(db, users, config.tokenTtlMs);
   const repository = new DocumentsRepository(db);
   const jobs = new JobsQueue(db);
-  const notifications = new NotificationsService(db);
+  const outbox = new MailOutbox(db, jobs);
+  const notifications = new NotificationsService(db, config.email ? outbox : null);
   const packages = new PackagesService(db, repository, audit, notifications);
   const cities = new CitiesService(db, audit, packages);
   const reference = new ReferenceService(db, cities);
@@ -99,10 +121,35 @@ export async function wire(config: Config, log: (message: string) => void = cons
     documentLabels(reference),
     log,
   );
-  const worker = new JobsWorker(jobs, indexer, { log });
+
+  const labels = documentLabels(reference);
+  const lessonsRepository = new LessonsRepository(db);
+  const subscriptionsRepository = new SubscriptionsRepository(db);
+  const items = new SubscribedItems(repository, lessonsRepository);
+  const lessonIndexer = new LessonIndexer(lessonsRepository, searchIndex, labels);
+  const cityName = (id: string, locale: 'fa' | 'en') => {
+    const city = reference.cities().find((c) => c.id === id);
+    return city ? (locale === 'fa' ? city.name : city.nameEn) : id;
+  };
+  const handlers: Partial<Record<JobKind, TaskHandler>> = {
+    'index-lesson': lessonIndexer.run,
+    match: new SubscriptionMatcher(db, subscriptionsRepository, items, searchIndex, jobs, notifications).run,
+    digest: new SubscriptionDigest(db, subscriptionsRepository, items, notifications).run,
+    ...(config.email
+      ? { email: new MailSender(outbox, options.mailTransport ?? smtpTransport(config.email.smtpUrl), config.email.from, config.publicUrl, items, cityName).run }
+      : {}),
+  };
+  const tasks = new TaskRunner(jobs, handlers, log);
+  const runner = new JobsRouter([
+    { kinds: ['index', 'extract'], runner: indexer },
+    { kinds: ['index-lesson', 'match', 'digest', 'email'], runner: tasks },
+  ]);
+  const worker = new JobsWorker(jobs, runner, { log, lanes: WORKER_LANES });
   const searchLog = new SearchLog(db, log);
-  const indexFollower = new IndexFollower(indexer, worker, log);
-  const documents = new DocumentsService(db, repository, audit, jobs, indexFollower, stores, notifications, log);
+  const watch = new SubscriptionWatch(db, subscriptionsRepository, items, jobs, worker, log);
+  const documentChanges = everyDocumentListener(new IndexFollower(indexer, worker, log), watch);
+  const lessonChanges = everyLessonListener(new LessonIndexFollower(jobs, tasks, worker, log), watch);
+  const documents = new DocumentsService(db, repository, audit, jobs, documentChanges, stores, notifications, log);
   const synonyms = new SynonymsService(db, audit, searchIndex, log);
   try {
     await synonyms.push();
@@ -119,6 +166,7 @@ export async function wire(config: Config, log: (message: string) => void = cons
     searchIndex,
     jobs,
     indexer,
+    lessonIndexer,
     worker,
     searchLog,
     search: new SearchService(searchIndex, searchLog, documents),
@@ -133,11 +181,13 @@ export async function wire(config: Config, log: (message: string) => void = cons
     sessions: new SqliteSessionStore(db, config.sessionTtlMs),
     passport: configurePassport(users, tokens),
     documents,
-    review: new ReviewService(db, documents, repository, audit, jobs, notifications, indexFollower),
+    review: new ReviewService(db, documents, repository, audit, jobs, notifications, documentChanges),
     reference,
     cities,
     packages,
     resolutions: new ResolutionsService(db, audit, notifications, packages),
+    lessons: new LessonsService(db, lessonsRepository, repository, audit, jobs, notifications, lessonChanges, searchIndex),
+    subscriptions: new SubscriptionsService(db, subscriptionsRepository, items, audit),
     sessionSecret: config.sessionSecret ?? persistentSecret(path.join(config.dataDir, 'session-secret')),
   };
 }

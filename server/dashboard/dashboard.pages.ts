@@ -1,16 +1,17 @@
 import { Router } from 'express';
 import type { Services } from '../services';
-import { requirePageUser, requireRole } from '../auth/passport';
+import { currentUser, requirePageUser, requireRole } from '../auth/passport';
+import { jalaliDate } from '../i18n/solar-hijri';
 import { barChartSvg, type ChartLanguage } from './bar-chart.svg';
 import { DashboardService } from './dashboard.service';
 import { formatters } from '../i18n/index';
 
 /** The secretariat's dashboard: what was sent, what waits, what failed, and what people look for and nobody has sent. */
-export function dashboardPages({ db }: Services): Router {
+export function dashboardPages({ db, lessons }: Services): Router {
   const dashboard = new DashboardService(db);
   const router = Router();
 
-  router.get('/dashboard', requirePageUser, requireRole('secretariat'), (_req, res) => {
+  router.get('/dashboard', requirePageUser, requireRole('secretariat'), (req, res) => {
     const { t, dir, locale } = res.locals;
     const { digits, number } = formatters(locale);
     const cityName: (id: string) => string = res.locals.cityName;
@@ -34,6 +35,9 @@ export function dashboardPages({ db }: Services): Router {
       pending: dashboard.pendingReviews(),
       failures: dashboard.indexingFailures(),
       noResults: dashboard.noResultSearches(),
+      overdueActions: lessons.overdueActions(currentUser(req)),
+      clusters: lessons.recurringClusters(currentUser(req)),
+      jalali: (value: string) => jalaliDate(value, locale),
     });
   });
 

@@ -15,6 +15,9 @@ import { resolutions } from './resolutions';
 import { review } from './review';
 import { profile } from './profile';
 import { files } from './files';
+import { email } from './email';
+import { lessons } from './lessons';
+import { subscriptions } from './subscriptions';
 
 /** The English catalogue: the same keys as the Persian one (the type makes a missing key a compile error). */
 export const en: Catalogue = {
@@ -34,4 +37,7 @@ export const en: Catalogue = {
   review,
   profile,
   files,
+  email,
+  lessons,
+  subscriptions,
 };

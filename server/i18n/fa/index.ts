@@ -14,6 +14,9 @@ import { resolutions } from './resolutions';
 import { review } from './review';
 import { profile } from './profile';
 import { files } from './files';
+import { email } from './email';
+import { lessons } from './lessons';
+import { subscriptions } from './subscriptions';
 
 /** The Persian catalogue: every string the Persian interface shows, by page or capability. */
 export const fa = {
@@ -33,4 +36,7 @@ export const fa = {
   review,
   profile,
   files,
+  email,
+  lessons,
+  subscriptions,
 } as const;
