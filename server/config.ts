@@ -117,6 +117,8 @@ export interface Config {
   search: SearchConfig;
   /** The portal's address as its users reach it, without a trailing slash: links in e-mails and feeds start with it. */
   publicUrl: string;
+  /** Whether PUBLIC_URL set it; otherwise pages and feeds use the address each request came to (e-mails, which have none, keep http://HOST:PORT). */
+  publicUrlConfigured: boolean;
   /** Set when SMTP_URL is: notifications people chose to receive by e-mail are sent through it. */
   email: { smtpUrl: string; from: string } | null;
 }
@@ -159,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: base.SHUTDOWN_GRACE_SECONDS * 1000,
     search,
     publicUrl: (base.PUBLIC_URL ?? `http://${base.HOST.includes(':') ? `[${base.HOST}]` : base.HOST}:${base.PORT}`).replace(/\/+$/, ''),
+    publicUrlConfigured: base.PUBLIC_URL !== undefined,
     email: base.SMTP_URL ? { smtpUrl: base.SMTP_URL, from: base.MAIL_FROM } : null,
   };
 }

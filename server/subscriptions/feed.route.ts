@@ -5,6 +5,7 @@ import { translator } from '../i18n/index';
 import { atomXml } from './atom-feed';
 import { feedPath } from './subscriptions.presenter';
 import { feedTokenSchema } from './subscriptions.schema';
+import { publicBaseUrl } from '../http/public-url';
 
 /**
  * `GET /feeds/:token`: a subscription's private Atom feed, without any other credential (feed readers have no
@@ -20,7 +21,7 @@ export function feedRoute({ subscriptions, users, config, reference }: Services)
     if (!subscription) throw new NotFoundError('no such feed');
     const { language } = users.preferences(subscription.owner.id);
     const t = translator(language);
-    const base = config.publicUrl;
+    const base = publicBaseUrl(config, req);
     const entries = subscriptions.entries(subscription);
     const cityName = (id: string) => {
       const city = reference.cities().find((c) => c.id === id);

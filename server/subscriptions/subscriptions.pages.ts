@@ -6,6 +6,7 @@ import { parseInput } from '../http/validate';
 import { firstString, formStrings } from '../http/form';
 import { FACETS } from '../../search/search-index';
 import { feedPath } from './subscriptions.presenter';
+import { publicBaseUrl } from '../http/public-url';
 import { newSubscriptionSchema, subscriptionIdSchema, subscriptionUpdateSchema } from './subscriptions.schema';
 
 /**
@@ -24,7 +25,7 @@ export function subscriptionsPages(services: Services): Router {
     res.render('subscriptions', {
       title: res.locals.t('subscriptions.title'),
       list: subscriptions.list(user),
-      feedUrl: (subscription: Parameters<typeof feedPath>[0]) => `${config.publicUrl}${feedPath(subscription)}`,
+      feedUrl: (subscription: Parameters<typeof feedPath>[0]) => `${publicBaseUrl(config, req)}${feedPath(subscription)}`,
       emailProblem: !config.email ? 'emailNoServer' : !person.email ? 'emailNoAddress' : !preferences.email.subscriptions ? 'emailDisabled' : null,
       facets: FACETS,
       scripts: ['/static/js/copy-link.js'],

@@ -12,7 +12,7 @@ describe('subscriptions: following a search, notifications, private Atom feeds, 
   const api = () => supertest(portal.app);
 
   before(async () => {
-    portal = await startPortal();
+    portal = await startPortal({ PUBLIC_URL: 'https://tajrobe.example.ir' });
     c = await cast(portal);
   });
   after(() => portal.close());
