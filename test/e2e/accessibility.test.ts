@@ -42,6 +42,22 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       secretariat.user,
       packageCreateSchema.parse({ title: 'بستهٔ آموزشی زلزله', note: 'برای همهٔ شهرها', documents: [{ id: published, note: '' }], audience: { all: true } }),
     );
+    // A published lesson with an action to do (the secretariat sees the form to plan more), another waiting for review.
+    const lesson = await suite.portal.services.lessons.create(owner.user, {
+      title: 'آب‌گرفتگی زیرگذرها در باران بهاری',
+      observation: 'زیرگذرهای مرکز شهر ساعت‌ها زیر آب ماند.',
+      analysis: 'دریچه‌ها لایروبی نشده بود.',
+      recommendation: 'لایروبی پیش از فصل باران.',
+      hazards: ['flood'],
+      documents: [{ documentId: published, page: 1 }],
+      resolutions: ['9/2'],
+      access: 'portal',
+      sharedWith: [],
+    });
+    await suite.portal.services.lessons.review(owner.user, lesson.id, 'submit');
+    await suite.portal.services.lessons.review(secretariat.user, lesson.id, 'publish');
+    await suite.portal.services.lessons.addAction(secretariat.user, lesson.id, { description: 'نصب مولد برای پمپ‌ها', city: 'shiraz', due: '1405-12-20' });
+    await suite.portal.services.subscriptions.create(secretariat.user, { q: 'زلزله', filters: { hazard: ['earthquake'] }, email: true, digest: 'none' });
     // The city page lists its people with their contact details.
     suite.portal.services.users.updateProfile(owner.user, { fullName: 'مریم احمدی', jobTitle: 'کارشناس مدیریت بحران', phone: '021-88776655', email: 'm.ahmadi@example.ir' });
     Object.assign(paths, {
@@ -64,6 +80,11 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       'city-admin': '/cities/manage',
       city: '/cities/tehran',
       synonyms: '/synonyms',
+      lessons: '/lessons',
+      lesson: `/lessons/${lesson.id}`,
+      'lesson form': `/lessons/new?document=${published}`,
+      'lessons matrix': '/lessons/matrix',
+      subscriptions: '/subscriptions',
       'partial results': `/search?q=${encodeURIComponent('زلزله فضاپیما')}`,
       'not-found': '/no-such-page',
     });
@@ -104,7 +125,7 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
   });
 
   for (const locale of ['fa', 'en'] as const) {
-    for (const name of ['sign-in', 'search', 'partial results', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'review', 'edit', 'documents', 'resolutions', 'dashboard', 'profile', 'password', 'users', 'city-admin', 'city', 'synonyms', 'not-found']) {
+    for (const name of ['sign-in', 'search', 'partial results', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'review', 'edit', 'documents', 'resolutions', 'dashboard', 'profile', 'password', 'users', 'city-admin', 'city', 'synonyms', 'lessons', 'lesson', 'lesson form', 'lessons matrix', 'subscriptions', 'not-found']) {
       it(`${name} page (${locale}) has no serious or critical violations`, async function () {
         const page = await open(name, locale);
         if (name === 'search') await page.locator('#search-results article.hit').first().waitFor();

@@ -39,20 +39,31 @@ function pythonWithAiosmtpd(): string | null {
   return null;
 }
 
+const MISSING = `no python3 with aiosmtpd (pip install aiosmtpd, or set TAJROBE_SMTP_PYTHON; .ci/run installs it into ${path.dirname(path.dirname(CI_VENV_PYTHON))})`;
+
 /**
  * A real SMTP server on loopback (Python's aiosmtpd) that writes what it receives to a folder. Skips the suite, with
  * the reason printed, when no Python with aiosmtpd is found; under CI=true that fails instead (.ci/run installs it).
  */
 export async function startSmtpSink(context: Mocha.Context): Promise<SmtpSink> {
+  const sink = await startSmtpSinkIfAvailable('the e-mail tests need a real SMTP server');
+  if (!sink) context.skip();
+  return sink!;
+}
+
+/**
+ * The same sink, or null (with the reason printed) when no Python with aiosmtpd is found, for suites that test more
+ * than e-mail and go on without it; under CI=true a missing aiosmtpd fails instead.
+ */
+export async function startSmtpSinkIfAvailable(what: string): Promise<SmtpSink | null> {
   const python = pythonWithAiosmtpd();
   if (!python) {
-    const reason = `no python3 with aiosmtpd (pip install aiosmtpd, or set TAJROBE_SMTP_PYTHON; .ci/run installs it into ${path.dirname(path.dirname(CI_VENV_PYTHON))})`;
-    if (process.env.CI === 'true') throw new Error(`required in CI: ${reason}`);
-    console.log(`      skipped: the e-mail tests need a real SMTP server; ${reason}`);
-    context.skip();
+    if (process.env.CI === 'true') throw new Error(`required in CI: ${MISSING}`);
+    console.log(`      skipped: ${what}; ${MISSING}`);
+    return null;
   }
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tajrobe-smtp-'));
-  const child: ChildProcess = spawn(python!, [SCRIPT, folder], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(python, [SCRIPT, folder], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the SMTP sink did not start: ${out}`)), 15_000);

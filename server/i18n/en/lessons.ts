@@ -60,6 +60,7 @@ export const lessons: Catalogue['lessons'] = {
     access: 'Access once published',
     accessPortalHint: 'every user of the portal sees it.',
     accessRestrictedHint: 'only its city, the secretariat and the cities you choose.',
+    shareWith: 'Share with cities (restricted lessons only)',
     save: 'Save as draft',
     saveAndSubmit: 'Save and send for review',
     check: 'Check for similar lessons',
