@@ -72,7 +72,7 @@ describe('npm run reindex', function () {
     expect(await find()).to.equal(0);
     expect(await queueRebuildIfEmpty(portal.services, (line) => logged.push(line))).to.equal(documents);
     expect(portal.services.jobs.pending('index')).to.equal(documents);
-    expect(logged.join('\n')).to.match(new RegExp(`${documents} documents are queued`));
+    expect(logged.join('\n')).to.match(new RegExp(`${documents} documents and 0 lessons are queued`));
     await portal.services.worker.drain();
     expect(await find()).to.equal(documents - (portal.services.db.prepare(`SELECT count(*) FROM documents WHERE status = 'withdrawn'`).pluck().get() as number));
   });
