@@ -181,6 +181,7 @@ describe('browser: lessons learned and subscriptions', function () {
         expect(await page.locator('.flash').textContent()).to.equal(t.subscriptions.created);
         const feedUrl = await page.locator('.feed-address input').last().inputValue();
         expect(feedUrl).to.match(/\/feeds\/[A-Za-z0-9_-]{43}$/);
+        expect(new URL(feedUrl).origin, 'without PUBLIC_URL the feed address is the one the page came from').to.equal(new URL(page.url()).origin);
         await noSidewaysScroll(page);
         await snap(page, this, 'subscribed');
 
