@@ -111,13 +111,15 @@ export class FtsSearchIndex implements SearchIndex {
       const excluded = this.matcher.excluded(plan);
       candidates = [...snapshot.all()].filter((n) => !excluded.has(n));
     }
-    let { kept, facets } = snapshot.select(viewer, query.filters, candidates);
+    const only = query.only ? this.entryNumbers(query.only) : null;
+    const within = (entries: Iterable<number>): Iterable<number> => (only ? [...entries].filter((n) => only.has(n)) : entries);
+    let { kept, facets } = snapshot.select(viewer, query.filters, within(candidates));
     const strictTotal = kept.length;
     let relaxed = false;
     const loose = plan && kept.length === 0 ? relaxedSpec(plan) : null;
     if (loose) {
       const some = this.matcher.matchDocuments(loose);
-      const selection = snapshot.select(viewer, query.filters, some.keys());
+      const selection = snapshot.select(viewer, query.filters, within(some.keys()));
       if (selection.kept.length > 0) {
         ({ kept, facets } = selection);
         [spec, matches, relaxed] = [loose, some, true];
@@ -141,6 +143,13 @@ export class FtsSearchIndex implements SearchIndex {
 
   async related(viewer: Viewer, id: string, limit: number): Promise<SearchHit[]> {
     return this.hits.plainHits(this.relatedFinder.related(viewer, id, limit));
+  }
+
+  /** The index's numbers of these entry ids (those it holds). */
+  private entryNumbers(ids: readonly string[]): Set<number> {
+    if (ids.length === 0) return new Set();
+    const numbers = this.connection.sql(`SELECT n FROM docs WHERE id IN (${ids.map(() => '?').join(',')})`).pluck().all(...ids) as number[];
+    return new Set(numbers);
   }
 
   private serially<T>(operation: () => Promise<T>): Promise<T> {

@@ -28,11 +28,11 @@ const MAX_BATCH_CHUNKS = 500;
 const FETCH_PAGE = 1000;
 const SETTINGS_TIMEOUT_MS = 10 * 60_000;
 
-const RETRIEVED = ['docId', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'] as const satisfies readonly (keyof Chunk)[];
+const RETRIEVED = ['docId', 'type', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'] as const satisfies readonly (keyof Chunk)[];
 /** At most this many documents with an excluded word are left out by id (beyond, only their pages that have the word are). */
 const MAX_EXCLUDED_DOCUMENTS = 1000;
-/** A field every chunk of the current layout has: chunks without it were indexed before labels and word forms were. */
-const LAYOUT_FIELD = 'forms';
+/** A field every chunk of the current layout has: chunks without it were indexed before entry types (and before labels and word forms). */
+const LAYOUT_FIELD = 'type';
 /** A relaxed answer takes at most this many documents for each clause of the query. */
 const MAX_RELAXED_DOCUMENTS = 1000;
 /** How many of a document's most significant words look for documents like it (each in its own query). */
@@ -148,7 +148,7 @@ export class MeilisearchSearchIndex implements SearchIndex {
   async search(viewer: Viewer, query: SearchQuery): Promise<SearchResult> {
     const parsed = parseQuery(query.q, this.synonyms);
     const q = meilisearchQuery(parsed);
-    const filter = await this.withoutExcluded(viewer, parsed, query.filters);
+    const filter = onlyWithin(await this.withoutExcluded(viewer, parsed, query.filters), query.only);
     const strict = await this.searchOnce(viewer, query, parsed, q, filter, 'all');
     if (strict.total > 0 || parsed.clauses.length < 2) return { ...strict, relaxed: false };
     const some = await this.relaxedSearch(query, parsed, filter);
@@ -286,7 +286,7 @@ export class MeilisearchSearchIndex implements SearchIndex {
     if (!first) return [];
     const words = significantWords(chunks.results);
     const hazards = ((first.hazards ?? []) as string[]).filter((h) => h !== 'other');
-    const base = `${searchFilter(viewer, {})} AND docId != ${quote(id)}`;
+    const base = `${searchFilter(viewer, {})} AND docId != ${quote(id)} AND type = ${quote('document')}`;
     const retrieve = [...RETRIEVED, 'hazards'];
     const queries: MultiSearchQuery[] = words.map((word) => ({ indexUid: this.options.index, q: word, filter: base, page: 1, hitsPerPage: RELATED_CANDIDATES, attributesToRetrieve: retrieve }));
     if (hazards.length > 0) {
@@ -397,6 +397,13 @@ export function meilisearchQuery(parsed: ParsedQuery): string {
   return [...clauses, ...excluded].join(' ');
 }
 
+/** A search's filter, limited to the entries of `only` when it names some (a saved search asked about one entry). */
+function onlyWithin(filter: (filters: SearchQuery['filters']) => string, only: string[] | undefined): (filters: SearchQuery['filters']) => string {
+  if (!only) return filter;
+  const ids = `docId IN [${only.map(quote).join(', ')}]`;
+  return (filters) => `${filter(filters)} AND ${ids}`;
+}
+
 /** Whether a `q` has anything to rank by (not only exclusions). */
 function hasPositiveWords(q: string): boolean {
   return q.split(' ').some((part) => part !== '' && !part.startsWith('-'));
@@ -494,7 +501,7 @@ function snippetOf(original: string, patterns: Pattern[], positions: MatchesPosi
  */
 export function toSearchHit(hit: Hit<RetrievedChunk>, patterns: Pattern[]): SearchHit {
   const positions = hit._matchesPosition as MatchesPosition;
-  const base = { id: hit.docId, title: hit.originalTitle, city: hit.city, kind: hit.kind, year: hit.year };
+  const base = { id: hit.docId, type: hit.type ?? 'document', title: hit.originalTitle, city: hit.city, kind: hit.kind ?? '', year: hit.year };
   const summary = hit.originalSummary ?? '';
   const inBody = snippetOf(hit.originalBody ?? '', patterns, positions, 'body', 'bodySplit');
   if (inBody.matched) return { ...base, page: hit.page ?? null, snippet: inBody.html };

@@ -4,8 +4,12 @@
  * only a Viewer, and apply visibility inside the query itself.
  */
 
-export const FACETS = ['city', 'kind', 'hazard', 'year', 'resolution', 'fileType'] as const;
+export const FACETS = ['city', 'kind', 'hazard', 'year', 'resolution', 'fileType', 'type'] as const;
 export type Facet = (typeof FACETS)[number];
+
+/** What an entry of the index is: a document (with pages) or a lesson (its texts as the summary, no pages). */
+export const ENTRY_TYPES = ['document', 'lesson'] as const;
+export type EntryType = (typeof ENTRY_TYPES)[number];
 
 /** The original (display) text of one page of a document; page numbers start at 1. */
 export interface PageChunk {
@@ -13,19 +17,22 @@ export interface PageChunk {
   text: string;
 }
 
-/** Everything an adapter stores about one document: metadata, who may see it, and its pages. */
+/** Everything an adapter stores about one entry (a document or a lesson): metadata, who may see it, and its pages. */
 export interface IndexedDocument {
   id: string;
+  /** A document unless said otherwise; the `type` facet and every hit carry it. */
+  type?: EntryType;
   title: string;
   summary: string;
   keywords: string[];
   city: string;
+  /** The document kind; '' for a lesson (no facet value). */
   kind: string;
   hazards: string[];
   year: number;
   /** `meeting/number`, e.g. `9/2`. */
   resolutions: string[];
-  /** Short type id of the current version: pdf, docx, xlsx, pptx, odt, txt, jpeg, mp4, … */
+  /** Short type id of the current version: pdf, docx, xlsx, pptx, odt, txt, jpeg, mp4, …; '' for a lesson (no facet value). */
   fileType: string;
   status: 'draft' | 'submitted' | 'published' | 'returned' | 'withdrawn';
   access: 'portal' | 'restricted';
@@ -51,10 +58,13 @@ export interface SearchQuery {
   sort: 'relevance' | 'newest';
   page: number;
   perPage: number;
+  /** Only these entries may be answered (ids): whether one entry matches a saved search, for its subscribers. */
+  only?: string[];
 }
 
 export interface SearchHit {
   id: string;
+  type: EntryType;
   title: string;
   city: string;
   kind: string;

@@ -43,6 +43,11 @@ import { requestLog } from './observability/request-log';
 import { requestMetrics } from './observability/request-metrics';
 import { metricsRoute } from './observability/metrics.route';
 import { AddressList } from './observability/address-list';
+import { lessonsApi } from './lessons/lessons.api';
+import { lessonsPages } from './lessons/lessons.pages';
+import { subscriptionsApi } from './subscriptions/subscriptions.api';
+import { subscriptionsPages } from './subscriptions/subscriptions.pages';
+import { feedRoute } from './subscriptions/feed.route';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FONTS = path.join(ROOT, 'node_modules', 'vazirmatn', 'fonts', 'webfonts');
@@ -66,6 +71,8 @@ export function createApp(services: Services, logError: (error: unknown, req?: R
   app.use(metricsRoute(services.metrics, new AddressList(services.config.metricsAllow), routes));
   app.use(languageRoute(services.config.cookieSecure));
   app.use(openApiRoute(services));
+  // A subscription's private feed: its token is the credential (feed readers carry no session or bearer token).
+  app.use(feedRoute(services));
   app.use(methodNotAllowed(routes, (path) => DESCRIBED_PATHS.has(path)));
   // The portal serves its own font (no outside requests); it changes only when the vazirmatn package is upgraded.
   app.use('/static/fonts', express.static(FONTS, { maxAge: '365d', immutable: true, fallthrough: false, index: false }));
@@ -84,6 +91,7 @@ export function createApp(services: Services, logError: (error: unknown, req?: R
   api.use(packagesApi(services));
   api.use(synonymsApi(services));
   api.use(previewsApi(services));
+  api.use(lessonsApi(services), subscriptionsApi(services));
   api.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
   app.use('/api/v1', api);
   app.use('/api', (_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('no such API route')));
@@ -112,6 +120,7 @@ export function createApp(services: Services, logError: (error: unknown, req?: R
   app.use(packagesPages(services));
   app.use(synonymsPages(services));
   app.use(previewsPages(services));
+  app.use(lessonsPages(services), subscriptionsPages(services));
   app.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError()));
   app.use(errorHandler(logError));
   routes.load(app);

@@ -96,6 +96,9 @@ const baseSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   METRICS_ALLOW: metricsAllow,
+  PUBLIC_URL: url.refine((value) => /^https?:\/\//.test(value), 'an http:// or https:// URL').optional(),
+  SMTP_URL: url.refine((value) => /^smtps?:\/\//.test(value), 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.org:587').optional(),
+  MAIL_FROM: z.string().trim().min(3).max(320).default('Tajrobe <tajrobe@localhost>'),
 });
 
 export type StorageConfig = z.infer<typeof storageSchema>;
@@ -134,6 +137,12 @@ export interface Config {
   logLevel: LogLevel;
   /** The client addresses and ranges that may read /metrics; empty: nobody. */
   metricsAllow: string[];
+  /** The portal's address as its users reach it, without a trailing slash: links in e-mails and feeds start with it. */
+  publicUrl: string;
+  /** Whether PUBLIC_URL set it; otherwise pages and feeds use the address each request came to (e-mails, which have none, keep http://HOST:PORT). */
+  publicUrlConfigured: boolean;
+  /** Set when SMTP_URL is: notifications people chose to receive by e-mail are sent through it. */
+  email: { smtpUrl: string; from: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -175,6 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     search,
     logLevel: base.LOG_LEVEL,
     metricsAllow: base.METRICS_ALLOW,
+    publicUrl: (base.PUBLIC_URL ?? `http://${base.HOST.includes(':') ? `[${base.HOST}]` : base.HOST}:${base.PORT}`).replace(/\/+$/, ''),
+    publicUrlConfigured: base.PUBLIC_URL !== undefined,
+    email: base.SMTP_URL ? { smtpUrl: base.SMTP_URL, from: base.MAIL_FROM } : null,
   };
 }
 

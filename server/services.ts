@@ -27,6 +27,9 @@ import type { CitiesService } from './cities/cities.service';
 import type { PreviewService } from './previews/previews.service';
 import type { Logger } from './observability/logger';
 import type { PortalMetrics } from './observability/metrics';
+import type { LessonsService } from './lessons/lessons.service';
+import type { LessonIndexer } from './lessons/lesson-index';
+import type { SubscriptionsService } from './subscriptions/subscriptions.service';
 
 /** Everything a route needs, built once in `wire.ts` and passed down. */
 export interface Services {
@@ -41,6 +44,8 @@ export interface Services {
   searchIndex: SearchIndex;
   jobs: JobsQueue;
   indexer: SearchIndexer;
+  /** Sends lessons to the search index (an `index-lesson` job, or a rebuild). */
+  lessonIndexer: LessonIndexer;
   worker: JobsWorker;
   searchLog: SearchLog;
   search: SearchService;
@@ -62,5 +67,7 @@ export interface Services {
   cities: CitiesService;
   packages: PackagesService;
   resolutions: ResolutionsService;
+  lessons: LessonsService;
+  subscriptions: SubscriptionsService;
   sessionSecret: string;
 }

@@ -43,12 +43,31 @@ import { PreviewTools } from './previews/preview-tools';
 import { LocalCopies } from './previews/local-copies';
 import { PreviewsRepository } from './previews/previews.repository';
 import { PreviewJobRunner } from './previews/preview.job';
-
-/** Address space a page-drawing tool may map beyond the extraction's memory limit: its own code and libraries. */
-const TOOL_CODE_MB = 256;
 import { createLogger, logLines, type Logger, type LogLine } from './observability/logger';
 import { PortalMetrics } from './observability/metrics';
 import { meteredObjectStore, meteredSearchIndex } from './observability/metered';
+import { LessonsRepository } from './lessons/lessons.repository';
+import { LessonsService } from './lessons/lessons.service';
+import { LessonIndexer, LessonIndexFollower } from './lessons/lesson-index';
+import { SubscriptionsRepository } from './subscriptions/subscriptions.repository';
+import { SubscriptionsService } from './subscriptions/subscriptions.service';
+import { SubscribedItems } from './subscriptions/subscribed-items';
+import { SubscriptionDigest, SubscriptionMatcher, SubscriptionWatch } from './subscriptions/subscription-matcher';
+import { MailOutbox } from './email/mail-outbox';
+import { MailSender, smtpTransport, type MailTransport } from './email/mail-sender';
+import { TaskRunner, type TaskHandler } from './jobs/task-runner';
+import type { JobKind } from './jobs/jobs.queue';
+import { everyDocumentListener } from './documents/document-changes';
+import { everyLessonListener } from './lessons/lesson-changes';
+
+/** The lanes of the background worker: the search index, extraction and previews in one, what people are told in the other. */
+const WORKER_LANES: readonly (readonly JobKind[])[] = [
+  ['index', 'index-lesson', 'extract', 'preview'],
+  ['match', 'digest', 'email'],
+];
+
+/** Address space a page-drawing tool may map beyond the extraction's memory limit: its own code and libraries. */
+const TOOL_CODE_MB = 256;
 
 export interface WireOptions {
   /**
@@ -61,6 +80,8 @@ export interface WireOptions {
   logger?: Logger;
   /** The portal's metrics; by default a registry of its own. */
   metrics?: PortalMetrics;
+  /** Sends e-mail instead of SMTP_URL's server (tests that count attempts); SMTP_URL still decides whether e-mail is sent at all. */
+  mailTransport?: MailTransport;
 }
 
 /**
@@ -105,7 +126,8 @@ export async function wire(config: Config, log?: LogLine, options: WireOptions =
   const tokens = new TokensService(db, users, config.tokenTtlMs);
   const repository = new DocumentsRepository(db);
   const jobs = new JobsQueue(db);
-  const notifications = new NotificationsService(db);
+  const outbox = new MailOutbox(db, jobs);
+  const notifications = new NotificationsService(db, config.email ? outbox : null);
   const packages = new PackagesService(db, repository, audit, notifications);
   const cities = new CitiesService(db, audit, packages);
   const reference = new ReferenceService(db, cities);
@@ -120,6 +142,25 @@ export async function wire(config: Config, log?: LogLine, options: WireOptions =
     log,
     metrics,
   );
+
+  const labels = documentLabels(reference);
+  const lessonsRepository = new LessonsRepository(db);
+  const subscriptionsRepository = new SubscriptionsRepository(db);
+  const items = new SubscribedItems(repository, lessonsRepository);
+  const lessonIndexer = new LessonIndexer(lessonsRepository, searchIndex, labels);
+  const cityName = (id: string, locale: 'fa' | 'en') => {
+    const city = reference.cities().find((c) => c.id === id);
+    return city ? (locale === 'fa' ? city.name : city.nameEn) : id;
+  };
+  const handlers: Partial<Record<JobKind, TaskHandler>> = {
+    'index-lesson': lessonIndexer.run,
+    match: new SubscriptionMatcher(db, subscriptionsRepository, items, searchIndex, jobs, notifications).run,
+    digest: new SubscriptionDigest(db, subscriptionsRepository, items, notifications).run,
+    ...(config.email
+      ? { email: new MailSender(outbox, options.mailTransport ?? smtpTransport(config.email.smtpUrl), config.email.from, config.publicUrl, items, cityName).run }
+      : {}),
+  };
+  const tasks = new TaskRunner(jobs, handlers, log);
   const previews = new PreviewService(
     stores,
     new PreviewTools({ timeoutMs: config.extraction.timeoutMs, memoryMb: config.extraction.maxMemoryMb + TOOL_CODE_MB }),
@@ -128,10 +169,21 @@ export async function wire(config: Config, log?: LogLine, options: WireOptions =
     new PreviewsRepository(db),
   );
   const previewJobs = new PreviewJobRunner(repository, previews, jobs, log);
-  const worker = new JobsWorker(jobs, new JobRunners({ extract: indexer, index: indexer, preview: previewJobs }), { log });
+  const runner = new JobRunners({
+    extract: indexer,
+    index: indexer,
+    preview: previewJobs,
+    'index-lesson': tasks,
+    match: tasks,
+    digest: tasks,
+    email: tasks,
+  });
+  const worker = new JobsWorker(jobs, runner, { log, lanes: WORKER_LANES });
   const searchLog = new SearchLog(db, log);
-  const indexFollower = new IndexFollower(indexer, worker, log);
-  const documents = new DocumentsService(db, repository, audit, jobs, indexFollower, stores, notifications, log);
+  const watch = new SubscriptionWatch(db, subscriptionsRepository, items, jobs, worker, log);
+  const documentChanges = everyDocumentListener(new IndexFollower(indexer, worker, log), watch);
+  const lessonChanges = everyLessonListener(new LessonIndexFollower(jobs, tasks, worker, log), watch);
+  const documents = new DocumentsService(db, repository, audit, jobs, documentChanges, stores, notifications, log);
   const synonyms = new SynonymsService(db, audit, searchIndex, log);
   try {
     await synonyms.push();
@@ -159,6 +211,7 @@ export async function wire(config: Config, log?: LogLine, options: WireOptions =
     searchIndex,
     jobs,
     indexer,
+    lessonIndexer,
     worker,
     searchLog,
     search: new SearchService(searchIndex, searchLog, documents),
@@ -174,11 +227,13 @@ export async function wire(config: Config, log?: LogLine, options: WireOptions =
     passport: configurePassport(users, tokens),
     documents,
     previews,
-    review: new ReviewService(db, documents, repository, audit, jobs, notifications, indexFollower),
+    review: new ReviewService(db, documents, repository, audit, jobs, notifications, documentChanges),
     reference,
     cities,
     packages,
     resolutions: new ResolutionsService(db, audit, notifications, packages),
+    lessons: new LessonsService(db, lessonsRepository, repository, audit, jobs, notifications, lessonChanges, searchIndex),
+    subscriptions: new SubscriptionsService(db, subscriptionsRepository, items, audit),
     sessionSecret: config.sessionSecret ?? persistentSecret(path.join(config.dataDir, 'session-secret')),
   };
 }

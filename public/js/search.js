@@ -94,8 +94,9 @@
         });
     }
 
-    // The page's title and the language switch (which returns to this address) follow the new query.
+    // The page's title, the language switch (which returns to this address) and the "notify me" form follow the new query.
     function followAddress(url) {
+      followSearchState(url);
       var title = results.querySelector('[data-page-title]');
       if (title) document.title = title.getAttribute('data-page-title');
       var switches = document.querySelectorAll('a[href^="/language/"]');
@@ -105,6 +106,26 @@
         link.searchParams.set('back', url);
         switches[i].setAttribute('href', link.pathname + link.search);
       }
+    }
+
+    // The hidden fields of the subscribe form: the search's q and filters, never its paging or order.
+    function followSearchState(url) {
+      var subscribe = document.querySelector('form[data-subscribe-form]');
+      if (!subscribe) return;
+      var old = subscribe.querySelectorAll('input[data-search-state]');
+      for (var i = 0; i < old.length; i += 1) old[i].parentNode.removeChild(old[i]);
+      var params = new URL(url, location.href).searchParams;
+      if (!params.has('q')) params.set('q', '');
+      var anchor = subscribe.querySelector('input[name=_csrf]');
+      params.forEach(function (value, key) {
+        if (key === 'page' || key === 'perPage' || key === 'sort') return;
+        var field = document.createElement('input');
+        field.type = 'hidden';
+        field.name = key;
+        field.value = value;
+        field.setAttribute('data-search-state', '');
+        anchor.parentNode.insertBefore(field, anchor.nextSibling);
+      });
     }
 
     function announce() {

@@ -95,7 +95,7 @@ export class HitBuilder {
    * time, as cutting a snippet normalizes the whole page.
    */
   private hit(row: Row, spec: MatchSpec | null, bestChunk: number | null | undefined): SearchHit {
-    const base = { id: row.id, title: row.title, city: row.city, kind: row.kind, year: row.year };
+    const base = { id: row.id, type: this.snapshot.typeOf(row.n), title: row.title, city: row.city, kind: row.kind, year: row.year };
     const plan = spec?.plan;
     const patterns = plan?.patterns ?? [];
     if (spec && plan && patterns.length > 0 && bestChunk !== null) {

@@ -16,7 +16,7 @@ const HAZARDS_WEIGHT = 0.3;
 const KIND_WEIGHT = 0.1;
 
 /**
- * Documents like a given one: the candidates are those bm25 finds by its most significant words
+ * Documents (never lessons) like a given one: the candidates are those bm25 finds by its most significant words
  * (frequent in it, rare in the index) and those sharing one of its hazards; likeness weighs the
  * words, the shared hazards and the kind. Documents of other cities come first; the viewer's
  * visibility is applied to every candidate, as in search.
@@ -42,7 +42,7 @@ export class RelatedFinder {
     const ranked: { doc: SnapshotDoc; otherCity: number; likeness: number }[] = [];
     for (const n of candidates) {
       const doc = snapshot.get(n);
-      if (!doc || !visibleTo(viewer, doc.access)) continue;
+      if (!doc || !visibleTo(viewer, doc.access) || snapshot.typeOf(n) !== 'document') continue;
       const shared = hazards.size === 0 ? 0 : snapshot.valuesOf(n, 'hazard').filter((h) => hazards.has(h)).length / hazards.size;
       const sameKind = kind !== undefined && snapshot.valuesOf(n, 'kind')[0] === kind ? 1 : 0;
       const likeness = WORDS_WEIGHT * (wordScores.get(n) ?? 0) + HAZARDS_WEIGHT * shared + KIND_WEIGHT * sameKind;

@@ -31,7 +31,7 @@ export const PAGE_BITS = 20;
 export const PAGE_SLOTS = 2 ** PAGE_BITS;
 
 /** Bumped whenever the layout changes; an index file of another version is dropped and rebuilt empty (the index is derived data). */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 export const TABLES = ['docs', 'doc_shares', 'facet_values', 'doc_facets', 'chunks', 'fts_pages', 'fts_docs', 'fts_meta', 'vocab', 'vocab_edits'];
 
 export const SCHEMA = `

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { FACETS, visibleTo, type AccessFields, type Facet, type SearchQuery, type Viewer } from '../search-index';
+import { FACETS, visibleTo, type AccessFields, type EntryType, type Facet, type SearchQuery, type Viewer } from '../search-index';
 
 /** What a query needs to know of one indexed document once the full-text match is done. */
 export interface SnapshotDoc {
@@ -68,6 +68,11 @@ export class DocSnapshot {
 
   all(): Iterable<number> {
     return this.docs.keys();
+  }
+
+  /** Whether an entry is a document or a lesson. */
+  typeOf(n: number): EntryType {
+    return this.valuesOf(n, 'type')[0] === 'lesson' ? 'lesson' : 'document';
   }
 
   /** A document's values of one facet (its hazards, its kind). */

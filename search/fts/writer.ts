@@ -123,6 +123,7 @@ export class FtsWriter {
       year: [String(doc.year)],
       resolution: doc.resolutions,
       fileType: [doc.fileType],
+      type: [doc.type ?? 'document'],
     };
     for (const facet of FACETS) for (const value of values[facet]) if (value !== '') insert.run(BigInt(n), BigInt(this.facetValue(facet, value)));
   }

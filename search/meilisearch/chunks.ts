@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inflections, joinedForm, joinedWordsOf, normalize, splitForm, stem, wordsOf } from '../persian';
-import type { AccessFields, IndexedDocument } from '../search-index';
+import type { AccessFields, EntryType, IndexedDocument } from '../search-index';
 
 /**
  * Meilisearch indexes at most 65,535 word positions per attribute and silently drops the rest. A
@@ -41,12 +41,16 @@ export interface Chunk {
   originalKeywords: string[];
   originalBody: string;
   // Filters, facets and sort.
+  /** `document` or `lesson` (IndexedDocument.type). */
+  type: EntryType;
   city: string;
-  kind: string;
+  /** Absent for a lesson, which has no kind (so it counts in no kind's facet). */
+  kind?: string;
   hazards: string[];
   year: number;
   resolutions: string[];
-  fileType: string;
+  /** Absent for a lesson, which has no file. */
+  fileType?: string;
   status: IndexedDocument['status'];
   access: IndexedDocument['access'];
   sharedWith: string[];
@@ -121,11 +125,12 @@ export function chunksOf(doc: IndexedDocument, generation: string, maxWords: num
     originalSummary: doc.summary,
     originalKeywords: [...doc.keywords],
     ...accessFields(doc),
-    kind: doc.kind,
+    type: doc.type ?? 'document',
+    ...(doc.kind ? { kind: doc.kind } : {}),
     hazards: [...doc.hazards],
     year: doc.year,
     resolutions: [...doc.resolutions],
-    fileType: doc.fileType,
+    ...(doc.fileType ? { fileType: doc.fileType } : {}),
     updatedAt: Date.parse(doc.updatedAt),
   };
   const heading = [doc.title, doc.summary, ...doc.keywords, ...(doc.labels ?? [])];

@@ -8,6 +8,7 @@ export const FACET_ATTRIBUTES: Record<Facet, string> = {
   year: 'year',
   resolution: 'resolutions',
   fileType: 'fileType',
+  type: 'type',
 };
 
 /**

@@ -27,6 +27,7 @@ export const FILTERABLE_ATTRIBUTES = [
   'year',
   'resolutions',
   'fileType',
+  'type',
   'status',
   'access',
   'sharedWith',

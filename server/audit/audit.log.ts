@@ -124,6 +124,12 @@ export class AuditLog {
     return this.db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').pluck().all() as string[];
   }
 
+  /** Every entry about `target` (e.g. `lesson:<id>`), oldest first. */
+  forTarget(target: string): AuditEntry[] {
+    const rows = this.db.prepare(`${SELECT_ENTRIES} WHERE a.target = ? ORDER BY a.id`).all(target) as AuditRow[];
+    return rows.map(entryOf);
+  }
+
   forDocument(documentId: string): AuditEntry[] {
     const rows = this.db.prepare(`${SELECT_ENTRIES} WHERE a.document_id = ? ORDER BY a.id`).all(documentId) as AuditRow[];
     return rows.map(entryOf);

@@ -3,12 +3,13 @@ import type { Services } from '../services';
 import { currentUser, requirePageUser, requireRole } from '../auth/passport';
 import { resolutionChoices } from '../resolutions/resolution-choices';
 import { ref } from '../resolutions/resolutions.service';
+import { jalaliDate } from '../i18n/solar-hijri';
 import { barChartSvg, type ChartLanguage } from './bar-chart.svg';
 import { DashboardService } from './dashboard.service';
 import { formatters } from '../i18n/index';
 
-/** The secretariat's dashboard: who has sent nothing, what was sent, what waits, what failed, and what people look for and nobody has sent. */
-export function dashboardPages({ db, reference, resolutions }: Services): Router {
+/** The secretariat's dashboard: who has sent nothing, what was sent, what waits, what failed, overdue lesson actions, and what people look for and nobody has sent. */
+export function dashboardPages({ db, reference, resolutions, lessons }: Services): Router {
   const dashboard = new DashboardService(db);
   const router = Router();
 
@@ -45,6 +46,9 @@ export function dashboardPages({ db, reference, resolutions }: Services): Router
       pending: dashboard.pendingReviews(),
       failures: dashboard.indexingFailures(),
       noResults: dashboard.noResultSearches(),
+      overdueActions: lessons.overdueActions(user),
+      clusters: lessons.recurringClusters(user),
+      jalali: (value: string) => jalaliDate(value, locale),
     });
   });
 

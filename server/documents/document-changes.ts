@@ -7,3 +7,12 @@
 export interface DocumentChangeListener {
   documentChanged(documentId: string): Promise<void>;
 }
+
+/** Several listeners told of each change in turn, in the order given (the search index first, then those who read it). */
+export function everyDocumentListener(...listeners: DocumentChangeListener[]): DocumentChangeListener {
+  return {
+    async documentChanged(documentId) {
+      for (const listener of listeners) await listener.documentChanged(documentId);
+    },
+  };
+}

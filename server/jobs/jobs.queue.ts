@@ -1,12 +1,21 @@
 import type { Db } from '../db/database';
 import { nowIso } from '../db/database';
 
-/** `extract`: text out of the current version; `index`: the document to the search index; `preview`: page count and thumbnail. */
-export type JobKind = 'extract' | 'index' | 'preview';
+/**
+ * `extract` and `index` keep a document's text and metadata in the search index, `index-lesson` a lesson's;
+ * `preview` records a document's page count and the thumbnail of its first page; `match` looks for the subscriptions
+ * a newly visible document or lesson matches; `digest` sends one subscription's daily digest; `email` sends one
+ * e-mail of the outbox.
+ */
+export type JobKind = 'extract' | 'index' | 'preview' | 'index-lesson' | 'match' | 'digest' | 'email';
+
+/** The jobs that carry a change to the search index: a few milliseconds each, run before anything else. */
+const INDEX_KINDS: readonly JobKind[] = ['index', 'index-lesson'];
 
 export interface Job {
   id: number;
   kind: JobKind;
+  /** What the job is about: a document id for `extract` and `index`; for the other kinds, see `JobKind`. */
   documentId: string;
   attempts: number;
 }
@@ -48,6 +57,25 @@ export class JobsQueue {
   }
 
   /**
+   * Queues a job due at `runAfter`, unless one of this kind for this subject is already waiting (which keeps its
+   * own time): a digest is sent at the time first set for it, however many items arrive meanwhile.
+   */
+  enqueueAt(kind: JobKind, subject: string, runAfter: Date): void {
+    const waiting = this.db.prepare(`SELECT 1 FROM jobs WHERE kind = ? AND document_id = ? AND state = 'queued'`).get(kind, subject);
+    if (waiting) return;
+    const at = nowIso();
+    this.db
+      .prepare(`INSERT INTO jobs (kind, document_id, state, run_after, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?)`)
+      .run(kind, subject, runAfter.toISOString(), at, at);
+  }
+
+  /** Whether a job of one of `kinds` about `subject` is queued or running (e.g. the index has not caught up with a change yet). */
+  hasPending(kinds: readonly JobKind[], subject: string): boolean {
+    const placeholders = kinds.map(() => '?').join(', ');
+    return this.db.prepare(`SELECT 1 FROM jobs WHERE kind IN (${placeholders}) AND document_id = ? AND state IN ('queued', 'running') LIMIT 1`).get(...kinds, subject) !== undefined;
+  }
+
+  /**
    * Takes the oldest due job of one of `kinds`, marking it running. Index jobs go first: each takes
    * milliseconds and makes a document findable (a rebuild after a restore), while an extraction takes seconds.
    */
@@ -58,9 +86,9 @@ export class JobsQueue {
         .prepare(
           `SELECT id, kind, document_id, attempts FROM jobs
            WHERE state = 'queued' AND run_after <= ? AND kind IN (${placeholders}) ${documentId ? 'AND document_id = ?' : ''}
-           ORDER BY kind = 'index' DESC, run_after, id LIMIT 1`,
+           ORDER BY kind IN (${INDEX_KINDS.map(() => '?').join(', ')}) DESC, run_after, id LIMIT 1`,
         )
-        .get(nowIso(), ...kinds, ...(documentId ? [documentId] : [])) as { id: number; kind: JobKind; document_id: string; attempts: number } | undefined;
+        .get(nowIso(), ...kinds, ...(documentId ? [documentId] : []), ...INDEX_KINDS) as { id: number; kind: JobKind; document_id: string; attempts: number } | undefined;
       if (!row) return null;
       this.db.prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(nowIso(), row.id);
       return { id: row.id, kind: row.kind, documentId: row.document_id, attempts: row.attempts + 1 };
@@ -94,9 +122,10 @@ export class JobsQueue {
       .run(new Date(at + delayMs).toISOString(), new Date(at).toISOString(), job.id);
   }
 
-  /** After a restart: jobs left running by a process that stopped are due again. */
-  resumeInterrupted(): number {
-    return this.db.prepare(`UPDATE jobs SET state = 'queued', run_after = ?, updated_at = ? WHERE state = 'running'`).run(nowIso(), nowIso()).changes;
+  /** After a restart: jobs (of `kinds`, or of every kind) left running by a process that stopped are due again. */
+  resumeInterrupted(kinds?: readonly JobKind[]): number {
+    const only = kinds ? `AND kind IN (${kinds.map(() => '?').join(', ')})` : '';
+    return this.db.prepare(`UPDATE jobs SET state = 'queued', run_after = ?, updated_at = ? WHERE state = 'running' ${only}`).run(nowIso(), nowIso(), ...(kinds ?? [])).changes;
   }
 
   /** Jobs not done, per kind and state, with the oldest one's time: queued since, or running since (for the metrics). */

@@ -14,12 +14,18 @@ export interface JobRunner {
 export interface JobsWorkerOptions {
   log?: (message: string) => void;
   pollMs?: number;
+  /**
+   * The kinds of job each lane takes, one job at a time per lane; lanes run side by side, so that e-mail and
+   * notifications do not wait behind an extraction of several minutes. One lane of `index` and `extract` by default.
+   */
+  lanes?: readonly (readonly JobKind[])[];
+  /** One lane of these kinds (when `lanes` is not given). */
   kinds?: readonly JobKind[];
 }
 
 /**
- * Works through the durable queue in the background, one job at a time (extraction runs in a
- * child process; two cores do not reward more). Polls, and can be woken when work arrives.
+ * Works through the durable queue in the background, one job at a time in each lane (extraction runs in a child
+ * process; two cores do not reward more). Polls, and can be woken when work arrives.
  *
  * Nothing it does may end the process: a database that stays busy (another process writing) or fails
  * is logged and tried again at the next poll; an outcome that could not be recorded waits in the
@@ -29,12 +35,10 @@ export class JobsWorker {
   private running = false;
   private stopping = false;
   private resumed = false;
-  private timer: NodeJS.Timeout | null = null;
-  private current: Promise<void> | null = null;
-  private abort: AbortController | null = null;
+  private readonly lanes: Lane[];
+  private readonly kinds: readonly JobKind[];
   private readonly log: (message: string) => void;
   private readonly pollMs: number;
-  private readonly kinds: readonly JobKind[];
 
   constructor(
     private readonly jobs: JobsQueue,
@@ -43,63 +47,72 @@ export class JobsWorker {
   ) {
     this.log = options.log ?? (() => undefined);
     this.pollMs = options.pollMs ?? 1000;
-    this.kinds = options.kinds ?? ['index', 'extract', 'preview'];
+    this.lanes = (options.lanes ?? [options.kinds ?? ['index', 'extract', 'preview']]).map((kinds) => new Lane(kinds));
+    this.kinds = this.lanes.flatMap((lane) => lane.kinds);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.resumeInterrupted();
-    this.schedule(0);
+    for (const lane of this.lanes) this.schedule(lane, 0);
   }
 
   /** Wakes the worker now instead of at the next poll. */
   kick(): void {
-    if (this.running && !this.current) this.schedule(0);
+    if (!this.running) return;
+    for (const lane of this.lanes) if (!lane.current) this.schedule(lane, 0);
   }
 
   /**
-   * Claims nothing more and stops the job in hand: a running extraction is killed and its job goes
+   * Claims nothing more and stops the jobs in hand: a running extraction is killed and its job goes
    * back to the queue for the next start, instead of being waited for.
    */
   async stop(): Promise<void> {
     this.running = false;
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.abort?.abort();
-    await this.current;
+    for (const lane of this.lanes) {
+      if (lane.timer) clearTimeout(lane.timer);
+      lane.timer = null;
+      lane.abort?.abort();
+    }
+    await Promise.all(this.lanes.map((lane) => lane.current));
     // Stopped: nothing runs in the background any more; an explicit drain() may still be asked for.
     this.stopping = false;
     this.runner.recordPending();
   }
 
   /**
-   * Runs due jobs until none is left (tests and the reindex command use this), or until the database
-   * refuses (busy): then it returns and the next poll goes on. It never rejects.
+   * Runs due jobs of every lane until none is left (tests and the reindex command use this), or until the
+   * database refuses (busy): then it returns and the next poll goes on. It never rejects.
    */
   async drain(): Promise<void> {
+    await this.drainKinds(this.kinds, null);
+  }
+
+  private async drainKinds(kinds: readonly JobKind[], lane: Lane | null): Promise<void> {
     try {
       if (this.running && !this.resumed && !this.resumeInterrupted()) return;
       while (!this.stopping) {
         if (!this.runner.recordPending()) return;
-        const job = this.jobs.claim(this.kinds);
+        const job = this.jobs.claim(kinds);
         if (!job) return;
-        this.abort = new AbortController();
-        await this.runner.run(job, this.abort.signal);
-        this.abort = null;
+        const abort = new AbortController();
+        if (lane) lane.abort = abort;
+        await this.runner.run(job, abort.signal);
+        if (lane) lane.abort = null;
       }
     } catch (error) {
       this.log(`the jobs worker pauses until its next poll: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
-      this.abort = null;
+      if (lane) lane.abort = null;
     }
   }
 
   /** Jobs a stopped process left running are due again; only the portal's own worker may say so, at its start. */
   private resumeInterrupted(): boolean {
     try {
-      this.jobs.resumeInterrupted();
+      this.jobs.resumeInterrupted(this.kinds);
       this.resumed = true;
     } catch (error) {
       this.log(`jobs left running by the last stop wait for the database: ${error instanceof Error ? error.message : String(error)}`);
@@ -107,15 +120,24 @@ export class JobsWorker {
     return this.resumed;
   }
 
-  private schedule(delay: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.current = this.drain().finally(() => {
-        this.current = null;
-        if (this.running) this.schedule(this.pollMs);
+  private schedule(lane: Lane, delay: number): void {
+    if (lane.timer) clearTimeout(lane.timer);
+    lane.timer = setTimeout(() => {
+      lane.timer = null;
+      lane.current = this.drainKinds(lane.kinds, lane).finally(() => {
+        lane.current = null;
+        if (this.running) this.schedule(lane, this.pollMs);
       });
     }, delay);
-    this.timer.unref();
+    lane.timer.unref();
   }
+}
+
+/** One lane of the worker: its kinds, its timer, the job in hand and how to stop it. */
+class Lane {
+  timer: NodeJS.Timeout | null = null;
+  current: Promise<void> | null = null;
+  abort: AbortController | null = null;
+
+  constructor(readonly kinds: readonly JobKind[]) {}
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/database';
 import { nowIso } from '../db/database';
 import type { Role } from '../auth/roles';
 import { formatters, translator, type Catalogue, type Locale } from '../i18n/index';
+import type { ItemRef } from '../subscriptions/subscribed-items';
 
 export type NotificationKind =
   | 'document.returned'
@@ -14,13 +15,21 @@ export type NotificationKind =
   | 'document.revision_published'
   | 'document.revision_returned'
   | 'package.received'
-  | 'resolution.updated';
+  | 'resolution.updated'
+  | 'lesson.submitted'
+  | 'lesson.published'
+  | 'lesson.returned'
+  | 'lesson.action_assigned'
+  | 'lesson.action_done'
+  | 'lesson.learned'
+  | 'subscription.matched'
+  | 'subscription.digest';
 
 /** Which text of the catalogue's `notifications.messages` a notification shows, and what fills it in. */
 export type NotificationMessage = keyof Catalogue['notifications']['messages'];
 export interface NotificationText {
   key: NotificationMessage;
-  params: Record<string, string>;
+  params: Record<string, string | number>;
 }
 
 export interface PortalNotification {
@@ -56,6 +65,15 @@ export interface NotificationInput {
   message: NotificationText;
   /** A local path the notification opens, e.g. `/documents/<id>`. */
   link: string;
+  /** `false`: never by e-mail, whatever the readers chose (a subscription that asked for none). */
+  email?: boolean;
+  /** The items it tells of: an e-mail lists them, and is sent only with those its reader may still see when it goes out. */
+  about?: ItemRef[];
+}
+
+/** Hands notifications their readers chose to receive by e-mail to the outbox (server/email), in the notification's transaction. */
+export interface EmailQueue {
+  queue(recipients: number[], input: NotificationInput): void;
 }
 
 const NOTE_IN_NOTIFICATION = 300;
@@ -67,8 +85,12 @@ export function shortened(note: string): string {
 
 /** In-portal notifications; `notify` is synchronous so it can run inside the transaction of the change it reports. */
 export class NotificationsService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly email: EmailQueue | null = null,
+  ) {}
 
+  /** In-portal notifications for every recipient, and the e-mails some of them asked for, queued in the caller's transaction. */
   notify(input: NotificationInput): number {
     const recipients = this.recipients(input.to);
     const insert = this.db.prepare('INSERT INTO notifications (user_id, kind, title, message, link, created_at) VALUES (?, ?, ?, ?, ?, ?)');
@@ -76,6 +98,7 @@ export class NotificationsService {
     const title = renderMessage(input.message, 'fa');
     const message = JSON.stringify(input.message);
     for (const userId of recipients) insert.run(userId, input.kind, title, message, input.link, at);
+    if (this.email && input.email !== false && recipients.length > 0) this.email.queue(recipients, input);
     return recipients.length;
   }
 
@@ -156,6 +179,6 @@ function present(row: NotificationRow): PortalNotification {
 }
 
 /** The notification's text in the reader's language, for a page (its Persian title when it has no catalogue text). */
-export function notificationText(notification: PortalNotification, locale: Locale): string {
+export function notificationText(notification: Pick<PortalNotification, 'message' | 'title'>, locale: Locale): string {
   return notification.message ? renderMessage(notification.message, locale, { isolateOwnWords: true }) : notification.title;
 }

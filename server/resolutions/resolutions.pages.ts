@@ -190,6 +190,7 @@ export function resolutionsPages(services: Services): Router {
       profile,
       labels: { status: shared.rlabels.documentStatus },
       people: services.users.directory(profile.city.id),
+      lessonActions: services.lessons.openActions(currentUser(req), profile.city.id),
     });
   });
 

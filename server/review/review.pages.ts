@@ -124,6 +124,7 @@ export function reviewPages(services: Services): Router {
       queue,
       returned,
       revisions,
+      lessonQueue: services.lessons.waitingForReview(user),
       bulkOutcome: bulk.outcome ?? null,
       bulk: { problem: bulk.problem ?? null, selected: bulk.selected ?? [], comment: bulk.comment ?? '', selectAll: bulk.selectAll ?? false },
       back: deskHref(filter),

@@ -11,17 +11,22 @@ async function main(): Promise<void> {
   const extractMissing = process.argv.includes('--extract');
   // Beside a running portal: it must not sweep the portal's temporary files or refuse the portal's stores.
   const services = await wire(loadConfig(), console.error, { owner: false });
-  const { db, searchIndex, indexer, jobs, worker } = services;
+  const { db, searchIndex, indexer, lessonIndexer, jobs, worker } = services;
   const ids = db.prepare('SELECT id FROM documents ORDER BY created_at').pluck().all() as string[];
+  const lessons = db.prepare('SELECT id FROM lessons ORDER BY created_at').pluck().all() as string[];
   const unextracted = new Set(
     db.prepare('SELECT d.id FROM documents d LEFT JOIN document_extraction e ON e.document_id = d.id WHERE e.document_id IS NULL').pluck().all() as string[],
   );
-  console.error(`rebuilding the ${searchIndex.kind} index from ${ids.length} documents`);
+  console.error(`rebuilding the ${searchIndex.kind} index from ${ids.length} documents and ${lessons.length} lessons`);
   await searchIndex.clear();
-  const progress = new ProgressBar(ids.length);
+  const progress = new ProgressBar(ids.length + lessons.length);
   for (const id of ids) {
     await indexer.sync(id);
     if (unextracted.has(id)) db.transaction(() => jobs.enqueue('extract', id))();
+    progress.tick();
+  }
+  for (const id of lessons) {
+    await lessonIndexer.sync(id);
     progress.tick();
   }
   progress.done();

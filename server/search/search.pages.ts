@@ -62,6 +62,7 @@ export function searchPages({ search, documents, reference }: Services): Router 
 function versionsOfHits(documents: DocumentsService, user: User, hits: readonly SearchHit[]): Map<string, DocumentVersion> {
   const versions = new Map<string, DocumentVersion>();
   for (const hit of hits) {
+    if (hit.type !== 'document') continue;
     try {
       const version = currentVersion(documents.getVisible(user, hit.id));
       if (version) versions.set(hit.id, version);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nowIso } from '../db/database';
 import type { User } from '../auth/roles';
-import { FACETS, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult } from '../../search/search-index';
+import { ENTRY_TYPES, FACETS, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult } from '../../search/search-index';
 import type { SearchLog } from './search-log';
 import type { DocumentsService } from '../documents/documents.service';
 
@@ -35,6 +35,7 @@ export const searchQuerySchema = z
     year: repeatableOf(/^([0-9]{4})?$/, 'a Jalali year such as 1391'),
     resolution: repeatableOf(/^([0-9]{1,4}\/[0-9]{1,3})?$/, 'a resolution such as 9/2'),
     fileType: repeatable,
+    type: repeatable.pipe(z.array(z.enum(ENTRY_TYPES, { error: 'document or lesson' }))),
     sort: z.enum(['relevance', 'newest']).optional(),
     page: z.coerce.number().int().min(1).max(1000).default(1),
     perPage: z.coerce.number().int().min(1).max(100).default(20),

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Services } from '../services';
 import { currentUser } from '../auth/passport';
 import { parseInput } from '../http/validate';
-import { passwordChangeSchema, profileUpdateSchema } from './users.schema';
+import { passwordChangeSchema, preferencesUpdateSchema, profileUpdateSchema } from './users.schema';
 import { changeOwnPassword } from './password-change';
 
 /** The caller's own account: `GET`/`PATCH /me` (the directory's fields) and `POST /me/password`. */
@@ -17,6 +17,14 @@ export function profileApi(services: Services): Router {
   router.patch('/me', (req, res) => {
     const input = parseInput(profileUpdateSchema, req.body ?? {});
     res.json(users.updateProfile(currentUser(req), input));
+  });
+
+  router.get('/me/preferences', (req, res) => {
+    res.json(users.preferences(currentUser(req).id));
+  });
+
+  router.patch('/me/preferences', (req, res) => {
+    res.json(users.updatePreferences(currentUser(req), parseInput(preferencesUpdateSchema, req.body ?? {})));
   });
 
   /** The calling token stays valid; every other token and every page session of the caller ends. */

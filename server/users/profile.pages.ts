@@ -7,7 +7,8 @@ import { AppError, TooManyRequestsError } from '../http/errors';
 import { fieldsOf, firstString, isFormError } from '../http/form';
 import { localPath } from '../http/local-path';
 import type { MessageKey } from '../i18n/index';
-import { passwordChangeSchema, profileUpdateSchema } from './users.schema';
+import { passwordChangeSchema, preferencesUpdateSchema, profileUpdateSchema } from './users.schema';
+import { EMAIL_TOPICS } from '../email/email-topics';
 import { changeOwnPassword } from './password-change';
 
 const PROFILE_FIELDS = ['fullName', 'jobTitle', 'phone', 'email'] as const;
@@ -40,6 +41,18 @@ export function profilePages(services: Services): Router {
     res.redirect(303, '/me');
   });
 
+  /** The whole preferences form: an unticked box is not sent at all, and means "not by e-mail". */
+  router.post('/me/preferences', verifyCsrf, (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const input = parseInput(preferencesUpdateSchema, {
+      language: firstString(body.language) || undefined,
+      email: Object.fromEntries(EMAIL_TOPICS.map((topic) => [topic, firstString(body[`email_${topic}`]) === 'on'])),
+    });
+    users.updatePreferences(currentUser(req), input);
+    req.session.flash = res.locals.t('profile.preferences.saved');
+    res.redirect(303, '/me#preferences-heading');
+  });
+
   router.get('/me/password', (req, res) => {
     renderPassword(res, req);
   });
@@ -70,7 +83,16 @@ export function profilePages(services: Services): Router {
   return router;
 
   function renderProfile(res: Response, req: Request, values: ProfileValues, status = 200, errors: string[] = []): void {
-    res.status(status).render('profile', { title: res.locals.t('profile.title'), person: users.person(currentUser(req).id), values, errors });
+    const id = currentUser(req).id;
+    res.status(status).render('profile', {
+      title: res.locals.t('profile.title'),
+      person: users.person(id),
+      values,
+      errors,
+      preferences: users.preferences(id),
+      topics: EMAIL_TOPICS,
+      emailServer: services.config.email !== null,
+    });
   }
 
   function renderPassword(res: Response, req: Request, status = 200, errors: string[] = []): void {

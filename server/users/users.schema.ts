@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/roles';
 import { latinDigits } from '../i18n/solar-hijri';
+import { LOCALES } from '../i18n/locale';
 
 export const usernameSchema = z
   .string()
@@ -50,6 +51,17 @@ export const profileUpdateSchema = z
   .strict()
   .refine((input) => Object.keys(input).length > 0, 'send at least one of fullName, jobTitle, phone, email');
 export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
+
+/** Which language one's e-mails are written in, and which notifications one also wants by e-mail. */
+export const preferencesUpdateSchema = z
+  .object({
+    language: z.enum(LOCALES),
+    email: z.object({ review: z.boolean(), packages: z.boolean(), subscriptions: z.boolean() }).partial().strict(),
+  })
+  .partial()
+  .strict()
+  .refine((input) => Object.keys(input).length > 0, 'send language and/or email');
+export type PreferencesUpdate = z.infer<typeof preferencesUpdateSchema>;
 
 export const passwordChangeSchema = z.object({ current: z.string().min(1, 'the current password is required').max(1024), new: passwordSchema }).strict();
 export const temporaryPasswordSchema = z.object({ password: passwordSchema }).strict();

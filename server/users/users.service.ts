@@ -4,7 +4,9 @@ import type { AuditLog } from '../audit/audit.log';
 import type { Role, User } from '../auth/roles';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../auth/passwords';
 import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../http/errors';
-import type { CreateUserInput, ProfileUpdate } from './users.schema';
+import type { CreateUserInput, PreferencesUpdate, ProfileUpdate } from './users.schema';
+import type { Locale } from '../i18n/locale';
+import { EMAIL_TOPICS, TOPIC_COLUMN, type EmailTopic } from '../email/email-topics';
 
 interface UserRow {
   id: number;
@@ -39,6 +41,12 @@ export interface Person extends User, Profile {
 export interface UserListing extends Person {
   disabled: boolean;
   createdAt: string;
+}
+
+/** What one receives how: the language of one's e-mails, and the notifications one also wants by e-mail. */
+export interface Preferences {
+  language: Locale;
+  email: Record<EmailTopic, boolean>;
 }
 
 /** One line of a city's directory of whom to call. */
@@ -158,6 +166,33 @@ export class UsersService {
       // Which fields changed, not their values: the audit log is read by the secretariat, the directory by everyone.
       this.audit.record(actor, 'user.profile_updated', { target: `user:${actor.id}`, details: { fields: changed } });
       return this.person(actor.id);
+    })();
+  }
+
+  preferences(id: number): Preferences {
+    const row = this.db.prepare('SELECT language, email_review, email_packages, email_subscriptions FROM users WHERE id = ?').get(id) as Record<string, string | number> | undefined;
+    if (!row) throw new NotFoundError('no such user');
+    return { language: row.language as Locale, email: Object.fromEntries(EMAIL_TOPICS.map((topic) => [topic, row[TOPIC_COLUMN[topic]] === 1])) as Record<EmailTopic, boolean> };
+  }
+
+  /** Each person chooses their own; only what changes is written and audited. */
+  updatePreferences(actor: User, input: PreferencesUpdate): Preferences {
+    return this.db.transaction(() => {
+      const before = this.preferences(actor.id);
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      if (input.language !== undefined && input.language !== before.language) {
+        this.db.prepare('UPDATE users SET language = ? WHERE id = ?').run(input.language, actor.id);
+        changes.language = { from: before.language, to: input.language };
+      }
+      for (const topic of EMAIL_TOPICS) {
+        const wanted = input.email?.[topic];
+        if (wanted === undefined || wanted === before.email[topic]) continue;
+        this.db.prepare(`UPDATE users SET ${TOPIC_COLUMN[topic]} = ? WHERE id = ?`).run(wanted ? 1 : 0, actor.id);
+        changes[`email.${topic}`] = { from: before.email[topic], to: wanted };
+      }
+      if (Object.keys(changes).length === 0) return before;
+      this.audit.record(actor, 'user.preferences_updated', { target: `user:${actor.id}`, details: { changes } });
+      return this.preferences(actor.id);
     })();
   }
 

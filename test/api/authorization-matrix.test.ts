@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { actor, bring, cast, countRows, DEFAULT_FIELDS, PASSWORD, SAMPLE_PDF, startPortal, storedObjects, upload, type Actor, type Cast, type TestPortal } from '../helpers/portal';
+import { bringLesson, LESSON_FIELDS, lessonRow, recordLesson } from '../helpers/lessons';
 
 /**
  * Every role against every document route, for a document owned by Tehran in every state.
@@ -178,6 +179,133 @@ describe('authorization matrix: role × document route × state', function () {
     }
   });
 
+  describe('lessons: role × lesson route × state', () => {
+    type LessonState = 'draft' | 'submitted' | 'returned' | 'published' | 'restricted';
+    type LessonAction = 'view' | 'similar' | 'edit' | 'submit' | 'publish' | 'return' | 'addAction' | 'learned';
+    const LESSON_STATES: LessonState[] = ['draft', 'submitted', 'returned', 'published', 'restricted'];
+    const LESSON_SEES: Record<LessonState, Role[]> = {
+      draft: ['secretariat', 'owner'],
+      submitted: ['secretariat', 'owner'],
+      returned: ['secretariat', 'owner'],
+      published: ['secretariat', 'owner', 'otherCity', 'sharedCity', 'reader'],
+      restricted: ['secretariat', 'owner', 'sharedCity'],
+    };
+    const LESSON_RULES: Record<LessonAction, { who: Role[] | 'viewers'; states: LessonState[]; ok: number; anyState?: Role[] }> = {
+      view: { who: 'viewers', states: LESSON_STATES, ok: 200 },
+      similar: { who: 'viewers', states: LESSON_STATES, ok: 200 },
+      edit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200, anyState: ['secretariat'] },
+      submit: { who: MANAGERS, states: ['draft', 'returned'], ok: 200 },
+      publish: { who: REVIEWERS, states: ['submitted'], ok: 200 },
+      return: { who: REVIEWERS, states: ['submitted'], ok: 200 },
+      addAction: { who: MANAGERS, states: ['published', 'restricted'], ok: 201 },
+      // Learned only once every action is done: a lesson with none is never implemented.
+      learned: { who: REVIEWERS, states: [], ok: 200 },
+    };
+    const expectedFor = (role: Role, state: LessonState, action: LessonAction): number => {
+      if (role === 'anonymous') return 401;
+      if (!LESSON_SEES[state].includes(role)) return 404;
+      const rule = LESSON_RULES[action];
+      if (rule.who !== 'viewers' && !rule.who.includes(role)) return 403;
+      return rule.states.includes(state) || rule.anyState?.includes(role) ? rule.ok : 409;
+    };
+    const send = (action: LessonAction, id: string, who: Actor | null) => {
+      const agent = supertest(portal.app);
+      const url = `/api/v1/lessons/${id}`;
+      const r = (() => {
+        switch (action) {
+          case 'view':
+            return agent.get(url);
+          case 'similar':
+            return agent.get(`${url}/similar`);
+          case 'edit':
+            return agent.patch(url).send({ title: 'ویرایش درس' });
+          case 'return':
+            return agent.post(`${url}/return`).send({ comment: 'کامل نیست' });
+          case 'addAction':
+            return agent.post(`${url}/actions`).send({ description: 'تمرین', city: 'tehran', due: '1406-01-01' });
+          case 'learned':
+            return agent.post(`${url}/learned`).send({ note: 'آموخته شد' });
+          default:
+            return agent.post(`${url}/${action}`);
+        }
+      })();
+      return who ? r.set(who.auth) : r;
+    };
+    const lessonIn = async (state: LessonState) => {
+      const restricted = state === 'restricted';
+      const lesson = await recordLesson(portal, c.owner, { access: restricted ? 'restricted' : 'portal', sharedWith: restricted ? ['isfahan'] : [] });
+      await bringLesson(portal, c, lesson.id, restricted ? 'published' : state);
+      return lesson.id;
+    };
+    const snapshot = (id: string) => ({
+      lesson: lessonRow(portal, id),
+      actions: portal.services.db.prepare('SELECT * FROM lesson_actions WHERE lesson_id = ? ORDER BY id').all(id),
+    });
+
+    for (const state of LESSON_STATES) {
+      for (const action of Object.keys(LESSON_RULES) as LessonAction[]) {
+        it(`${action} on a ${state} lesson`, async () => {
+          const outcomes: string[] = [];
+          for (const role of ROLES) {
+            const id = await lessonIn(state);
+            const before = snapshot(id);
+            const audits = countRows(portal, 'audit_log');
+            const res = await send(action, id, actorOf(role));
+            const want = expectedFor(role, state, action);
+            if (res.status !== want) outcomes.push(`${role}: got ${res.status}, expected ${want} (${JSON.stringify(res.body?.error ?? '')})`);
+            if (res.status >= 400) {
+              expect(res.body.error?.code, `${role} ${action} ${state}: JSON error`).to.be.a('string');
+              expect(snapshot(id), `${role} ${action} ${state}: a refusal changes nothing`).to.deep.equal(before);
+              expect(countRows(portal, 'audit_log'), `${role} ${action} ${state}: no audit row`).to.equal(audits);
+            }
+            if (want === 404) expect(JSON.stringify(res.body)).to.not.contain(LESSON_FIELDS.title);
+          }
+          expect(outcomes, outcomes.join('\n')).to.deep.equal([]);
+        });
+      }
+    }
+
+    it('completing an action: only the staff of the action\'s city, never another city or the secretariat', async () => {
+      const id = await lessonIn('published');
+      const planned = await supertest(portal.app).post(`/api/v1/lessons/${id}/actions`).set(c.secretariat.auth).send({ description: 'تمرین', city: 'shiraz', due: '1406-01-01' }).expect(201);
+      const WANT: Record<Role, number> = { secretariat: 403, owner: 403, otherCity: 200, sharedCity: 403, reader: 403, anonymous: 401 };
+      const outcomes: string[] = [];
+      for (const role of [...ROLES].reverse()) {
+        const before = snapshot(id);
+        const audits = countRows(portal, 'audit_log');
+        const req = supertest(portal.app).post(`/api/v1/lessons/${id}/actions/${planned.body.id}/done`).send({ evidence: 'انجام شد' });
+        const who = actorOf(role);
+        const res = await (who ? req.set(who.auth) : req);
+        if (res.status !== WANT[role]) outcomes.push(`${role}: got ${res.status}, expected ${WANT[role]}`);
+        if (res.status >= 400) {
+          expect(snapshot(id), `${role}: a refusal changes nothing`).to.deep.equal(before);
+          expect(countRows(portal, 'audit_log')).to.equal(audits);
+        }
+      }
+      expect(outcomes, outcomes.join('\n')).to.deep.equal([]);
+    });
+
+    it('lists a lesson only for those who see it', async () => {
+      for (const state of LESSON_STATES) {
+        const id = await lessonIn(state);
+        for (const role of ROLES) {
+          const who = actorOf(role);
+          if (!who) {
+            await supertest(portal.app).get('/api/v1/lessons').expect(401);
+            continue;
+          }
+          const ids = [] as string[];
+          for (let page = 1; ; page += 1) {
+            const res = await supertest(portal.app).get(`/api/v1/lessons?perPage=100&page=${page}`).set(who.auth).expect(200);
+            ids.push(...res.body.lessons.map((l: { id: string }) => l.id));
+            if (ids.length >= res.body.total) break;
+          }
+          expect(ids.includes(id), `${role} lists a ${state} lesson`).to.equal(LESSON_SEES[state].includes(role));
+        }
+      }
+    });
+  });
+
   describe('listing and the other routes', () => {
     /** A user the secretariat's temporary-password route may act on without disturbing the cast. */
     let bystander: Actor;
@@ -242,6 +370,12 @@ describe('authorization matrix: role × document route × state', function () {
       { name: 'GET /me', send: (a) => a.get('/api/v1/me'), allowed: everyone, ok: 200 },
       { name: 'PATCH /me', send: (a) => a.patch('/api/v1/me').send({ jobTitle: 'کارشناس' }), allowed: everyone, ok: 200 },
       { name: 'POST /users/:id/password', send: (a) => a.post(`/api/v1/users/${bystander.user.id}/password`).send({ password: 'temporary-pass-123' }), allowed: ['secretariat'], ok: 204 },
+      { name: 'GET /me/preferences', send: (a) => a.get('/api/v1/me/preferences'), allowed: everyone, ok: 200 },
+      { name: 'PATCH /me/preferences', send: (a) => a.patch('/api/v1/me/preferences').send({ email: { packages: true } }), allowed: everyone, ok: 200 },
+      { name: 'GET /lessons', send: (a) => a.get('/api/v1/lessons'), allowed: everyone, ok: 200 },
+      { name: 'POST /lessons', send: (a) => a.post('/api/v1/lessons').send(LESSON_FIELDS), allowed: ['owner', 'otherCity', 'sharedCity'], ok: 201 },
+      { name: 'GET /subscriptions', send: (a) => a.get('/api/v1/subscriptions'), allowed: everyone, ok: 200 },
+      { name: 'POST /subscriptions', send: (a) => a.post('/api/v1/subscriptions').send({ q: 'زلزله', filters: { hazard: ['earthquake'] } }), allowed: everyone, ok: 201 },
     ];
 
     for (const route of ROUTES) {
@@ -251,7 +385,8 @@ describe('authorization matrix: role × document route × state', function () {
           const req = route.send(supertest(portal.app));
           const audits = countRows(portal, 'audit_log');
           const res = await (who ? req.set(who.auth) : req);
-          const want = role === 'anonymous' ? 401 : route.allowed.includes(role) ? route.ok : role === 'secretariat' && route.name === 'POST /documents' ? 400 : 403;
+          // The secretariat may upload and record lessons, but for a city it names: without one, 400.
+          const want = role === 'anonymous' ? 401 : route.allowed.includes(role) ? route.ok : role === 'secretariat' && ['POST /documents', 'POST /lessons'].includes(route.name) ? 400 : 403;
           expect(res.status, `${role} ${route.name}: ${JSON.stringify(res.body)}`).to.equal(want);
           if (res.status >= 400) expect(countRows(portal, 'audit_log'), `${role} ${route.name}: a refusal records nothing`).to.equal(audits);
         }

@@ -35,7 +35,7 @@ describe('npm run reindex', function () {
     await portal.services.worker.drain();
     await portal.services.searchIndex.clear();
     const find = async (services: TestPortal['services']) =>
-      (await services.search.search(c.owner.user, { q: 'آبرسانی', city: [], kind: [], hazard: [], year: [], resolution: [], fileType: [], page: 1, perPage: 20 })).hits;
+      (await services.search.search(c.owner.user, { q: 'آبرسانی', city: [], kind: [], hazard: [], year: [], resolution: [], fileType: [], type: [], page: 1, perPage: 20 })).hits;
     expect(await find(portal.services)).to.deep.equal([]);
 
     const { stderr } = await run(process.execPath, ['--import', 'tsx', path.resolve('server/search/reindex.ts')], {
@@ -62,7 +62,7 @@ describe('npm run reindex', function () {
     const documents = portal.services.db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
     expect(documents).to.be.greaterThan(0);
     const find = async () =>
-      (await portal.services.search.search(c.secretariat.user, { q: '', city: [], kind: [], hazard: [], year: [], resolution: [], fileType: [], page: 1, perPage: 100 })).total;
+      (await portal.services.search.search(c.secretariat.user, { q: '', city: [], kind: [], hazard: [], year: [], resolution: [], fileType: [], type: [], page: 1, perPage: 100 })).total;
     const logged: string[] = [];
 
     expect(await queueRebuildIfEmpty(portal.services, (line) => logged.push(line))).to.equal(0);
@@ -72,7 +72,7 @@ describe('npm run reindex', function () {
     expect(await find()).to.equal(0);
     expect(await queueRebuildIfEmpty(portal.services, (line) => logged.push(line))).to.equal(documents);
     expect(portal.services.jobs.pending('index')).to.equal(documents);
-    expect(logged.join('\n')).to.match(new RegExp(`${documents} documents are queued`));
+    expect(logged.join('\n')).to.match(new RegExp(`${documents} documents and 0 lessons are queued`));
     await portal.services.worker.drain();
     expect(await find()).to.equal(documents - (portal.services.db.prepare(`SELECT count(*) FROM documents WHERE status = 'withdrawn'`).pluck().get() as number));
   });

@@ -168,7 +168,8 @@ describe('search API: synonyms, labels, query syntax, related documents', functi
       expect(hits.map((h) => h.id)).to.include.members([mashhad, sameCity]);
       expect(hits.map((h) => h.id)).not.to.include.members([source, restricted, draft]);
       expect(hits.findIndex((h) => h.id === mashhad)).to.be.lessThan(hits.findIndex((h) => h.id === sameCity));
-      for (const hit of res.body.hits) expect(hit).to.have.keys(['id', 'title', 'city', 'kind', 'year', 'snippet', 'page']);
+      for (const hit of res.body.hits) expect(hit).to.have.keys(['id', 'type', 'title', 'city', 'kind', 'year', 'snippet', 'page']);
+      expect(res.body.hits.map((h: { type: string }) => h.type), 'related answers documents only').to.satisfy((types: string[]) => types.every((type) => type === 'document'));
       const own = (await api().get(`/api/v1/documents/${source}/related`).set(c.otherCity.auth).expect(200)).body.hits.map((h: { id: string }) => h.id);
       expect(own).to.include.members([restricted, draft]);
     });

@@ -44,6 +44,22 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       packageCreateSchema.parse({ title: 'بستهٔ آموزشی زلزله', note: 'برای همهٔ شهرها', documents: [{ id: published, note: '' }], audience: { all: true } }),
     );
     suite.portal.services.resolutions.addFollowup(secretariat.user, 9, 2, { note: 'یادآوری به شهرها' });
+    // A published lesson with an action to do (the secretariat sees the form to plan more), another waiting for review.
+    const lesson = await suite.portal.services.lessons.create(owner.user, {
+      title: 'آب‌گرفتگی زیرگذرها در باران بهاری',
+      observation: 'زیرگذرهای مرکز شهر ساعت‌ها زیر آب ماند.',
+      analysis: 'دریچه‌ها لایروبی نشده بود.',
+      recommendation: 'لایروبی پیش از فصل باران.',
+      hazards: ['flood'],
+      documents: [{ documentId: published, page: 1 }],
+      resolutions: ['9/2'],
+      access: 'portal',
+      sharedWith: [],
+    });
+    await suite.portal.services.lessons.review(owner.user, lesson.id, 'submit');
+    await suite.portal.services.lessons.review(secretariat.user, lesson.id, 'publish');
+    await suite.portal.services.lessons.addAction(secretariat.user, lesson.id, { description: 'نصب مولد برای پمپ‌ها', city: 'shiraz', due: '1405-12-20' });
+    await suite.portal.services.subscriptions.create(secretariat.user, { q: 'زلزله', filters: { hazard: ['earthquake'] }, email: true, digest: 'none' });
     // The city page lists its people with their contact details.
     suite.portal.services.users.updateProfile(owner.user, { fullName: 'مریم احمدی', jobTitle: 'کارشناس مدیریت بحران', phone: '021-88776655', email: 'm.ahmadi@example.ir' });
     Object.assign(paths, {
@@ -72,6 +88,11 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
       audit: '/audit',
       notifications: '/notifications',
       'nothing found': `/search?q=${encodeURIComponent('فضاپیما')}&city=karaj`,
+      lessons: '/lessons',
+      lesson: `/lessons/${lesson.id}`,
+      'lesson form': `/lessons/new?document=${published}`,
+      'lessons matrix': '/lessons/matrix',
+      subscriptions: '/subscriptions',
       'partial results': `/search?q=${encodeURIComponent('زلزله فضاپیما')}`,
       reader: `/documents/${pdf}/read?page=2&q=${encodeURIComponent('پناهگاه')}`,
       'not-found': '/no-such-page',
@@ -112,7 +133,7 @@ describe('browser: accessibility (axe-core, serious and critical violations)', f
     expect(describeViolations('the test page', await blockingViolations(page))).to.include('image-alt (critical)');
   });
 
-  const PAGES = ['sign-in', 'search', 'partial results', 'nothing found', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'packages', 'new package', 'review', 'edit', 'documents', 'resolutions', 'compliance', 'dashboard', 'audit', 'notifications', 'profile', 'password', 'users', 'city-admin', 'city', 'synonyms', 'reader', 'not-found'];
+  const PAGES = ['sign-in', 'search', 'partial results', 'nothing found', 'upload', 'document', 'revision', 'withdraw', 'delete', 'package', 'packages', 'new package', 'review', 'edit', 'documents', 'resolutions', 'compliance', 'dashboard', 'audit', 'notifications', 'profile', 'password', 'users', 'city-admin', 'city', 'synonyms', 'reader', 'lessons', 'lesson', 'lesson form', 'lessons matrix', 'subscriptions', 'not-found'];
   for (const locale of ['fa', 'en'] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       for (const name of PAGES) {

@@ -49,7 +49,7 @@ describe('browser: search', function () {
     const box = page.locator('input[type=search][name=q]');
     await box.pressSequentially('زلزله', { delay: 60 });
     await expectCount(hits, 2);
-    expect(await page.locator('#search-results').textContent()).to.include('۲ سند');
+    expect(await page.locator('#search-results').textContent()).to.include('۲ نتیجه');
     expect(await page.evaluate('window.__stillTheSamePage === true'), 'results came without a page load').to.equal(true);
     expect(await page.locator('#search-results').textContent()).to.include('شیراز').and.to.include('تهران');
 
@@ -58,14 +58,14 @@ describe('browser: search', function () {
     await page.getByRole('link', { name: /^شیراز(\s|$)/ }).or(page.getByRole('checkbox', { name: /^شیراز(\s|$)/ })).first().click();
     await chip.first().waitFor();
     await expectCount(hits, 1);
-    expect(await page.locator('#search-results').textContent(), 'the count follows the facet').to.include('۱ سند').and.not.include('۲ سند');
+    expect(await page.locator('#search-results').textContent(), 'the count follows the facet').to.include('۱ نتیجه').and.not.include('۲ نتیجه');
     expect(await hits().first().textContent()).to.include('آموزش همگانی زلزله در شیراز');
     expect(await box.inputValue(), 'the query is kept').to.equal('زلزله');
 
     await chip.first().click();
     await chip.first().waitFor({ state: 'detached' });
     await expectCount(hits, 2);
-    expect(await page.locator('#search-results').textContent()).to.include('۲ سند');
+    expect(await page.locator('#search-results').textContent()).to.include('۲ نتیجه');
 
     await box.focus();
     await page.keyboard.press('ArrowDown');

@@ -131,7 +131,7 @@ describe('npm run backup and npm run restore', function () {
         expect(hits.total).to.equal(1);
         process.kill(-child.pid!, 'SIGTERM');
         const stopped = await exited;
-        expect(stopped.stdout).to.match(/search index is empty: \d+ documents are queued to be indexed again/);
+        expect(stopped.stdout).to.match(/search index is empty: \d+ documents and \d+ lessons are queued to be indexed again/);
         expect(stopped.code).to.equal(0);
       } finally {
         try {

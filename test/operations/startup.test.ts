@@ -136,7 +136,7 @@ describe('start-up hygiene', function () {
       const { log, total, aside } = await startAndSearch(dir);
       expect(aside).to.have.length(1);
       expect(log.join('\n')).to.match(/search index .*search\.sqlite could not be read .* moved to .*damaged-.* rebuilt from the database/);
-      expect(log.join('\n')).to.match(/search index is empty: 1 documents are queued/);
+      expect(log.join('\n')).to.match(/search index is empty: 1 documents and 0 lessons are queued/);
       expect(total).to.equal(1);
     });
 

@@ -30,6 +30,9 @@ const NOT_PAGES = new Set([
   '/documents/:id/preview',
   '/documents/:id/preview/pages/:page',
   '/documents/:id/previews/:version/:tag/:file',
+  '/feeds/:token',
+  '/me/preferences',
+  '/lessons/:id/similar',
 ]);
 
 /**
@@ -59,6 +62,21 @@ describe('every page in both languages', function () {
       .send({ title: 'بستهٔ تجربیات زلزله', note: 'برای جلسهٔ دهم', documents: [published.id], audience: { all: true } })
       .expect(201);
     await supertest(portal.app).get('/api/v1/search').query({ q: 'واژه‌ای-که-نیست' }).set(c.secretariat.auth);
+    const lesson = await portal.services.lessons.create(c.owner.user, {
+      title: 'آب‌گرفتگی زیرگذرها',
+      observation: 'زیرگذرها در باران زیر آب ماند.',
+      analysis: 'دریچه‌ها لایروبی نشده بود.',
+      recommendation: 'لایروبی پیش از فصل باران.',
+      hazards: ['flood'],
+      documents: [{ documentId: published.id, page: 1 }],
+      resolutions: [],
+      access: 'portal',
+      sharedWith: [],
+    });
+    await portal.services.lessons.review(c.owner.user, lesson.id, 'submit');
+    await portal.services.lessons.review(c.secretariat.user, lesson.id, 'publish');
+    await portal.services.lessons.addAction(c.secretariat.user, lesson.id, { description: 'نصب مولد برای پمپ‌ها', city: 'shiraz', due: '1405-12-20' });
+    const subscription = await portal.services.subscriptions.create(c.secretariat.user, { q: 'زلزله', filters: { hazard: ['earthquake'] }, email: false, digest: 'none' });
     await portal.services.worker.drain();
     unread = portal.services.notifications.unreadCount(c.secretariat.user.id);
     pages = [
@@ -88,6 +106,13 @@ describe('every page in both languages', function () {
       '/dashboard',
       '/audit',
       '/notifications',
+      '/lessons',
+      '/lessons/new',
+      '/lessons/matrix',
+      `/lessons/${lesson.id}`,
+      `/lessons/${lesson.id}/edit`,
+      '/subscriptions',
+      `/subscriptions/${subscription.id}`,
     ];
     for (const locale of ['fa', 'en'] as const) {
       agents[locale] = (await signIn(portal.app, 'sec', locale)).agent;
@@ -104,7 +129,7 @@ describe('every page in both languages', function () {
       }
     };
     walk((portal.app as unknown as { router: { stack: Parameters<typeof walk>[0] } }).router.stack);
-    const covered = new Set(pages.map((url) => url.split('?')[0]!.replace(/^\/documents\/[^/]+(\/withdraw|\/delete|\/edit|\/read)?$/, '/documents/:id$1').replace(/^\/packages\/[^/]+$/, '/packages/:id').replace(/^\/packages\/[^/]+\/edit$/, '/packages/:id/edit').replace(/^\/cities\/(?!manage$)[^/]+$/, '/cities/:id')));
+    const covered = new Set(pages.map((url) => url.split('?')[0]!.replace(/^\/documents\/[^/]+(\/withdraw|\/delete|\/edit|\/read)?$/, '/documents/:id$1').replace(/^\/packages\/[^/]+$/, '/packages/:id').replace(/^\/packages\/[^/]+\/edit$/, '/packages/:id/edit').replace(/^\/cities\/(?!manage$)[^/]+$/, '/cities/:id').replace(/^\/lessons\/(?!matrix$|new$)[^/]+$/, '/lessons/:id').replace(/^\/lessons\/[^/]+\/edit$/, '/lessons/:id/edit').replace(/^\/subscriptions\/[^/]+$/, '/subscriptions/:id')));
     covered.add('/documents/new').add('/packages/new');
     const missing = declared.filter((path) => !NOT_PAGES.has(path) && !covered.has(path));
     expect(missing, 'page routes this test does not open').to.deep.equal([]);

@@ -53,7 +53,7 @@ describe('search page', function () {
   it('lists facets with Persian counts and turns a chosen filter into a removable chip', async () => {
     const agent = await signIn(c.owner.user.username);
     const all = await agent.get(`/search?q=${encodeURIComponent('سیلبند')}`).expect(200);
-    expect(all.text).to.contain('۲ سند');
+    expect(all.text).to.contain('۲ نتیجه');
     const filtered = await agent.get(`/search?q=${encodeURIComponent('سیلبند')}&hazard=flood&city=tehran`).expect(200);
     expect(filtered.text).to.contain('class="chip"');
     expect(filtered.text).to.contain('مخاطره: سیل');
@@ -63,7 +63,7 @@ describe('search page', function () {
   it('says so in Persian when nothing is found, and on a malformed query', async () => {
     const agent = await signIn(c.reader.user.username);
     const none = await agent.get(`/search?q=${encodeURIComponent('آتشفشان')}`).expect(200);
-    expect(none.text).to.contain('سندی پیدا نشد');
+    expect(none.text).to.contain('سند یا درس‌آموخته‌ای پیدا نشد');
     const bad = await agent.get('/search?year=abc').expect(400);
     expect(bad.text).to.contain('نشانی جست‌وجو نادرست است');
   });

@@ -112,7 +112,7 @@ describe('search page: the live-search fragment, keyboard hooks and English', fu
     const page = await agent.get(`/search?${q('آب‌گرفتگی')}&hazard=flood`).expect(200);
     expect(page.text).to.include('<h1>Search what the cities have learned</h1>');
     expect(page.text).to.include('<label for="q" class="visually-hidden">Search terms</label>');
-    expect(page.text).to.include('Documents found: 1');
+    expect(page.text).to.include('Results: 1');
     expect(page.text).to.include('<h2>City</h2>');
     expect(page.text).to.include('Tehran');
     expect(page.text).to.include('Hazard: Flood ✕');
@@ -123,7 +123,7 @@ describe('search page: the live-search fragment, keyboard hooks and English', fu
     expect(page.text).to.not.include('۱۳۹۳');
 
     const none = await partial(agent, q('آتشفشان')).expect(200);
-    expect(none.text).to.include('No document was found for “\u2068آتشفشان\u2069”.');
+    expect(none.text).to.include('No document or lesson was found for “\u2068آتشفشان\u2069”.');
     expect(none.text, 'no empty filter box').to.not.include('data-filters-panel');
   });
 });

@@ -135,7 +135,7 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       expect(standIn.bodies('PATCH', path('/settings'))).to.deep.equal([
         {
           searchableAttributes: ['title', 'titleSplit', 'keywords', 'keywordsSplit', 'summary', 'summarySplit', 'body', 'bodySplit', 'labels', 'forms'],
-          filterableAttributes: ['docId', 'generation', 'city', 'kind', 'hazards', 'year', 'resolutions', 'fileType', 'status', 'access', 'sharedWith'],
+          filterableAttributes: ['docId', 'generation', 'city', 'kind', 'hazards', 'year', 'resolutions', 'fileType', 'type', 'status', 'access', 'sharedWith'],
           sortableAttributes: ['updatedAt', 'pageOrder'],
           distinctAttribute: 'docId',
           rankingRules: ['sort', 'words', 'typo', 'proximity', 'attributeRank', 'pageOrder:asc', 'exactness', 'updatedAt:desc'],
@@ -278,6 +278,16 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       expect(chunks[0]).to.include({ title: 'گزارش کلانشهر تهران', docId: 'doc-1' });
     });
 
+    it('sends a lesson as one metadata chunk of type lesson, its texts as the summary, with neither kind nor file type', async function () {
+      await index.upsert(doc({ id: 'lesson-1', type: 'lesson', title: 'درس آبگرفتگی', summary: 'مشاهده: آب‌گرفتگي زیرگذر\n\nتوصیه: لایروبی', kind: '', fileType: '', keywords: [], pages: [] }));
+      const chunks = documentBatches().flat();
+      expect(chunks).to.have.length(1);
+      expect(chunks[0]).to.include({ id: 'lesson-1-meta', docId: 'lesson-1', type: 'lesson', page: null, summary: 'مشاهده: ابگرفتگی زیرگذر\n\nتوصیه: لایروبی', city: 'tehran' });
+      expect(chunks[0]).not.to.have.any.keys('kind', 'fileType');
+      await index.upsert(doc());
+      expect(documentBatches().at(-1)!.every((c) => c.type === 'document' && c.kind === 'threat-study' && c.fileType === 'pdf'), 'a document says it is one').to.equal(true);
+    });
+
     it('sends a large document in several batches, each awaited before the next', async function () {
       const pages = Array.from({ length: 1_200 }, (_, i) => ({ page: i + 1, text: `صفحه ${i + 1}` }));
       await index.upsert(doc({ pages }));
@@ -356,12 +366,14 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
     it('says it is empty from the index stats, so the portal knows to rebuild it', async function () {
       expect(await index.isEmpty()).to.equal(true);
       expect(standIn.calls()).to.deep.equal([`GET ${path('/stats')}`]);
-      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: { docId: 3, forms: 3 } } }, { once: true });
+      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: { docId: 3, forms: 3, type: 3 } } }, { once: true });
       expect(await index.isEmpty()).to.equal(false);
     });
 
-    it('takes chunks of an older layout (without the forms field) for an empty index, so the portal indexes every document again', async function () {
-      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: { docId: 3, body: 3 } } });
+    it('takes chunks of an older layout (without the type field, or without forms) for an empty index, so the portal indexes every document again', async function () {
+      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: { docId: 3, body: 3 } } }, { once: true });
+      expect(await index.isEmpty()).to.equal(true);
+      standIn.on('GET', /\/stats$/, { status: 200, body: { numberOfDocuments: 3, rawDocumentDbSize: 10, avgDocumentSize: 3, isIndexing: false, fieldDistribution: { docId: 3, body: 3, forms: 3 } } });
       expect(await index.isEmpty()).to.equal(true);
     });
   });
@@ -430,13 +442,21 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
         indexUid: INDEX,
         q: 'کتاب',
         filter: '(status != "withdrawn")',
-        facets: ['city', 'kind', 'hazards', 'year', 'resolutions', 'fileType'],
+        facets: ['city', 'kind', 'hazards', 'year', 'resolutions', 'fileType', 'type'],
         page: 3,
         hitsPerPage: 7,
         matchingStrategy: 'all',
-        attributesToRetrieve: ['docId', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'],
+        attributesToRetrieve: ['docId', 'type', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'],
         showMatchesPosition: true,
       });
+    });
+
+    it('limits a search to the entries named in `only` by their docId, under visibility and every other filter', async function () {
+      await index.search(reader, query({ q: 'کتاب', only: ['lesson-1', 'a"b'], filters: { type: ['lesson'] } }));
+      const visible = '(status = "published" AND access = "portal")';
+      const [page, ...counts] = searchQueries();
+      expect(page).to.include({ filter: `${visible} AND type = "lesson" AND docId IN ["lesson-1", "a\\"b"]` });
+      expect(counts.map((c) => c.filter)).to.deep.equal([`${visible} AND docId IN ["lesson-1", "a\\"b"]`]);
     });
 
     it('sends a page and a page size Meilisearch accepts for nonsense values', async function () {
@@ -464,7 +484,7 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       const visible = '(status = "published" AND access = "portal")';
       const [page, ...counts] = searchQueries();
       expect(page).to.include({ filter: `${visible} AND city = "tehran" AND (hazards = "flood" OR hazards = "fire")` });
-      expect(page!.facets).to.deep.equal(['kind', 'year', 'resolutions', 'fileType']);
+      expect(page!.facets).to.deep.equal(['kind', 'year', 'resolutions', 'fileType', 'type']);
       expect(counts).to.deep.equal([
         { indexUid: INDEX, q: 'زلزله', matchingStrategy: 'all', filter: `${visible} AND (hazards = "flood" OR hazards = "fire")`, facets: ['city'], page: 0 },
         { indexUid: INDEX, q: 'زلزله', matchingStrategy: 'all', filter: `${visible} AND city = "tehran"`, facets: ['hazards'], page: 0 },
@@ -588,7 +608,7 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       expect(standIn.bodies('POST', path('/documents/fetch'))[0]).to.include({ filter: 'docId = "doc-7"', limit: 50 });
       expect(multiSearches()).to.have.length(1);
       const [queries] = multiSearches();
-      const base = `${visible} AND docId != "doc-7"`;
+      const base = `${visible} AND docId != "doc-7" AND type = "document"`;
       expect(queries!.at(-1)).to.deep.equal({ indexUid: INDEX, q: '', filter: base, page: 0 });
       const wordQueries = queries!.slice(0, -2);
       expect(wordQueries[0]).to.include({ q: 'پناهگاه', filter: base, page: 1, hitsPerPage: 20 });
@@ -671,6 +691,7 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
         year: { '1391': 2, '1400': 1 },
         resolution: { '9/2': 1 },
         fileType: {},
+        type: {},
       });
       expect(result.hits.map((h) => [h.id, h.title, h.city, h.kind, h.year])).to.deep.equal([
         ['doc-1', 'مطالعهٔ <ایمنی>', 'tehran', 'other', 1391],
@@ -691,11 +712,12 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       const result = await index.search({ role: 'reader', city: null }, query({ q: 'کتاب', filters: { city: ['tehran'], year: ['1391'] } }));
       expect(result.facets).to.deep.equal({
         city: { 'city-1': 1 },
-        kind: { 'kind-4': 4 },
-        hazard: { 'hazards-4': 4 },
+        kind: { 'kind-5': 5 },
+        hazard: { 'hazards-5': 5 },
         year: { 'year-1': 1 },
-        resolution: { 'resolutions-4': 4 },
-        fileType: { 'fileType-4': 4 },
+        resolution: { 'resolutions-5': 5 },
+        fileType: { 'fileType-5': 5 },
+        type: { 'type-5': 5 },
       });
     });
 
@@ -755,7 +777,7 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
           attributesToSearchOn: ['body', 'bodySplit'],
           matchingStrategy: 'frequency',
           limit: 1,
-          attributesToRetrieve: ['docId', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'],
+          attributesToRetrieve: ['docId', 'type', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'],
           showMatchesPosition: true,
         },
       ]);

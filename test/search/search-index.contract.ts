@@ -65,6 +65,11 @@ export function buildDocument(id: string, pages: string[], overrides: Partial<In
   return { ...doc, labels: doc.labels ?? labelsOf(doc) };
 }
 
+/** A published portal lesson of Tehran: its observation, analysis and recommendation as the summary, no kind, no file, no pages. */
+export function buildLesson(id: string, texts: string[], overrides: Partial<IndexedDocument> = {}): IndexedDocument {
+  return buildDocument(id, [], { type: 'lesson', title: `درس ${id}`, summary: texts.join('\n\n'), kind: '', fileType: '', ...overrides });
+}
+
 function query(q: string, overrides: Partial<SearchQuery> = {}): SearchQuery {
   return { q, filters: {}, sort: 'relevance', page: 1, perPage: 100, ...overrides };
 }
@@ -338,7 +343,19 @@ export function describeSearchIndex(name: string, make: () => Promise<SearchInde
         const counts: Record<string, number> = {};
         for (const doc of docs) {
           const values =
-            facet === 'city' ? [doc.city] : facet === 'kind' ? [doc.kind] : facet === 'hazard' ? doc.hazards : facet === 'year' ? [String(doc.year)] : facet === 'resolution' ? doc.resolutions : [doc.fileType];
+            facet === 'city'
+              ? [doc.city]
+              : facet === 'kind'
+                ? [doc.kind]
+                : facet === 'hazard'
+                  ? doc.hazards
+                  : facet === 'year'
+                    ? [String(doc.year)]
+                    : facet === 'resolution'
+                      ? doc.resolutions
+                      : facet === 'type'
+                        ? [doc.type ?? 'document']
+                        : [doc.fileType];
           for (const value of new Set(values)) counts[value] = (counts[value] ?? 0) + 1;
         }
         return counts;
@@ -411,7 +428,7 @@ export function describeSearchIndex(name: string, make: () => Promise<SearchInde
 
       it('returns the hit fields', async function () {
         const hit = (await search(READER, 'زلزله')).hits[0]!;
-        expect(hit).to.include({ id: 'f1', title: 'سند f1', city: 'tehran', kind: 'threat-study', year: 1391, page: 1 });
+        expect(hit).to.include({ id: 'f1', type: 'document', title: 'سند f1', city: 'tehran', kind: 'threat-study', year: 1391, page: 1 });
         expect(hit.snippet).to.be.a('string');
       });
 
@@ -475,11 +492,12 @@ export function describeSearchIndex(name: string, make: () => Promise<SearchInde
       const visibleIds = (viewer: Viewer, list: IndexedDocument[] = docs): string[] => list.filter((d) => visibleTo(viewer, d)).map((d) => d.id);
       const facetValues = (doc: IndexedDocument): Record<Facet, string[]> => ({
         city: [doc.city],
-        kind: [doc.kind],
+        kind: doc.kind ? [doc.kind] : [],
         hazard: doc.hazards,
         year: [String(doc.year)],
         resolution: doc.resolutions,
-        fileType: [doc.fileType],
+        fileType: doc.fileType ? [doc.fileType] : [],
+        type: [doc.type ?? 'document'],
       });
 
       async function expectVisible(viewer: Viewer, expected: string[], list: IndexedDocument[] = docs): Promise<void> {
@@ -738,11 +756,100 @@ export function describeSearchIndex(name: string, make: () => Promise<SearchInde
         expect(found.indexOf('r-hazard-only')).to.be.lessThan(found.indexOf('r-same-city'));
         const cities = related.map((h) => h.city);
         expect(cities.slice(cities.indexOf('tehran')).every((c) => c === 'tehran'), cities.join(',')).to.equal(true);
-        for (const hit of related) expect(hit).to.have.keys(['id', 'title', 'city', 'kind', 'year', 'snippet', 'page']);
+        for (const hit of related) expect(hit).to.have.keys(['id', 'type', 'title', 'city', 'kind', 'year', 'snippet', 'page']);
         expect(related.every((hit) => hit.page === null)).to.equal(true);
         expect((await index.related(SECRETARIAT, 'r-source', 5)).map((h) => h.id)).to.include('r-hidden');
         expect((await index.related(READER, 'r-source', 1)).map((h) => h.id)).to.deep.equal(['r-mashhad']);
         expect(await index.related(SECRETARIAT, 'never-indexed', 5)).to.deep.equal([]);
+      });
+    });
+
+    describe('lessons beside documents', function () {
+      const WORD = 'آبگرفتگی';
+      const entries = [
+        buildDocument('doc-portal', [`${WORD} زیرگذر در گزارش`], { kind: 'threat-study', hazards: ['flood'], year: 1401 }),
+        buildDocument('doc-draft', [`${WORD} پیش‌نویس گزارش`], { status: 'draft', kind: 'other', hazards: ['flood'], year: 1401 }),
+        buildLesson('lesson-portal', [`${WORD} زیرگذرهای کلان‌شهر در باران بهاری`, 'دریچه‌ها بسته بود', 'لایروبی پیش از فصل باران'], { hazards: ['flood'], year: 1402, resolutions: ['9/2'] }),
+        buildLesson('lesson-draft', [`${WORD} پیش‌نویس درس`], { status: 'draft', hazards: ['flood'], year: 1402 }),
+        buildLesson('lesson-submitted-mashhad', [`${WORD} درس فرستاده مشهد`], { status: 'submitted', city: 'mashhad', hazards: ['earthquake'], year: 1403 }),
+        buildLesson('lesson-restricted', [`${WORD} درس محدود`], { access: 'restricted', sharedWith: ['shiraz'], hazards: ['flood'], year: 1403 }),
+        buildLesson('lesson-returned', [`${WORD} درس برگشتی`], { status: 'returned', hazards: [], year: 1404 }),
+      ];
+      const byId = new Map(entries.map((e) => [e.id, e]));
+      const viewers: [string, Viewer, string[]][] = [
+        ['the secretariat', SECRETARIAT, entries.map((e) => e.id)],
+        ['the owner city (tehran)', cityViewer('tehran'), ['doc-portal', 'doc-draft', 'lesson-portal', 'lesson-draft', 'lesson-restricted', 'lesson-returned']],
+        ['a city shared with (shiraz)', cityViewer('shiraz'), ['doc-portal', 'lesson-portal', 'lesson-restricted']],
+        ['mashhad', cityViewer('mashhad'), ['doc-portal', 'lesson-portal', 'lesson-submitted-mashhad']],
+        ['a reader', READER, ['doc-portal', 'lesson-portal']],
+      ];
+
+      before(async function () {
+        await reset(entries);
+      });
+
+      for (const [who, viewer, expected] of viewers) {
+        it(`shows ${who} exactly the lessons and documents it may see, each hit saying which it is, in hits, totals and facet counts`, async function () {
+          expect(entries.filter((e) => visibleTo(viewer, e)).map((e) => e.id), 'the expectation agrees with visibleTo').to.have.members(expected);
+          for (const q of [WORD, '']) {
+            const result = await search(viewer, q);
+            expect(ids(result), `q=${q}`).to.have.members(expected);
+            expect(result.total).to.equal(expected.length);
+            for (const hit of result.hits) expect(hit.type, hit.id).to.equal(byId.get(hit.id)!.type ?? 'document');
+            const lessons = expected.filter((id) => byId.get(id)!.type === 'lesson').length;
+            const documents = expected.length - lessons;
+            expect(result.facets.type, `q=${q}: the type facet`).to.deep.equal({ ...(documents ? { document: documents } : {}), ...(lessons ? { lesson: lessons } : {}) });
+            const kinds: Record<string, number> = {};
+            for (const id of expected) if (byId.get(id)!.kind) kinds[byId.get(id)!.kind] = (kinds[byId.get(id)!.kind] ?? 0) + 1;
+            expect(result.facets.kind, 'a lesson counts in no kind').to.deep.equal(kinds);
+            const hazards: Record<string, number> = {};
+            for (const id of expected) for (const h of byId.get(id)!.hazards) hazards[h] = (hazards[h] ?? 0) + 1;
+            expect(result.facets.hazard).to.deep.equal(hazards);
+          }
+          const onlyLessons = await search(viewer, WORD, { filters: { type: ['lesson'] } });
+          expect(ids(onlyLessons)).to.have.members(expected.filter((id) => byId.get(id)!.type === 'lesson'));
+          expect(Object.keys(onlyLessons.facets.type).sort(), 'the type facet leaves its own filter out').to.deep.equal([...new Set(expected.map((id) => byId.get(id)!.type ?? 'document'))].sort());
+        });
+      }
+
+      it('finds a lesson by its observation, analysis and recommendation however they are spelled, with a snippet and no page', async function () {
+        for (const q of ['کلانشهر', 'دريچه', 'لایروبی', 'كلان شهر بهاری']) {
+          const result = await search(READER, q);
+          expect(ids(result), q).to.deep.equal(['lesson-portal']);
+          const hit = result.hits[0]!;
+          expect(hit).to.include({ type: 'lesson', city: 'tehran', kind: '', year: 1402, page: null });
+          expect(hit.snippet, q).to.include('<mark>');
+        }
+        expect(ids(await search(READER, WORD, { filters: { resolution: ['9/2'] } }))).to.deep.equal(['lesson-portal']);
+      });
+
+      it('answers only the entries named in `only`, within what the viewer may see', async function () {
+        expect(ids(await search(READER, WORD, { only: ['lesson-portal'] }))).to.deep.equal(['lesson-portal']);
+        expect(ids(await search(READER, '', { only: ['lesson-portal', 'doc-portal'] }))).to.have.members(['lesson-portal', 'doc-portal']);
+        expect((await search(READER, WORD, { only: ['lesson-draft'] })).total, 'a draft stays hidden').to.equal(0);
+        expect((await search(cityViewer('tehran'), WORD, { only: ['lesson-draft'] })).total).to.equal(1);
+        expect((await search(READER, 'زیرگذر', { only: ['lesson-portal'] })).total).to.equal(1);
+        expect((await search(READER, 'لایروبی', { only: ['doc-portal'] })).total, 'another entry\'s words do not count').to.equal(0);
+        const filtered = await search(SECRETARIAT, WORD, { only: ['lesson-portal'], filters: { hazard: ['earthquake'] } });
+        expect(filtered.total, 'the filters still apply').to.equal(0);
+        expect((await search(SECRETARIAT, WORD, { only: [] })).total, 'an empty list answers nothing').to.equal(0);
+      });
+
+      it('never answers a lesson among related documents', async function () {
+        await index.upsert(buildDocument('doc-source', [`${WORD} زیرگذرهای کلان‌شهر در باران بهاری دریچه لایروبی`], { city: 'karaj', hazards: ['flood'] }));
+        const related = await index.related(SECRETARIAT, 'doc-source', 10);
+        expect(related.length).to.be.greaterThan(0);
+        expect(related.map((h) => h.id).filter((id) => id.startsWith('lesson-'))).to.deep.equal([]);
+        for (const hit of related) expect(hit.type).to.equal('document');
+        await index.remove('doc-source');
+      });
+
+      it('removes a lesson and changes its access like a document', async function () {
+        await index.updateAccess('lesson-draft', { status: 'published', access: 'portal', sharedWith: [], city: 'tehran' });
+        expect(ids(await search(READER, WORD, { filters: { type: ['lesson'] } }))).to.have.members(['lesson-portal', 'lesson-draft']);
+        await index.remove('lesson-draft');
+        expect(ids(await search(SECRETARIAT, WORD, { filters: { type: ['lesson'] } }))).not.to.include('lesson-draft');
+        await index.upsert(byId.get('lesson-draft')!);
       });
     });
 

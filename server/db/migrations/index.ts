@@ -8,6 +8,7 @@ import { MIGRATION_007 } from './007-people';
 import { MIGRATION_008 } from './008-document-lifecycle';
 import { MIGRATION_009 } from './009-synonyms';
 import { MIGRATION_010 } from './010-storage-copies';
+import { MIGRATION_011 } from './011-lessons-subscriptions';
 
 export interface Migration {
   id: number;
@@ -18,4 +19,4 @@ export interface Migration {
 }
 
 /** Forward-only: a migration, once released, is never edited; a change is a new file and a new entry here. */
-export const MIGRATIONS: readonly Migration[] = [MIGRATION_001, MIGRATION_002, MIGRATION_003, MIGRATION_004, MIGRATION_005, MIGRATION_006, MIGRATION_007, MIGRATION_008, MIGRATION_009, MIGRATION_010];
+export const MIGRATIONS: readonly Migration[] = [MIGRATION_001, MIGRATION_002, MIGRATION_003, MIGRATION_004, MIGRATION_005, MIGRATION_006, MIGRATION_007, MIGRATION_008, MIGRATION_009, MIGRATION_010, MIGRATION_011];

@@ -135,6 +135,7 @@ export const audit: Catalogue['audit'] = {
       profile_updated: 'Profile and contact details edited',
       password_changed: 'Password changed',
       password_reset: 'Temporary password set',
+      preferences_updated: 'E-mail language or notifications changed',
     },
     city: {
       created: 'City added',
@@ -162,6 +163,21 @@ export const audit: Catalogue['audit'] = {
     synonyms: {
       created: 'Synonym group added',
       deleted: 'Synonym group deleted',
+    },
+    lesson: {
+      created: 'Lesson recorded',
+      updated: 'Lesson edited',
+      submitted: 'Lesson sent for review',
+      published: 'Lesson published',
+      returned: 'Lesson returned for correction',
+      action_added: 'Action planned',
+      action_done: 'Action recorded as done',
+      learned: 'Lesson marked learned',
+    },
+    subscription: {
+      created: 'Search followed',
+      updated: 'Subscription delivery changed',
+      deleted: 'Subscription deleted',
     },
   },
 };

@@ -16,6 +16,9 @@ import { review } from './review';
 import { profile } from './profile';
 import { files } from './files';
 import { previews } from './previews';
+import { email } from './email';
+import { lessons } from './lessons';
+import { subscriptions } from './subscriptions';
 
 /** The English catalogue: the same keys as the Persian one (the type makes a missing key a compile error). */
 export const en: Catalogue = {
@@ -36,4 +39,7 @@ export const en: Catalogue = {
   profile,
   files,
   previews,
+  email,
+  lessons,
+  subscriptions,
 };

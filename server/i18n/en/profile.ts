@@ -23,6 +23,23 @@ export const profile: Catalogue['profile'] = {
     phone: 'A phone number has only digits, spaces, dashes and parentheses (and perhaps a leading +), 4 to 20 digits.',
     email: 'This is not an e-mail address; write it like name@example.ir.',
   },
+  preferences: {
+    heading: 'Language and e-mail notifications',
+    hint: 'The language of your e-mails and feeds, and the notifications you also want by e-mail (to the address above). The language of the pages is chosen by the switch at the top, in each browser.',
+    language: 'Language of e-mails',
+    languages: { fa: 'فارسی', en: 'English' },
+    email: 'Also send these notifications by e-mail',
+    topics: {
+      review: 'Review results and follow-up of documents and lessons, and actions given to my city',
+      packages: 'Packages sent to me',
+      subscriptions: 'New items of my subscriptions (those with e-mail turned on)',
+    },
+    noAddress: 'To receive e-mail, first write your e-mail address above.',
+    noServer: 'This portal does not send e-mail yet; your choices are kept.',
+    save: 'Save choices',
+    saved: 'Your choices were saved.',
+    subscriptionsLink: 'My subscriptions',
+  },
   security: 'Security',
   passwordLink: 'Change password',
   password: {

@@ -6,6 +6,7 @@ export const shell: Catalogue['shell'] = {
   nav: {
     search: 'Search',
     documents: 'Documents',
+    lessons: 'Lessons',
     packages: 'Packages',
     resolutions: 'Resolutions',
     cities: 'Cities',

@@ -134,6 +134,7 @@ export const audit = {
       profile_updated: 'ویرایش مشخصات و راه‌های تماس',
       password_changed: 'تغییر گذرواژه',
       password_reset: 'گذاشتن گذرواژهٔ موقت',
+      preferences_updated: 'تغییر زبان نامه‌ها یا اعلان‌های نامه‌ای',
     },
     city: {
       created: 'افزودن شهر',
@@ -161,6 +162,21 @@ export const audit = {
     synonyms: {
       created: 'افزودن گروه هم‌معنا',
       deleted: 'حذف گروه هم‌معنا',
+    },
+    lesson: {
+      created: 'ثبت درس‌آموخته',
+      updated: 'ویرایش درس‌آموخته',
+      submitted: 'فرستادن درس‌آموخته برای بررسی',
+      published: 'انتشار درس‌آموخته',
+      returned: 'برگشت درس‌آموخته برای اصلاح',
+      action_added: 'برنامه‌ریزی اقدام',
+      action_done: 'ثبت انجام اقدام',
+      learned: 'اعلام آموخته‌شدن درس',
+    },
+    subscription: {
+      created: 'پیگیری یک جست‌وجو',
+      updated: 'تغییر شیوهٔ رساندن پیگیری',
+      deleted: 'حذف پیگیری',
     },
   },
 } as const;

@@ -15,6 +15,9 @@ import { review } from './review';
 import { profile } from './profile';
 import { files } from './files';
 import { previews } from './previews';
+import { email } from './email';
+import { lessons } from './lessons';
+import { subscriptions } from './subscriptions';
 
 /** The Persian catalogue: every string the Persian interface shows, by page or capability. */
 export const fa = {
@@ -35,4 +38,7 @@ export const fa = {
   profile,
   files,
   previews,
+  email,
+  lessons,
+  subscriptions,
 } as const;

@@ -5,6 +5,7 @@ export const shell = {
   nav: {
     search: 'جست‌وجو',
     documents: 'اسناد',
+    lessons: 'درس‌آموخته‌ها',
     packages: 'بسته‌ها',
     resolutions: 'مصوبات',
     cities: 'شهرها',
