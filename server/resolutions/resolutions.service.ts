@@ -100,6 +100,9 @@ interface ResolutionRow {
  * count rather than learn that a document they may not open exists. Drafts, submitted, returned
  * and withdrawn documents never count.
  */
+/** Resolutions are numbered 1 to 999 within their meeting (`9/2`), as the API's `meeting/number` references say. */
+const LAST_RESOLUTION_NUMBER = 999;
+
 export class ResolutionsService {
   constructor(
     private readonly db: Db,
@@ -152,6 +155,12 @@ export class ResolutionsService {
       if (!this.db.prepare('SELECT 1 FROM meetings WHERE number = ?').get(meeting)) throw new NotFoundError(`no meeting ${meeting}`);
       const number =
         input.number ?? ((this.db.prepare('SELECT coalesce(max(number), 0) + 1 FROM resolutions WHERE meeting = ?').pluck().get(meeting) as number));
+      if (number > LAST_RESOLUTION_NUMBER) {
+        throw new ConflictError(
+          `meeting ${meeting} already has resolution ${LAST_RESOLUTION_NUMBER}, the last number a resolution may have; name a free number below it`,
+          'resolution_numbers_used',
+        );
+      }
       if (this.db.prepare('SELECT 1 FROM resolutions WHERE meeting = ? AND number = ?').get(meeting, number)) {
         throw new ConflictError(`resolution ${meeting}/${number} already exists`, 'resolution_exists');
       }

@@ -66,6 +66,22 @@ describe('resolutions register, compliance and city pages', function () {
       expect(matrix.body.resolutions.map((r: { meeting: number; number: number }) => `${r.meeting}/${r.number}`)).to.deep.equal(['9/2', '9/4', '9/8', '10/1']);
     });
 
+    it('numbers a new resolution after the last one, up to 999: past it the next one must be named (409, nothing created)', async function () {
+      await request.post('/api/v1/meetings').set(c.secretariat.auth).send({ number: 14, city: 'shiraz', date: '1394-08', title: 'چهاردهمین نشست' }).expect(201);
+      const last = await request.post('/api/v1/resolutions/14').set(c.secretariat.auth).send({ number: 999, text: 'آخرین شماره', responsible: 'دبیرخانه' }).expect(201);
+      expect(last.body.number).to.equal(999);
+      const auditRows = portal.services.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'resolution.created'").pluck().get();
+      const refused = await request.post('/api/v1/resolutions/14').set(c.secretariat.auth).send({ text: 'یکی بیشتر', responsible: 'دبیرخانه' }).expect(409);
+      expect(refused.body.error.code).to.equal('resolution_numbers_used');
+      expect(portal.services.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'resolution.created'").pluck().get()).to.equal(auditRows);
+      expect(portal.services.db.prepare('SELECT max(number) FROM resolutions WHERE meeting = 14').pluck().get()).to.equal(999);
+      const named = await request.post('/api/v1/resolutions/14').set(c.secretariat.auth).send({ number: 1, text: 'نخستین', responsible: 'دبیرخانه' }).expect(201);
+      expect(named.body.number).to.equal(1);
+      const register = await request.get('/api/v1/resolutions').set(c.secretariat.auth).expect(200);
+      const meeting14 = (register.body as { number: number; resolutions: { number: number }[] }[]).find((m) => m.number === 14)!;
+      expect(meeting14.resolutions.map((r) => r.number)).to.deep.equal([1, 999]);
+    });
+
     it('records a status change and a follow-up in the audit log and notifies the secretariat and the cities', async function () {
       const patched = await request.patch('/api/v1/resolutions/9/2').set(c.secretariat.auth).send({ status: 'in-progress', dueDate: '1392-01-15' }).expect(200);
       expect(patched.body).to.include({ status: 'in-progress', dueDate: '1392-01-15' });
