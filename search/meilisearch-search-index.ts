@@ -60,6 +60,10 @@ export class MeilisearchSearchIndex implements SearchIndex {
     this.client = new Meilisearch({
       host: options.url,
       apiKey: options.apiKey,
+      // Meilisearch gzips an answer whenever the client accepts it (fetch always does), and writes the
+      // gzip stream in pieces after the head: on loopback each answer then waits ~40 ms for a delayed
+      // ACK (Nagle), multi-searches of a few KB included (BENCHMARKS.md). Uncompressed, they do not.
+      requestInit: { headers: { 'Accept-Encoding': 'identity' } },
       timeout: options.requestTimeoutMs ?? 30_000,
       defaultWaitOptions: { timeout: options.taskTimeoutMs ?? 120_000, interval: options.taskPollMs ?? 50 },
     });

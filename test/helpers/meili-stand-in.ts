@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 
 /**
  * A local HTTP stand-in for the parts of the Meilisearch API the adapter uses. It records every
@@ -52,6 +53,12 @@ export class MeiliStandIn {
   readonly requests: RecordedRequest[] = [];
   /** How many times GET /tasks/:uid answers `processing` before the final status. */
   pollsBeforeDone = 1;
+  /**
+   * Answer as a real Meilisearch (actix-web's compress middleware) does when the client accepts gzip:
+   * the head first, then the gzip stream in pieces, chunked, from a socket that waits for the client's
+   * ACK before sending a small segment (Nagle). A client that delays its ACKs then waits ~40 ms per answer.
+   */
+  compressAnswers = false;
   private readonly tasks = new Map<number, TaskState>();
   private readonly overrides: Route[] = [];
   private readonly taskFailures: { type: string; error: MeiliError }[] = [];
@@ -82,6 +89,7 @@ export class MeiliStandIn {
     this.overrides.length = 0;
     this.taskFailures.length = 0;
     this.pollsBeforeDone = 1;
+    this.compressAnswers = false;
   }
 
   /** Answers `method path` (the path a regular expression, anchored by the caller) with `reply`, before the defaults. */
@@ -119,8 +127,10 @@ export class MeiliStandIn {
     this.requests.push(recorded);
     const reply = this.route(recorded);
     recorded.reply = reply;
+    const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    if (this.compressAnswers && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return compressedInPieces(res, reply.status, body);
     res.writeHead(reply.status, { 'content-type': 'application/json' });
-    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+    res.end(body);
   }
 
   private route(req: RecordedRequest): Reply {
@@ -208,6 +218,18 @@ export class MeiliStandIn {
       },
     };
   }
+}
+
+/** A gzip answer as actix-web sends it on a socket with Nagle's algorithm on: head, then the stream in two writes. */
+function compressedInPieces(res: http.ServerResponse, status: number, body: string): void {
+  res.socket?.setNoDelay(false);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip', vary: 'accept-encoding' });
+  res.flushHeaders();
+  const compressed = zlib.gzipSync(body);
+  setImmediate(() => {
+    res.write(compressed.subarray(0, 10));
+    setImmediate(() => res.end(compressed.subarray(10)));
+  });
 }
 
 interface SearchBody {

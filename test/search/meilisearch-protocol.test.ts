@@ -154,6 +154,30 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       for (const request of standIn.requests) expect(request.headers.authorization).to.equal(`Bearer ${API_KEY}`);
     });
 
+    it('asks for uncompressed answers on every request: a compressed answer, as Meilisearch writes it, stalls on a delayed ACK', async function () {
+      standIn.compressAnswers = true;
+      await index.init();
+      await index.upsert(doc());
+      await index.search({ role: 'reader', city: null }, query({ q: 'کتاب' }));
+      expect(standIn.requests.length).to.be.greaterThan(4);
+      for (const request of standIn.requests) expect(request.headers['accept-encoding'], `${request.method} ${request.path}`).to.equal('identity');
+    });
+
+    it('(the stand-in reproduces that stall: a client that accepts gzip waits for a delayed ACK on most answers)', async function () {
+      standIn.compressAnswers = true;
+      const times: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const started = performance.now();
+        const answer = await fetch(`${standIn.url}/health`, { headers: { 'accept-encoding': 'gzip, deflate' } });
+        expect(await answer.json()).to.deep.equal({ status: 'available' });
+        expect(answer.headers.get('content-encoding')).to.equal('gzip');
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      // A lower bound: load on the machine only makes answers slower.
+      expect(times[3], times.map((t) => t.toFixed(1)).join(' ')).to.be.greaterThan(30);
+    });
+
     it('accepts an index that already exists and still applies the settings', async function () {
       standIn.failNextTask('indexCreation', meiliError('index_already_exists', `Index \`${INDEX}\` already exists.`));
       await index.init();
