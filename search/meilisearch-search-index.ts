@@ -4,9 +4,10 @@ import { isStopWord, joinedForm, normalizeQueryText, splitForm, stem } from './p
 import { parseQuery, SynonymTable, type ParsedQuery } from './query';
 import { FACETS, type AccessFields, type Facet, type IndexedDocument, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Viewer } from './search-index';
 import { accessFields, chunksOf, type Chunk } from './meilisearch/chunks';
-import { FACET_ATTRIBUTES, quote, searchFilter } from './meilisearch/filter';
+import { FACET_ATTRIBUTES, idsFilter, quote, searchFilter } from './meilisearch/filter';
 import { INDEX_SETTINGS, synonymsSetting } from './meilisearch/settings';
 import { patternsFromMatches, splitPatterns, type ByteMatch } from './meilisearch/matches';
+import { WriteQueue, type WriteOf } from './meilisearch/write-queue';
 import { basicPatterns, dedupePatterns, escapeHtml, snippet, type Pattern } from './snippet';
 
 export interface MeilisearchSearchIndexOptions {
@@ -24,7 +25,10 @@ export interface MeilisearchSearchIndexOptions {
 
 /** A request body stays well below Meilisearch's default 100 MB payload limit. */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
-const MAX_BATCH_CHUNKS = 500;
+const MAX_BATCH_CHUNKS = 2000;
+/** At most this many documents, and pages, are written in one batch of tasks (see WriteQueue). */
+const MAX_BATCH_DOCUMENTS = 500;
+const MAX_BATCH_PAGES = 5000;
 const FETCH_PAGE = 1000;
 const SETTINGS_TIMEOUT_MS = 10 * 60_000;
 
@@ -54,6 +58,7 @@ export class MeilisearchSearchIndex implements SearchIndex {
   readonly kind = 'meilisearch' as const;
   private readonly client: Meilisearch;
   private readonly index: Index<Chunk>;
+  private readonly writes: WriteQueue;
   private synonyms = new SynonymTable();
 
   constructor(private readonly options: MeilisearchSearchIndexOptions) {
@@ -68,6 +73,15 @@ export class MeilisearchSearchIndex implements SearchIndex {
       defaultWaitOptions: { timeout: options.taskTimeoutMs ?? 120_000, interval: options.taskPollMs ?? 50 },
     });
     this.index = this.client.index<Chunk>(options.index);
+    this.writes = new WriteQueue(
+      {
+        upsert: (writes) => this.sendUpserts(writes),
+        access: (writes) => this.sendAccess(writes),
+        remove: (writes) => this.sendRemovals(writes),
+        clear: () => this.sendClear(),
+      },
+      { documents: MAX_BATCH_DOCUMENTS, pages: MAX_BATCH_PAGES },
+    );
   }
 
   async init(): Promise<void> {
@@ -107,27 +121,56 @@ export class MeilisearchSearchIndex implements SearchIndex {
     }
   }
 
-  async upsert(doc: IndexedDocument): Promise<void> {
+  upsert(doc: IndexedDocument): Promise<void> {
+    return this.writes.push({ kind: 'upsert', doc });
+  }
+
+  updateAccess(id: string, access: AccessFields): Promise<void> {
+    return this.writes.push({ kind: 'access', id, access });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.writes.push({ kind: 'remove', id });
+  }
+
+  clear(): Promise<void> {
+    return this.writes.push({ kind: 'clear' });
+  }
+
+  /**
+   * Documents with all their chunks, in as few tasks as their size allows: every chunk of the batch
+   * carries one new generation; the additions are sent together (Meilisearch takes consecutive
+   * additions as one batch); only once they are in are the batch's documents' chunks of any other
+   * generation deleted, in one task: no moment without a document, no page left from an older version.
+   * If an addition fails, the chunks already added are taken out again and the older ones stay.
+   */
+  private async sendUpserts(writes: WriteOf<'upsert'>[]): Promise<void> {
     const generation = randomUUID();
-    for (const batch of batches(chunksOf(doc, generation))) await this.done(this.index.addDocuments(batch));
-    // Only once the new chunks are in: no moment without the document, no page left from an older version.
-    await this.done(this.index.deleteDocuments({ filter: `docId = ${quote(doc.id)} AND generation != ${quote(generation)}` }));
+    const chunks = writes.flatMap(({ doc }) => chunksOf(doc, generation));
+    const added = await Promise.allSettled(batches(chunks).map((batch) => this.done(this.index.addDocuments(batch))));
+    const failed = added.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) {
+      await this.done(this.index.deleteDocuments({ filter: `generation = ${quote(generation)}` })).catch(() => undefined);
+      throw failed.reason;
+    }
+    await this.done(this.index.deleteDocuments({ filter: `${idsFilter(writes.map(({ doc }) => doc.id))} AND generation != ${quote(generation)}` }));
   }
 
-  async updateAccess(id: string, access: AccessFields): Promise<void> {
-    const ids = await this.chunkIds(id);
-    if (ids.length === 0) return;
-    const fields = accessFields(access);
-    const updates = ids.map((chunkId) => ({ id: chunkId, ...fields }));
+  /** New access fields on every chunk of these documents (found by filter, paged), in few tasks, never creating a chunk. */
+  private async sendAccess(writes: WriteOf<'access'>[]): Promise<void> {
+    const access = new Map(writes.map(({ id, access: fields }) => [id, accessFields(fields)]));
+    const chunks = await this.chunkIds([...access.keys()]);
+    if (chunks.length === 0) return;
+    const updates = chunks.map((chunk) => ({ id: chunk.id, ...access.get(chunk.docId)! }));
     // skipCreation: a chunk deleted meanwhile by an upsert must not come back as a fragment.
-    for (const batch of batches(updates)) await this.done(this.index.updateDocuments(batch, { skipCreation: true }));
+    await Promise.all(batches(updates).map((batch) => this.done(this.index.updateDocuments(batch, { skipCreation: true }))));
   }
 
-  async remove(id: string): Promise<void> {
-    await this.done(this.index.deleteDocuments({ filter: `docId = ${quote(id)}` }));
+  private async sendRemovals(writes: WriteOf<'remove'>[]): Promise<void> {
+    await this.done(this.index.deleteDocuments({ filter: idsFilter(writes.map(({ id }) => id)) }));
   }
 
-  async clear(): Promise<void> {
+  private async sendClear(): Promise<void> {
     await this.done(this.index.deleteAllDocuments());
   }
 
@@ -358,12 +401,13 @@ export class MeilisearchSearchIndex implements SearchIndex {
     });
   }
 
-  private async chunkIds(docId: string): Promise<string[]> {
-    const ids: string[] = [];
+  /** The ids of every chunk of these documents, page by page. */
+  private async chunkIds(docIds: string[]): Promise<Pick<Chunk, 'id' | 'docId'>[]> {
+    const chunks: Pick<Chunk, 'id' | 'docId'>[] = [];
     for (let offset = 0; ; offset += FETCH_PAGE) {
-      const page = await this.index.getDocuments({ filter: `docId = ${quote(docId)}`, fields: ['id'], limit: FETCH_PAGE, offset });
-      ids.push(...page.results.map((chunk) => chunk.id));
-      if (page.results.length < FETCH_PAGE) return ids;
+      const page = await this.index.getDocuments({ filter: idsFilter(docIds), fields: ['id', 'docId'], limit: FETCH_PAGE, offset });
+      chunks.push(...page.results.map(({ id, docId }) => ({ id, docId })));
+      if (page.results.length < FETCH_PAGE) return chunks;
     }
   }
 

@@ -43,7 +43,8 @@ interface TaskState {
   error: MeiliError | null;
 }
 
-type Route = { method: string; pattern: RegExp; reply: (req: RecordedRequest, match: RegExpMatchArray) => Reply; once: boolean };
+/** A programmed answer; a function that returns undefined leaves the request to the next answer or the default. */
+type Route = { method: string; pattern: RegExp; reply: (req: RecordedRequest, match: RegExpMatchArray) => Reply | undefined; once: boolean };
 
 export function meiliError(code: string, message: string, type: MeiliError['type'] = 'invalid_request'): MeiliError {
   return { message, code, type, link: `https://docs.meilisearch.com/errors#${code}` };
@@ -93,7 +94,7 @@ export class MeiliStandIn {
   }
 
   /** Answers `method path` (the path a regular expression, anchored by the caller) with `reply`, before the defaults. */
-  on(method: string, pattern: RegExp, reply: Reply | ((req: RecordedRequest, match: RegExpMatchArray) => Reply), options: { once?: boolean } = {}): void {
+  on(method: string, pattern: RegExp, reply: Reply | ((req: RecordedRequest, match: RegExpMatchArray) => Reply | undefined), options: { once?: boolean } = {}): void {
     this.overrides.push({ method, pattern, reply: typeof reply === 'function' ? reply : () => reply, once: options.once ?? false });
   }
 
@@ -138,8 +139,10 @@ export class MeiliStandIn {
     for (const [i, route] of this.overrides.entries()) {
       const match = req.method === route.method ? req.path.match(route.pattern) : null;
       if (!match) continue;
+      const reply = route.reply(req, match);
+      if (!reply) continue;
       if (route.once) this.overrides.splice(i, 1);
-      return route.reply(req, match);
+      return reply;
     }
     return this.defaultRoute(req);
   }

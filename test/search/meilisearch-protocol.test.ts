@@ -126,6 +126,24 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
     expect(isTaskPoll(requests.at(-1)!), 'the last request is the last poll').to.equal(true);
   }
 
+  /**
+   * The additions of one upsert are sent together; each task is polled until it succeeded, and the
+   * deletion of the older chunks is sent only after every addition succeeded, and awaited too.
+   */
+  function expectDeletionAfterAdditions(): void {
+    const { requests } = standIn;
+    const deletion = requests.findIndex((r) => r.method === 'POST' && r.path === path('/documents/delete'));
+    const additions = requests.flatMap((r, i) => (r.method === 'POST' && r.path === path('/documents') ? [i] : []));
+    expect(additions.length).to.be.greaterThan(1);
+    for (const i of additions) {
+      const uid = (requests[i]!.reply!.body as { taskUid: number }).taskUid;
+      const succeeded = requests.findIndex((r) => r.path === `/tasks/${uid}` && (r.reply!.body as { status: string }).status === 'succeeded');
+      expect(succeeded, `task ${uid}`).to.be.within(i + 1, deletion - 1);
+    }
+    const deletionTask = (requests[deletion]!.reply!.body as { taskUid: number }).taskUid;
+    expect((requests.at(-1)!.reply!.body as { uid: number; status: string })).to.include({ uid: deletionTask, status: 'succeeded' });
+  }
+
   describe('init and ping', function () {
     it('creates the index with primary key id, then applies every setting, waiting for both tasks', async function () {
       await index.init();
@@ -302,12 +320,13 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       expect(chunks[0]).to.include({ title: 'گزارش کلانشهر تهران', docId: 'doc-1' });
     });
 
-    it('sends a large document in several batches, each awaited before the next', async function () {
-      const pages = Array.from({ length: 1_200 }, (_, i) => ({ page: i + 1, text: `صفحه ${i + 1}` }));
+    it('sends a large document in several requests together, and deletes the older chunks only once every addition is in', async function () {
+      const pages = Array.from({ length: 4_500 }, (_, i) => ({ page: i + 1, text: `صفحه ${i + 1}` }));
       await index.upsert(doc({ pages }));
-      expect(documentBatches().map((b) => b.length)).to.deep.equal([500, 500, 200]);
+      expect(documentBatches().map((b) => b.length).sort((a, b) => b - a)).to.deep.equal([2000, 2000, 500]);
+      expect(documentBatches().flat().map((c) => c.page).sort((a, b) => a! - b!)).to.deep.equal(pages.map((p) => p.page));
       expect(standIn.calls().at(-1)).to.equal(`POST ${path('/documents/delete')}`);
-      expectEveryWriteAwaited();
+      expectDeletionAfterAdditions();
     });
 
     it('gives ids Meilisearch accepts to documents whose id it would not', async function () {
@@ -318,11 +337,80 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       expect(standIn.bodies('POST', path('/documents/delete'))[0]).to.have.property('filter').that.match(/^docId = "سند\/۱ \\"x\\"" AND /);
     });
 
-    it('rejects with Meilisearch\'s message when a batch fails, and keeps the older chunks', async function () {
+    it('rejects with Meilisearch\'s message when a batch fails, and keeps the older chunks: only the new generation is taken out again', async function () {
       standIn.failNextTask('documentAdditionOrUpdate', meiliError('invalid_document_fields', 'The document has too many fields.'));
       const error = await rejectionOf(index.upsert(doc()));
       expect(error.message).to.include('The document has too many fields.');
-      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents')}`]);
+      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents')}`, `POST ${path('/documents/delete')}`]);
+      const generation = documentBatches()[0]![0]!.generation;
+      expect(standIn.bodies('POST', path('/documents/delete'))).to.deep.equal([{ filter: `generation = "${generation}"` }]);
+    });
+  });
+
+  describe('batching writes', function () {
+    it('sends the documents upserted together as one addition and one deletion of their older chunks', async function () {
+      await Promise.all([index.upsert(doc({ id: 'a' })), index.upsert(doc({ id: 'b' })), index.upsert(doc({ id: 'c', pages: [] }))]);
+      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents')}`, `POST ${path('/documents/delete')}`]);
+      const chunks = documentBatches()[0]!;
+      expect(chunks.map((c) => c.id)).to.deep.equal(['a-p1', 'a-p3', 'b-p1', 'b-p3', 'c-meta']);
+      expect(new Set(chunks.map((c) => c.generation)).size).to.equal(1);
+      expect(standIn.bodies('POST', path('/documents/delete'))).to.deep.equal([{ filter: `docId IN ["a", "b", "c"] AND generation != "${chunks[0]!.generation}"` }]);
+      expectEveryWriteAwaited();
+    });
+
+    it('gathers the upserts asked for while a batch is with the engine into the next batch', async function () {
+      standIn.pollsBeforeDone = 3;
+      const first = index.upsert(doc({ id: 'first' }));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const later = ['x', 'y', 'z'].map((id) => index.upsert(doc({ id })));
+      await Promise.all([first, ...later]);
+      expect(documentBatches().map((batch) => [...new Set(batch.map((c) => c.docId))])).to.deep.equal([['first'], ['x', 'y', 'z']]);
+    });
+
+    it('keeps the order of writes of different kinds: a removal asked after an upsert is sent after it', async function () {
+      await Promise.all([index.upsert(doc({ id: 'a' })), index.remove('a'), index.upsert(doc({ id: 'b' }))]);
+      expect(standIn.calls()).to.deep.equal([
+        `POST ${path('/documents')}`,
+        `POST ${path('/documents/delete')}`,
+        `POST ${path('/documents/delete')}`,
+        `POST ${path('/documents')}`,
+        `POST ${path('/documents/delete')}`,
+      ]);
+      expect((standIn.bodies('POST', path('/documents/delete'))[1] as { filter: string }).filter).to.equal('docId = "a"');
+    });
+
+    it('sends a refused batch again one document at a time, so only the document the engine refuses fails', async function () {
+      standIn.failNextTask('documentAdditionOrUpdate', meiliError('invalid_document_fields', 'The batch has a bad document.'));
+      standIn.on('POST', /\/documents$/, (req) => {
+        const chunks = req.body as ChunkBody[];
+        return chunks.every((c) => c.docId === 'bad') ? { status: 400, body: meiliError('invalid_document_id', 'A bad document.') } : undefined;
+      });
+      const results = await Promise.allSettled([index.upsert(doc({ id: 'good' })), index.upsert(doc({ id: 'bad' })), index.upsert(doc({ id: 'fine' }))]);
+      expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+      expect(((results[1] as PromiseRejectedResult).reason as Error).message).to.include('A bad document.');
+      expect(documentBatches().map((batch) => [...new Set(batch.map((c) => c.docId))])).to.deep.equal([['good', 'bad', 'fine'], ['good'], ['bad'], ['fine']]);
+    });
+
+    it('updates the access of documents changed together with one look-up of their chunks and one update', async function () {
+      standIn.on('POST', /\/documents\/fetch$/, () => ({
+        status: 200,
+        body: { results: [{ id: 'a-p1', docId: 'a' }, { id: 'b-p1', docId: 'b' }, { id: 'b-p2', docId: 'b' }], offset: 0, limit: 1000, total: 3 },
+      }));
+      const open = { status: 'published' as const, access: 'portal' as const, sharedWith: [], city: 'tehran' };
+      const closed = { status: 'withdrawn' as const, access: 'portal' as const, sharedWith: [], city: 'mashhad' };
+      await Promise.all([index.updateAccess('a', open), index.updateAccess('b', closed)]);
+      expect(standIn.calls()).to.deep.equal([`POST ${path('/documents/fetch')}`, `PUT ${path('/documents')}`]);
+      expect((standIn.bodies('POST', path('/documents/fetch'))[0] as { filter: string }).filter).to.equal('docId IN ["a", "b"]');
+      expect(standIn.bodies('PUT', path('/documents'))[0]).to.deep.equal([
+        { id: 'a-p1', ...open },
+        { id: 'b-p1', ...closed },
+        { id: 'b-p2', ...closed },
+      ]);
+    });
+
+    it('removes documents removed together in one task', async function () {
+      await Promise.all([index.remove('a'), index.remove('b'), index.remove('a')]);
+      expect(standIn.bodies('POST', path('/documents/delete'))).to.deep.equal([{ filter: 'docId IN ["a", "b"]' }]);
     });
   });
 
@@ -332,12 +420,12 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
     it('finds the document\'s chunks by filter and updates only their access fields, never creating one', async function () {
       standIn.on('POST', /\/documents\/fetch$/, (req) => ({
         status: 200,
-        body: { results: [{ id: 'doc-1-p1' }, { id: 'doc-1-p3' }], offset: 0, limit: (req.body as { limit: number }).limit, total: 2 },
+        body: { results: [{ id: 'doc-1-p1', docId: 'doc-1' }, { id: 'doc-1-p3', docId: 'doc-1' }], offset: 0, limit: (req.body as { limit: number }).limit, total: 2 },
       }));
       await index.updateAccess('doc-1', access);
 
       expect(standIn.calls()).to.deep.equal([`POST ${path('/documents/fetch')}`, `PUT ${path('/documents')}`]);
-      expect(standIn.bodies('POST', path('/documents/fetch'))).to.deep.equal([{ filter: 'docId = "doc-1"', fields: ['id'], limit: 1000, offset: 0 }]);
+      expect(standIn.bodies('POST', path('/documents/fetch'))).to.deep.equal([{ filter: 'docId = "doc-1"', fields: ['id', 'docId'], limit: 1000, offset: 0 }]);
       const put = standIn.requests.find((r) => r.method === 'PUT')!;
       expect(put.query).to.deep.equal({ skipCreation: 'true' });
       expect(put.body).to.deep.equal([
@@ -348,15 +436,16 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
     });
 
     it('pages through the chunks of a long document', async function () {
-      const ids = Array.from({ length: 1_003 }, (_, i) => ({ id: `doc-1-p${i + 1}` }));
+      const ids = Array.from({ length: 1_003 }, (_, i) => ({ id: `doc-1-p${i + 1}`, docId: 'doc-1' }));
       standIn.on('POST', /\/documents\/fetch$/, (req) => {
         const { offset, limit } = req.body as { offset: number; limit: number };
         return { status: 200, body: { results: ids.slice(offset, offset + limit), offset, limit, total: ids.length } };
       });
       await index.updateAccess('doc-1', access);
       expect(standIn.bodies('POST', path('/documents/fetch')).map((b) => (b as { offset: number }).offset)).to.deep.equal([0, 1000]);
-      const updated = standIn.bodies('PUT', path('/documents')).flat() as { id: string }[];
+      const updated = standIn.bodies('PUT', path('/documents')).flat() as { id: string; status: string }[];
       expect(updated.map((u) => u.id)).to.deep.equal(ids.map((i) => i.id));
+      expect(updated.every((u) => u.status === 'published')).to.equal(true);
     });
 
     it('sends no update for a document that is not indexed', async function () {
