@@ -265,7 +265,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     for (const lane of lanes) await lane.index.close();
-    if (url) await meiliDeleteIndex(url, apiKey, uid);
+    if (url) for (const name of [uid, `${uid}-words`]) await meiliDeleteIndex(url, apiKey, name);
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
