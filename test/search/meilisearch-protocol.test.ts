@@ -165,13 +165,14 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
           // The typo rule is the adapter's (search/typos.ts): Meilisearch matches words as written.
           typoTolerance: { enabled: false },
           proximityPrecision: 'byWord',
+          facetSearch: false,
           localizedAttributes: [{ locales: ['pes'], attributePatterns: ['*'] }],
           pagination: { maxTotalHits: 100_000 },
           faceting: { maxValuesPerFacet: 1000 },
         },
       ]);
       expect(standIn.bodies('PATCH', path('-words/settings'))).to.deep.equal([
-        { searchableAttributes: ['word'], filterableAttributes: ['keys'], typoTolerance: { enabled: false }, pagination: { maxTotalHits: 100_000 } },
+        { searchableAttributes: ['word'], filterableAttributes: ['keys'], typoTolerance: { enabled: false }, facetSearch: false, pagination: { maxTotalHits: 100_000 } },
       ]);
       expectEveryWriteAwaited();
     });
