@@ -1,4 +1,5 @@
-import type { AccessFields, IndexedDocument, SearchHit, SearchIndex, SearchQuery, SearchResult, Viewer } from './search-index';
+import { visibleTo, type AccessFields, type IndexedDocument, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Viewer } from './search-index';
+import { bestCorrection } from './typos';
 import { parseQuery, SynonymTable } from './query';
 import { FtsConnection } from './fts/connection';
 import { HitBuilder } from './fts/hits';
@@ -9,7 +10,7 @@ import { DocSnapshot } from './fts/snapshot';
 import { Vocabulary } from './fts/vocabulary';
 import { FtsWriter } from './fts/writer';
 
-export { withinOneEdit } from './fts/vocabulary';
+export { withinOneEdit } from './typos';
 
 /**
  * The search index on SQLite FTS5, in its own database file, composed as `search/fts/` is split:
@@ -53,7 +54,7 @@ export class FtsSearchIndex implements SearchIndex {
     this.writer = new FtsWriter(this.connection, vocabulary, this.snapshot);
     this.planner = new QueryPlanner(vocabulary, options);
     this.matcher = new Matcher(this.connection, options);
-    this.hits = new HitBuilder(this.connection, this.planner, this.snapshot);
+    this.hits = new HitBuilder(this.connection, this.snapshot);
     this.relatedFinder = new RelatedFinder(this.connection, this.snapshot);
   }
 
@@ -103,7 +104,12 @@ export class FtsSearchIndex implements SearchIndex {
     const perPage = Math.max(1, Math.trunc(query.perPage) || 20);
     const page = Math.max(1, Math.trunc(query.page) || 1);
     const snapshot = this.snapshot.current();
-    const plan = this.planner.plan(parseQuery(query.q, this.synonyms));
+    const visible = (n: number): boolean => {
+      const doc = snapshot.get(n);
+      return doc !== undefined && visibleTo(viewer, doc.access);
+    };
+    const choose = (_token: string, candidates: string[]): string | null => bestCorrection(candidates, (word) => this.matcher.visibleWithWord(word, visible));
+    const plan = this.planner.plan(parseQuery(query.q, this.synonyms), choose);
     let spec = plan ? strictSpec(plan) : null;
     let matches: Map<number, Match> | null = spec ? this.matcher.matchDocuments(spec) : null;
     let candidates: Iterable<number> = matches ? matches.keys() : snapshot.all();
@@ -114,7 +120,6 @@ export class FtsSearchIndex implements SearchIndex {
     const only = query.only ? this.entryNumbers(query.only) : null;
     const within = (entries: Iterable<number>): Iterable<number> => (only ? [...entries].filter((n) => only.has(n)) : entries);
     let { kept, facets } = snapshot.select(viewer, query.filters, within(candidates));
-    const strictTotal = kept.length;
     let relaxed = false;
     const loose = plan && kept.length === 0 ? relaxedSpec(plan) : null;
     if (loose) {
@@ -134,10 +139,8 @@ export class FtsSearchIndex implements SearchIndex {
       return chosen !== undefined ? chosen : firstPages.get(n);
     };
     const result: SearchResult = { total: kept.length, hits: this.hits.hits(shown.map((doc) => doc.n), spec as MatchSpec | null, pageOf), facets, relaxed };
-    if (plan && plan.clauses.length > 0) {
-      const didYouMean = this.hits.didYouMean(plan, strictTotal, viewer);
-      if (didYouMean) result.didYouMean = didYouMean;
-    }
+    const didYouMean = plan ? this.hits.didYouMean(plan) : undefined;
+    if (didYouMean) result.didYouMean = didYouMean;
     return result;
   }
 

@@ -1,18 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Meilisearch, MeilisearchRequestError, type EnqueuedTaskPromise, type Hit, type Index, type MultiSearchParams, type MultiSearchQuery, type Task, type WaitOptions } from 'meilisearch';
-import { isStopWord, joinedForm, normalizeQueryText, splitForm, stem } from './persian';
+import { isStopWord, normalizeQueryText } from './persian';
 import { parseQuery, SynonymTable, type ParsedQuery } from './query';
-import { FACETS, type AccessFields, type Facet, type IndexedDocument, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Viewer } from './search-index';
+import { FACETS, type AccessFields, type IndexedDocument, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Viewer } from './search-index';
+import { typoSource, bestCorrection } from './typos';
 import { accessFields, chunksOf, type Chunk } from './meilisearch/chunks';
-import { FACET_ATTRIBUTES, quote, searchFilter } from './meilisearch/filter';
-import { INDEX_SETTINGS, synonymsSetting } from './meilisearch/settings';
-import { patternsFromMatches, splitPatterns, type ByteMatch } from './meilisearch/matches';
-import { basicPatterns, dedupePatterns, escapeHtml, snippet, type Pattern } from './snippet';
+import { FACET_ATTRIBUTES, idsFilter, quote, searchFilter } from './meilisearch/filter';
+import { RETRIEVED, toFacets, toSearchHit, type RetrievedChunk } from './meilisearch/hits';
+import { clauseText, hasPositiveWords, highlightPatterns, meilisearchQuery, needsPositions, pageLookupText, suggestion, withCorrections, withPrefix } from './meilisearch/reading';
+import { orderFound, selectFound, type FoundDocument } from './meilisearch/selection';
+import { AS_WRITTEN_ATTRIBUTES, INDEX_SETTINGS, PAGE_ATTRIBUTES, synonymsSetting, WORDS_INDEX_SETTINGS } from './meilisearch/settings';
+import { WordsIndex, type WordEntry } from './meilisearch/words';
+import { WriteQueue, type WriteOf } from './meilisearch/write-queue';
+import type { Pattern } from './snippet';
+
+export { meilisearchQuery, highlightPatterns } from './meilisearch/reading';
+export { toSearchHit } from './meilisearch/hits';
 
 export interface MeilisearchSearchIndexOptions {
   url: string;
   apiKey?: string;
-  /** The index uid. */
+  /** The index uid; the words documents have (for typo corrections) are kept in `<uid>-words`. */
   index: string;
   /** How long to wait for one task (settings, a batch of chunks) to be processed. */
   taskTimeoutMs?: number;
@@ -20,21 +28,25 @@ export interface MeilisearchSearchIndexOptions {
   taskPollMs?: number;
   /** The longest one HTTP request may take. */
   requestTimeoutMs?: number;
+  /** Accept gzipped answers, as the client does by default (only bench/engines.ts, which measures what that costs). */
+  compressedAnswers?: boolean;
 }
 
 /** A request body stays well below Meilisearch's default 100 MB payload limit. */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
-const MAX_BATCH_CHUNKS = 500;
+const MAX_BATCH_CHUNKS = 2000;
+/** At most this many documents, and pages, are written in one batch of tasks (see WriteQueue). */
+const MAX_BATCH_DOCUMENTS = 500;
+const MAX_BATCH_PAGES = 5000;
 const FETCH_PAGE = 1000;
 const SETTINGS_TIMEOUT_MS = 10 * 60_000;
 
-const RETRIEVED = ['docId', 'type', 'page', 'originalTitle', 'originalSummary', 'originalKeywords', 'originalBody', 'city', 'kind', 'year'] as const satisfies readonly (keyof Chunk)[];
-/** At most this many documents with an excluded word are left out by id (beyond, only their pages that have the word are). */
+/** At most this many documents with an excluded word are left out by id, when a phrase keeps the search on pages (beyond, only their pages that have the word are). */
 const MAX_EXCLUDED_DOCUMENTS = 1000;
-/** A field every chunk of the current layout has: chunks without it were indexed before entry types (and before labels and word forms). */
-const LAYOUT_FIELD = 'type';
+/** A field every chunk of the current layout has: chunks without it were indexed before whole-document chunks were (entry types came just before). */
+const LAYOUT_FIELD = 'wholeDocument';
 /** A relaxed answer takes at most this many documents for each clause of the query. */
-const MAX_RELAXED_DOCUMENTS = 1000;
+const MAX_RELAXED_DOCUMENTS = 10_000;
 /** How many of a document's most significant words look for documents like it (each in its own query). */
 const RELATED_WORDS = 12;
 /** How many documents each of those queries brings as candidates. */
@@ -43,43 +55,71 @@ const RELATED_CANDIDATES = 20;
 const RELATED_WEIGHTS = { words: 0.6, hazards: 0.3, kind: 0.1 };
 /** How many of a document's chunks are read to find its significant words. */
 const RELATED_CHUNKS = 50;
-type RetrievedChunk = Pick<Chunk, (typeof RETRIEVED)[number]>;
+/** What a relaxed answer reads of each document a clause finds: enough to filter, count facets and order. */
+const FOUND_FIELDS = ['docId', 'type', 'updatedAt', 'city', 'kind', 'hazards', 'year', 'resolutions', 'fileType'] as const satisfies readonly (keyof Chunk)[];
+
+type Answer = Omit<SearchResult, 'relaxed' | 'didYouMean'>;
 
 /**
- * The search index on Meilisearch: one Meilisearch document per page chunk, every chunk carrying its
- * document's metadata and visibility, `distinctAttribute: docId` so hits, totals and facet counts are
- * per document. Text is normalized here (search/persian.ts), never by Meilisearch alone.
+ * The search index on Meilisearch: per document, one chunk that stands for the whole document and
+ * one per page (search/meilisearch/chunks.ts), every chunk carrying its document's metadata and
+ * visibility, `distinctAttribute: docId` so hits, totals and facet counts are per document. Text is
+ * normalized here (search/persian.ts), never by Meilisearch alone. Queries are read once for both
+ * engines (search/query.ts) and follow the same matching and typo rules (search/typos.ts, the
+ * contract suite); writes are batched (search/meilisearch/write-queue.ts).
  */
 export class MeilisearchSearchIndex implements SearchIndex {
   readonly kind = 'meilisearch' as const;
   private readonly client: Meilisearch;
   private readonly index: Index<Chunk>;
+  private readonly wordsIndex: Index<WordEntry>;
+  private readonly words: WordsIndex;
+  private readonly writes: WriteQueue;
   private synonyms = new SynonymTable();
 
   constructor(private readonly options: MeilisearchSearchIndexOptions) {
     this.client = new Meilisearch({
       host: options.url,
       apiKey: options.apiKey,
+      // Meilisearch gzips an answer whenever the client accepts it (fetch always does), and writes the
+      // gzip stream in pieces after the head: on loopback each answer then waits ~40 ms for a delayed
+      // ACK (Nagle), multi-searches of a few KB included (BENCHMARKS.md). Uncompressed, they do not.
+      requestInit: options.compressedAnswers ? {} : { headers: { 'Accept-Encoding': 'identity' } },
       timeout: options.requestTimeoutMs ?? 30_000,
       defaultWaitOptions: { timeout: options.taskTimeoutMs ?? 120_000, interval: options.taskPollMs ?? 50 },
     });
     this.index = this.client.index<Chunk>(options.index);
+    this.wordsIndex = this.client.index<WordEntry>(`${options.index}-words`);
+    this.words = new WordsIndex(this.wordsIndex);
+    this.writes = new WriteQueue(
+      {
+        upsert: (writes) => this.sendUpserts(writes),
+        access: (writes) => this.sendAccess(writes),
+        remove: (writes) => this.sendRemovals(writes),
+        clear: () => this.sendClear(),
+      },
+      { documents: MAX_BATCH_DOCUMENTS, pages: MAX_BATCH_PAGES },
+    );
   }
 
   async init(): Promise<void> {
-    const uid = this.options.index;
-    try {
-      const created = await this.client.createIndex(uid, { primaryKey: 'id' }).waitTask();
-      if (created.status !== 'succeeded' && created.error?.code !== 'index_already_exists') throw taskError(created);
-    } catch (error) {
-      throw this.serverError(`cannot create the index ${uid}`, error);
-    }
-    try {
-      // Changed settings re-index every chunk already there, which can take a while on a large index.
-      await this.done(this.index.updateSettings(INDEX_SETTINGS), { timeout: SETTINGS_TIMEOUT_MS });
-    } catch (error) {
-      const hint = error instanceof MeilisearchRequestError ? '' : ' (Meilisearch v1.36 or newer is needed)';
-      throw this.serverError(`refuses the settings of the index ${uid}${hint}`, error);
+    for (const [uid, settings] of [
+      [this.options.index, INDEX_SETTINGS],
+      [this.wordsIndex.uid, WORDS_INDEX_SETTINGS],
+    ] as const) {
+      try {
+        const created = await this.client.createIndex(uid, { primaryKey: 'id' }).waitTask();
+        if (created.status !== 'succeeded' && created.error?.code !== 'index_already_exists') throw taskError(created);
+      } catch (error) {
+        throw this.serverError(`cannot create the index ${uid}`, error);
+      }
+      try {
+        // Changed settings re-index every chunk already there, which can take a while on a large index.
+        await this.done(this.client.index(uid).updateSettings(settings), { timeout: SETTINGS_TIMEOUT_MS });
+      } catch (error) {
+        const hint = error instanceof MeilisearchRequestError ? '' : ' (Meilisearch v1.36 or newer is needed)';
+        throw this.serverError(`refuses the settings of the index ${uid}${hint}`, error);
+      }
     }
   }
 
@@ -87,8 +127,8 @@ export class MeilisearchSearchIndex implements SearchIndex {
   async close(): Promise<void> {}
 
   /**
-   * Empty, or holding chunks of an older layout (before labels and word forms were indexed): either
-   * way the portal queues every document to be indexed again (server/search/rebuild.ts).
+   * Empty, or holding chunks of an older layout (before whole-document chunks): either way the
+   * portal queues every document to be indexed again (server/search/rebuild.ts).
    */
   async isEmpty(): Promise<boolean> {
     const stats = await this.index.getStats();
@@ -103,28 +143,65 @@ export class MeilisearchSearchIndex implements SearchIndex {
     }
   }
 
-  async upsert(doc: IndexedDocument): Promise<void> {
+  upsert(doc: IndexedDocument): Promise<void> {
+    return this.writes.push({ kind: 'upsert', doc });
+  }
+
+  updateAccess(id: string, access: AccessFields): Promise<void> {
+    return this.writes.push({ kind: 'access', id, access });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.writes.push({ kind: 'remove', id });
+  }
+
+  clear(): Promise<void> {
+    return this.writes.push({ kind: 'clear' });
+  }
+
+  /**
+   * Documents with all their chunks, in as few tasks as their size allows: every chunk of the batch
+   * carries one new generation; the additions are sent together (Meilisearch takes consecutive
+   * additions as one batch), with the words the documents bring to the words index; only once they
+   * are in are the batch's documents' chunks of any other generation deleted, in one task: no
+   * moment without a document, no page left from an older version. If an addition fails, the
+   * chunks already added are taken out again and the older ones stay.
+   */
+  private async sendUpserts(writes: WriteOf<'upsert'>[]): Promise<void> {
     const generation = randomUUID();
-    for (const batch of batches(chunksOf(doc, generation))) await this.done(this.index.addDocuments(batch));
-    // Only once the new chunks are in: no moment without the document, no page left from an older version.
-    await this.done(this.index.deleteDocuments({ filter: `docId = ${quote(doc.id)} AND generation != ${quote(generation)}` }));
+    const docs = writes.map(({ doc }) => doc);
+    const chunks = docs.flatMap((doc) => chunksOf(doc, generation));
+    const entries = this.words.newEntries(docs);
+    const added = await Promise.allSettled([
+      ...batches(chunks).map((batch) => this.done(this.index.addDocuments(batch))),
+      ...batches(entries).map((batch) => this.done(this.wordsIndex.addDocuments(batch))),
+    ]);
+    const failed = added.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) {
+      this.words.forget(entries);
+      await this.done(this.index.deleteDocuments({ filter: `generation = ${quote(generation)}` })).catch(() => undefined);
+      throw failed.reason;
+    }
+    await this.done(this.index.deleteDocuments({ filter: `${idsFilter(docs.map((doc) => doc.id))} AND generation != ${quote(generation)}` }));
   }
 
-  async updateAccess(id: string, access: AccessFields): Promise<void> {
-    const ids = await this.chunkIds(id);
-    if (ids.length === 0) return;
-    const fields = accessFields(access);
-    const updates = ids.map((chunkId) => ({ id: chunkId, ...fields }));
+  /** New access fields on every chunk of these documents (found by filter, paged), in few tasks, never creating a chunk. */
+  private async sendAccess(writes: WriteOf<'access'>[]): Promise<void> {
+    const access = new Map(writes.map(({ id, access: fields }) => [id, accessFields(fields)]));
+    const chunks = await this.chunkIds([...access.keys()]);
+    if (chunks.length === 0) return;
+    const updates = chunks.map((chunk) => ({ id: chunk.id, ...access.get(chunk.docId)! }));
     // skipCreation: a chunk deleted meanwhile by an upsert must not come back as a fragment.
-    for (const batch of batches(updates)) await this.done(this.index.updateDocuments(batch, { skipCreation: true }));
+    await Promise.all(batches(updates).map((batch) => this.done(this.index.updateDocuments(batch, { skipCreation: true }))));
   }
 
-  async remove(id: string): Promise<void> {
-    await this.done(this.index.deleteDocuments({ filter: `docId = ${quote(id)}` }));
+  private async sendRemovals(writes: WriteOf<'remove'>[]): Promise<void> {
+    await this.done(this.index.deleteDocuments({ filter: idsFilter(writes.map(({ id }) => id)) }));
   }
 
-  async clear(): Promise<void> {
-    await this.done(this.index.deleteAllDocuments());
+  private async sendClear(): Promise<void> {
+    this.words.forget();
+    await Promise.all([this.done(this.index.deleteAllDocuments()), this.done(this.wordsIndex.deleteAllDocuments())]);
   }
 
   /**
@@ -138,81 +215,45 @@ export class MeilisearchSearchIndex implements SearchIndex {
   }
 
   /**
-   * One multi-search request: the page of hits with the counts of every facet the user did not
-   * filter, and for each facet the user did filter, its counts under all the other filters (the
-   * usual disjunctive facets, as in the SQLite index). Every query uses page/hitsPerPage, not
-   * offset/limit: only then does Meilisearch apply `distinct` to every match, so totals and facet
-   * counts are numbers of documents, not of pages. When no visible document has every word, the
-   * documents with the most words are answered (`relaxed`, see relaxedSearch).
+   * The query as read for both engines, matched on every chunk of every document the viewer may
+   * see: one multi-search for the page of hits and the facet counts, and one more only for hits
+   * whose page is still to be found. When nothing matches, a word no document has is read as its
+   * nearest indexed word (search/typos.ts); when still nothing has every word, the documents with
+   * the most words are answered (`relaxed`).
    */
   async search(viewer: Viewer, query: SearchQuery): Promise<SearchResult> {
     const parsed = parseQuery(query.q, this.synonyms);
-    const q = meilisearchQuery(parsed);
-    const filter = onlyWithin(await this.withoutExcluded(viewer, parsed, query.filters), query.only);
-    const strict = await this.searchOnce(viewer, query, parsed, q, filter, 'all');
-    if (strict.total > 0 || parsed.clauses.length < 2) return { ...strict, relaxed: false };
-    const some = await this.relaxedSearch(query, parsed, filter);
-    return some ?? { ...strict, relaxed: false };
+    const strict = await this.strictSearch(viewer, query, parsed);
+    if (strict.total > 0) return { ...strict, relaxed: false };
+    const corrections = await this.corrections(viewer, parsed);
+    const reading = corrections.size > 0 ? withCorrections(parsed, corrections) : parsed;
+    const answer = corrections.size > 0 ? await this.strictSearch(viewer, query, reading) : strict;
+    const said = corrections.size > 0 ? { didYouMean: suggestion(parsed, corrections) } : {};
+    if (answer.total > 0 || reading.clauses.length < 2) return { ...answer, relaxed: false, ...said };
+    const some = await this.relaxedSearch(viewer, query, reading);
+    return some ? { ...some, relaxed: true, ...said } : { ...answer, relaxed: false, ...said };
   }
 
   /**
-   * The documents with the most of the query's clauses, as the SQLite index answers them:
-   * Meilisearch's own matching strategies drop words in a fixed order (`last` from the end,
-   * `frequency` the commonest first) and miss documents with other subsets. So each clause is
-   * asked for on its own (with the exclusions and every filter; at most MAX_RELAXED_DOCUMENTS
-   * documents each), documents are ordered by how many clauses they have, then by their ranks;
-   * then one request fetches this page's hits (each by the clauses it has, for its best page)
-   * and the facet counts of all of them. A filtered facet is counted under every filter here, its
-   * own included (the strict answer leaves its own out).
+   * Every clause, in one multi-search: the page of hits with the counts of every facet the user did
+   * not filter, and for each facet the user did filter, its counts under all the other filters (the
+   * usual disjunctive facets, as in the SQLite index). Every query uses page/hitsPerPage, not
+   * offset/limit: only then does Meilisearch apply `distinct` to every match, so totals and facet
+   * counts are numbers of documents, not of pages. With an excluded word, only whole-document chunks
+   * are searched (they have every word of their document, so `-word` leaves out the document) —
+   * unless a phrase, searched for or excluded, needs the order of words on pages: then the documents
+   * with an excluded word are asked for first and left out by id.
    */
-  private async relaxedSearch(query: SearchQuery, parsed: ParsedQuery, filter: (filters: SearchQuery['filters']) => string): Promise<SearchResult | null> {
-    const base = filter(query.filters);
-    const clauseQueries = parsed.clauses.map((clause) => meilisearchQuery({ clauses: [clause], excluded: [] }));
-    const { results } = await this.client.multiSearch<MultiSearchParams, Pick<Chunk, 'docId'>>({
-      queries: clauseQueries.map((q) => ({ indexUid: this.options.index, q, filter: base, matchingStrategy: 'all', page: 1, hitsPerPage: MAX_RELAXED_DOCUMENTS, attributesToRetrieve: ['docId'] })),
-    });
-    const found = new Map<string, { clauses: number[]; rank: number }>();
-    results.forEach((result, c) =>
-      result.hits.forEach((hit, position) => {
-        const entry = found.get(hit.docId) ?? { clauses: [], rank: 0 };
-        entry.clauses.push(c);
-        entry.rank += 1 / (1 + position);
-        found.set(hit.docId, entry);
-      }),
-    );
-    if (found.size === 0) return null;
-    const ordered = [...found].sort(([a, x], [b, y]) => y.clauses.length - x.clauses.length || y.rank - x.rank || (a < b ? -1 : 1));
-    const perPage = Math.max(1, Math.trunc(query.perPage) || 20);
-    const page = Math.max(1, Math.trunc(query.page) || 1);
-    const shown = query.sort === 'newest' ? null : ordered.slice((page - 1) * perPage, page * perPage);
-    const all = ordered.map(([id]) => quote(id)).join(', ');
-    const queries: MultiSearchQuery[] = [{ indexUid: this.options.index, q: '', filter: `${base} AND docId IN [${all}]`, facets: FACETS.map((facet) => FACET_ATTRIBUTES[facet]), page: 0 }];
-    if (shown === null) {
-      queries.push({ indexUid: this.options.index, q: '', filter: `${base} AND docId IN [${all}]`, sort: ['updatedAt:desc'], page, hitsPerPage: perPage, attributesToRetrieve: [...RETRIEVED] });
-    } else {
-      for (const [id, { clauses }] of shown) {
-        const q = clauses.map((c) => clauseQueries[c]!).join(' ');
-        queries.push({ indexUid: this.options.index, q, filter: `${base} AND docId = ${quote(id)}`, matchingStrategy: 'all', page: 1, hitsPerPage: 1, attributesToRetrieve: [...RETRIEVED], showMatchesPosition: true });
-      }
-    }
-    const { results: answers } = await this.client.multiSearch<MultiSearchParams, RetrievedChunk>({ queries });
-    const [counts, ...pages] = answers;
-    const patterns = highlightPatterns(parsed);
-    const chunks = shown === null ? (pages[0]?.hits ?? []) : pages.map((answer) => answer.hits[0]).filter((hit): hit is Hit<RetrievedChunk> => hit !== undefined);
-    return { total: found.size, hits: chunks.map((hit) => toSearchHit(hit, patterns)), facets: toFacets(counts?.facetDistribution ?? {}), relaxed: true };
-  }
-
-  private async searchOnce(
-    viewer: Viewer,
-    query: SearchQuery,
-    parsed: ParsedQuery,
-    q: string,
-    filter: (filters: SearchQuery['filters']) => string,
-    matchingStrategy: 'all' | 'frequency',
-  ): Promise<Omit<SearchResult, 'relaxed'>> {
-    const words = q !== '';
+  private async strictSearch(viewer: Viewer, query: SearchQuery, parsed: ParsedQuery): Promise<Answer> {
+    const q = meilisearchQuery(parsed);
+    const words = hasPositiveWords(q);
+    const wholeDocuments = parsed.excluded.length > 0 && !parsed.clauses.some(needsPositions) && !parsed.excluded.some(excludedPhrase);
+    const notIn = parsed.excluded.length > 0 && !wholeDocuments ? await this.documentsWithExcluded(viewer, parsed, query.filters) : null;
+    const only = onlyFilter(query.only);
+    const filter = (filters: SearchQuery['filters']): string =>
+      [searchFilter(viewer, filters), ...(wholeDocuments ? ['wholeDocument = 1'] : []), ...(notIn ? [notIn] : []), ...(only ? [only] : [])].join(' AND ');
     const filtered = FACETS.filter((facet) => (query.filters[facet] ?? []).length > 0);
-    const common = { indexUid: this.options.index, q, matchingStrategy } as const;
+    const common = { indexUid: this.options.index, q, matchingStrategy: 'all' } as const;
     const main = {
       ...common,
       filter: filter(query.filters),
@@ -222,7 +263,7 @@ export class MeilisearchSearchIndex implements SearchIndex {
       attributesToRetrieve: [...RETRIEVED],
       showMatchesPosition: words,
       // Without words there is no relevance: newest first, as in the SQLite index.
-      ...(query.sort === 'newest' || !words || !hasPositiveWords(q) ? { sort: ['updatedAt:desc'] } : {}),
+      ...(query.sort === 'newest' || !words ? { sort: ['updatedAt:desc'] } : {}),
     } satisfies MultiSearchQuery;
     const counts = filtered.map(
       (facet) =>
@@ -243,31 +284,180 @@ export class MeilisearchSearchIndex implements SearchIndex {
     });
     const patterns = highlightPatterns(parsed);
     const hits = page!.hits.map((hit) => toSearchHit(hit, patterns));
-    await this.findPagesOfTitleMatches(q, viewer, page!.hits, hits, patterns);
+    if (words) await this.findPages(viewer, parsed, page!.hits, hits, patterns);
     return { total: page!.totalHits ?? 0, hits, facets };
   }
 
   /**
-   * The filter of a search, with the documents that have an excluded word left out by id: `-word`
-   * in `q` leaves out only the chunks (pages) that have it, and another page of the same document
-   * would still be found. The documents are asked for first, each excluded word as an exact phrase.
+   * The typo rule of search/typos.ts: which typed words no document has at all (one multi-search: each
+   * such word alone, and joined with its neighbours, on every document; and the indexed words one
+   * deletion from it), then, for each, the candidate the most documents the viewer may see have as
+   * written (one more multi-search, counting). An empty map when every word is known.
    */
-  private async withoutExcluded(viewer: Viewer, parsed: ParsedQuery, base: SearchQuery['filters']): Promise<(filters: SearchQuery['filters']) => string> {
-    if (parsed.excluded.length === 0) return (filters) => searchFilter(viewer, filters);
+  private async corrections(viewer: Viewer, parsed: ParsedQuery): Promise<Map<number, string>> {
+    const chosen = new Map<number, string>();
+    const clauses = parsed.clauses;
+    const typoable = clauses.flatMap((clause, i) => (!clause.exact && clause.tokens.length === 1 && typoSource(clause.tokens[0]!) ? [i] : []));
+    if (typoable.length === 0) return chosen;
+    const checks: { clause: number; query: MultiSearchQuery }[] = [];
+    const known = (i: number, q: string): void => void checks.push({ clause: i, query: { indexUid: this.options.index, q, limit: 1, attributesToRetrieve: ['docId'] } });
+    for (const i of typoable) {
+      known(i, withPrefix(clauseText(clauses[i]!), clauses[i]!.prefix));
+      for (const span of joinedSpans(parsed, i)) known(i, withPrefix(span.map((c) => c.tokens[0]).join(''), span.at(-1)!.prefix));
+    }
+    const lookups = typoable.map((i) => this.words.lookup(clauses[i]!.tokens[0]!));
+    const { results } = await this.client.multiSearch<MultiSearchParams, { word: string }>({ queries: [...checks.map((check) => check.query), ...lookups] });
+    const unknown = typoable.filter((i) => checks.every((check, k) => check.clause !== i || results[k]!.hits.length === 0));
+    const candidates = new Map(unknown.map((i) => [i, WordsIndex.candidates(clauses[i]!.tokens[0]!, results[checks.length + typoable.indexOf(i)]!.hits)]));
+    const words = [...new Set([...candidates.values()].flat())];
+    if (words.length === 0) return chosen;
+    const counted = await this.client.multiSearch<MultiSearchParams>({
+      queries: words.map((word) => ({ indexUid: this.options.index, q: `"${word}"`, attributesToSearchOn: AS_WRITTEN_ATTRIBUTES, filter: searchFilter(viewer, {}), page: 0 })),
+    });
+    const visible = new Map(words.map((word, k) => [word, counted.results[k]!.totalHits ?? 0]));
+    for (const [i, list] of candidates) {
+      const word = bestCorrection(list, (candidate) => visible.get(candidate) ?? 0);
+      if (word !== null) chosen.set(i, word);
+    }
+    return chosen;
+  }
+
+  /**
+   * The documents with the most of the query's clauses, as the SQLite index answers them:
+   * Meilisearch's own matching strategies drop words in a fixed order (`last` from the end,
+   * `frequency` the commonest first) and miss documents with other subsets. So each clause is
+   * asked for on its own, on whole-document chunks (a phrase on pages), with the exclusions and the
+   * viewer's visibility (at most MAX_RELAXED_DOCUMENTS documents each); the user's filters and the
+   * facet counts are applied here as the SQLite index applies them; documents are ordered by how
+   * many clauses they have, then by their ranks. One more request fetches this page's hits: per
+   * document, its page with the most of the words, or its whole-document chunk.
+   */
+  private async relaxedSearch(viewer: Viewer, query: SearchQuery, parsed: ParsedQuery): Promise<Answer | null> {
+    const byId = parsed.excluded.some(excludedPhrase) ? await this.documentsWithExcluded(viewer, parsed, {}) : null;
+    const excluded = byId ? '' : meilisearchQuery({ clauses: [], excluded: parsed.excluded });
+    const only = onlyFilter(query.only);
+    const visible = [searchFilter(viewer, {}), ...(byId ? [byId] : []), ...(only ? [only] : [])].join(' AND ');
+    const { results } = await this.client.multiSearch<MultiSearchParams, Pick<Chunk, (typeof FOUND_FIELDS)[number]>>({
+      queries: parsed.clauses.map((clause) => ({
+        indexUid: this.options.index,
+        q: withPrefix([excluded, clauseText(clause)].filter((part) => part !== '').join(' '), clause.exact || clause.prefix),
+        filter: needsPositions(clause) ? visible : `${visible} AND wholeDocument = 1`,
+        matchingStrategy: 'all',
+        page: 1,
+        hitsPerPage: MAX_RELAXED_DOCUMENTS,
+        attributesToRetrieve: [...FOUND_FIELDS],
+      })),
+    });
+    const found = new Map<string, FoundDocument & { clauseIndexes: number[] }>();
+    results.forEach((result, c) =>
+      result.hits.forEach((hit, position) => {
+        const entry = found.get(hit.docId) ?? {
+          docId: hit.docId,
+          updatedAt: hit.updatedAt,
+          values: {
+            city: [hit.city],
+            kind: hit.kind ? [hit.kind] : [],
+            hazard: hit.hazards ?? [],
+            year: [String(hit.year)],
+            resolution: hit.resolutions ?? [],
+            fileType: hit.fileType ? [hit.fileType] : [],
+            type: [hit.type ?? 'document'],
+          },
+          clauses: 0,
+          rank: 0,
+          clauseIndexes: [],
+        };
+        entry.clauses += 1;
+        entry.rank += 1 / (1 + position);
+        entry.clauseIndexes.push(c);
+        found.set(hit.docId, entry);
+      }),
+    );
+    const { kept, facets } = selectFound(found.values(), query.filters);
+    if (kept.length === 0) return null;
+    const perPage = Math.max(1, Math.trunc(query.perPage) || 20);
+    const page = Math.max(1, Math.trunc(query.page) || 1);
+    const shown = orderFound(kept, query.sort).slice((page - 1) * perPage, page * perPage) as (FoundDocument & { clauseIndexes: number[] })[];
+    const patterns = highlightPatterns(parsed);
+    const hits = await this.hitsOf(
+      viewer,
+      shown.map((doc) => ({ docId: doc.docId, reading: { clauses: doc.clauseIndexes.map((c) => parsed.clauses[c]!), excluded: [] } })),
+      patterns,
+    );
+    return { total: kept.length, hits, facets };
+  }
+
+  /** The hits of these documents, in this order: each its page with the most of its words, else its whole-document chunk. One multi-search. */
+  private async hitsOf(viewer: Viewer, docs: { docId: string; reading: ParsedQuery }[], patterns: Pattern[]): Promise<SearchHit[]> {
+    if (docs.length === 0) return [];
+    const visible = searchFilter(viewer, {});
+    const queries: MultiSearchQuery[] = docs.flatMap(({ docId, reading }) => [
+      this.pageLookup(visible, docId, reading),
+      { indexUid: this.options.index, q: '', filter: `${visible} AND docId = ${quote(docId)} AND wholeDocument = 1`, limit: 1, attributesToRetrieve: [...RETRIEVED] },
+    ]);
+    const { results } = await this.client.multiSearch<MultiSearchParams, RetrievedChunk>({ queries });
+    return docs.flatMap((_, k) => {
+      const onPage = results[2 * k]!.hits[0];
+      const whole = results[2 * k + 1]!.hits[0];
+      const hit = onPage ? toSearchHit(onPage, patterns) : whole ? toSearchHit(whole, patterns) : null;
+      return hit ? [hit.page === null && whole ? toSearchHit(whole, patterns) : hit] : [];
+    });
+  }
+
+  /** The page of one document whose text (or its stems) has the most of the reading's words. */
+  private pageLookup(visible: string, docId: string, reading: ParsedQuery): MultiSearchQuery {
+    return {
+      indexUid: this.options.index,
+      q: pageLookupText(reading),
+      filter: `${visible} AND docId = ${quote(docId)} AND wholeDocument = 0`,
+      attributesToSearchOn: PAGE_ATTRIBUTES,
+      matchingStrategy: 'frequency',
+      limit: 1,
+      attributesToRetrieve: [...RETRIEVED],
+      showMatchesPosition: true,
+    };
+  }
+
+  /**
+   * A hit without a page whose document has pages: it matched through its whole-document chunk (its
+   * words on different pages, or a form no page has as written) or through the title every page
+   * repeats. One more multi-search asks, per such document, for the page with the most of the words
+   * in any form, and takes it.
+   */
+  private async findPages(viewer: Viewer, parsed: ParsedQuery, chunks: Hit<RetrievedChunk>[], hits: SearchHit[], patterns: Pattern[]): Promise<void> {
+    const lacking = hits.flatMap((hit, i) => (hit.page === null && (chunks[i]!.pageCount ?? 0) > 0 ? [i] : []));
+    if (lacking.length === 0 || pageLookupText(parsed).trim() === '') return;
+    const visible = searchFilter(viewer, {});
+    const { results } = await this.client.multiSearch<MultiSearchParams, RetrievedChunk>({
+      queries: lacking.map((i) => this.pageLookup(visible, chunks[i]!.docId, parsed)),
+    });
+    results.forEach((result, k) => {
+      const chunk = result.hits[0];
+      const withPage = chunk?.docId === chunks[lacking[k]!]!.docId ? toSearchHit(chunk, patterns) : null;
+      if (withPage?.page != null) hits[lacking[k]!] = withPage;
+    });
+  }
+
+  /**
+   * The filter that leaves out, by id, the documents with an excluded word (asked for first, each
+   * excluded word as an exact phrase, at most MAX_EXCLUDED_DOCUMENTS): for a query whose phrase must
+   * be matched on pages, where `-word` leaves out only the pages that have it, and for an excluded
+   * phrase, which only pages can show.
+   */
+  private async documentsWithExcluded(viewer: Viewer, parsed: ParsedQuery, filters: SearchQuery['filters']): Promise<string | null> {
     const { results } = await this.client.multiSearch<MultiSearchParams, Pick<Chunk, 'docId'>>({
       queries: parsed.excluded.map((tokens) => ({
         indexUid: this.options.index,
         q: `"${tokens.join(' ')}"`,
-        filter: searchFilter(viewer, base),
+        // A word is on its document's whole-document chunk; the order of a phrase's words only on its pages.
+        filter: excludedPhrase(tokens) ? searchFilter(viewer, filters) : `${searchFilter(viewer, filters)} AND wholeDocument = 1`,
         page: 1,
         hitsPerPage: MAX_EXCLUDED_DOCUMENTS,
         attributesToRetrieve: ['docId'],
       })),
     });
     const ids = [...new Set(results.flatMap((result) => result.hits.map((hit) => hit.docId)))];
-    if (ids.length === 0) return (filters) => searchFilter(viewer, filters);
-    const notIn = `docId NOT IN [${ids.map(quote).join(', ')}]`;
-    return (filters) => `${searchFilter(viewer, filters)} AND ${notIn}`;
+    return ids.length === 0 ? null : `docId NOT IN [${ids.map(quote).join(', ')}]`;
   }
 
   /**
@@ -279,12 +469,14 @@ export class MeilisearchSearchIndex implements SearchIndex {
   async related(viewer: Viewer, id: string, limit: number): Promise<SearchHit[]> {
     const chunks = await this.index.getDocuments({
       filter: `docId = ${quote(id)}`,
-      fields: ['title', 'keywords', 'summary', 'body', 'labels', 'city', 'kind', 'hazards'],
+      fields: ['title', 'keywords', 'summary', 'body', 'labels', 'city', 'kind', 'hazards', 'wholeDocument'],
       limit: RELATED_CHUNKS,
     });
-    const first = chunks.results[0];
+    // The whole-document chunk first: it alone carries the summary.
+    const ordered = [...chunks.results].sort((a, b) => (b.wholeDocument ?? 0) - (a.wholeDocument ?? 0));
+    const first = ordered[0];
     if (!first) return [];
-    const words = significantWords(chunks.results);
+    const words = significantWords(ordered);
     const hazards = ((first.hazards ?? []) as string[]).filter((h) => h !== 'other');
     const base = `${searchFilter(viewer, {})} AND docId != ${quote(id)} AND type = ${quote('document')}`;
     const retrieve = [...RETRIEVED, 'hazards'];
@@ -324,42 +516,13 @@ export class MeilisearchSearchIndex implements SearchIndex {
     return ranked.slice(0, limit).map(({ chunk }) => ({ ...toSearchHit(chunk, []), page: null }));
   }
 
-  /**
-   * Every chunk repeats its document's title and keywords, so for a word in the title Meilisearch
-   * ties all of a document's pages and picks the first, whose text may not have the word. For such
-   * hits one more multi-search asks, per document, for the page whose own text matches best
-   * (dropping the most frequent words first when no page has them all), and takes its page.
-   */
-  private async findPagesOfTitleMatches(q: string, viewer: Viewer, chunks: Hit<RetrievedChunk>[], hits: SearchHit[], patterns: Pattern[]): Promise<void> {
-    const lacking = hits.flatMap((hit, i) => (q !== '' && hit.page === null && chunks[i]!.page !== null ? [i] : []));
-    if (lacking.length === 0) return;
-    const queries = lacking.map(
-      (i) =>
-        ({
-          indexUid: this.options.index,
-          q,
-          filter: `${searchFilter(viewer, {})} AND docId = ${quote(chunks[i]!.docId)}`,
-          attributesToSearchOn: ['body', 'bodySplit'],
-          matchingStrategy: 'frequency',
-          limit: 1,
-          attributesToRetrieve: [...RETRIEVED],
-          showMatchesPosition: true,
-        }) satisfies MultiSearchQuery,
-    );
-    const { results } = await this.client.multiSearch<MultiSearchParams, RetrievedChunk>({ queries });
-    results.forEach((result, k) => {
-      const chunk = result.hits[0];
-      const withPage = chunk?.docId === chunks[lacking[k]!]!.docId ? toSearchHit(chunk, patterns) : null;
-      if (withPage?.page != null) hits[lacking[k]!] = withPage;
-    });
-  }
-
-  private async chunkIds(docId: string): Promise<string[]> {
-    const ids: string[] = [];
+  /** The ids of every chunk of these documents, page by page. */
+  private async chunkIds(docIds: string[]): Promise<Pick<Chunk, 'id' | 'docId'>[]> {
+    const chunks: Pick<Chunk, 'id' | 'docId'>[] = [];
     for (let offset = 0; ; offset += FETCH_PAGE) {
-      const page = await this.index.getDocuments({ filter: `docId = ${quote(docId)}`, fields: ['id'], limit: FETCH_PAGE, offset });
-      ids.push(...page.results.map((chunk) => chunk.id));
-      if (page.results.length < FETCH_PAGE) return ids;
+      const page = await this.index.getDocuments({ filter: idsFilter(docIds), fields: ['id', 'docId'], limit: FETCH_PAGE, offset });
+      chunks.push(...page.results.map(({ id, docId }) => ({ id, docId })));
+      if (page.results.length < FETCH_PAGE) return chunks;
     }
   }
 
@@ -381,50 +544,30 @@ export class MeilisearchSearchIndex implements SearchIndex {
   }
 }
 
+/** An excluded phrase of several words: only the pages have their words in order. */
+const excludedPhrase = (tokens: string[]): boolean => tokens.length > 1;
+
+/** The runs of adjacent one-word clauses (2 or 3) around clause `i` that the SQLite index also reads joined (`کلان شهر` → `کلانشهر`). */
+function joinedSpans(parsed: ParsedQuery, i: number): ParsedQuery['clauses'][] {
+  const spans: ParsedQuery['clauses'][] = [];
+  const { clauses } = parsed;
+  for (let size = 2; size <= 3; size++) {
+    for (let from = Math.max(0, i - size + 1); from <= i && from + size <= clauses.length; from++) {
+      const span = clauses.slice(from, from + size);
+      if (span.every((c, k) => !c.exact && c.tokens.length === 1 && c.run === span[0]!.run && c.position === span[0]!.position + k)) spans.push(span);
+    }
+  }
+  return spans;
+}
+
+/** The filter that limits a search to the entries `only` names (a saved search asked about one new entry); null for no limit. */
+function onlyFilter(only: string[] | undefined): string | null {
+  return only ? idsFilter(only) : null;
+}
+
 function taskError(task: Task): Error {
   const reason = task.error ? `${task.error.message} (${task.error.code})` : `status ${task.status}`;
   return new Error(`Meilisearch task ${task.uid} (${task.type}) did not succeed: ${reason}`);
-}
-
-/**
- * A parsed query as Meilisearch's `q`: each clause as normalized words (the synonym term it was
- * recognised as, so the `synonyms` setting applies), a phrase in double quotes, each exclusion
- * with `-`. Tokens are runs of letters and digits, so nothing the user typed is read as syntax.
- */
-export function meilisearchQuery(parsed: ParsedQuery): string {
-  const clauses = parsed.clauses.map((clause) => (clause.exact ? `"${clause.tokens.join(' ')}"` : (clause.term ?? clause.tokens).join(' ')));
-  const excluded = parsed.excluded.map((tokens) => (tokens.length === 1 ? `-${tokens[0]}` : `-"${tokens.join(' ')}"`));
-  return [...clauses, ...excluded].join(' ');
-}
-
-/** A search's filter, limited to the entries of `only` when it names some (a saved search asked about one entry). */
-function onlyWithin(filter: (filters: SearchQuery['filters']) => string, only: string[] | undefined): (filters: SearchQuery['filters']) => string {
-  if (!only) return filter;
-  const ids = `docId IN [${only.map(quote).join(', ')}]`;
-  return (filters) => `${filter(filters)} AND ${ids}`;
-}
-
-/** Whether a `q` has anything to rank by (not only exclusions). */
-function hasPositiveWords(q: string): boolean {
-  return q.split(' ').some((part) => part !== '' && !part.startsWith('-'));
-}
-
-/**
- * What our own snippets mark for a parsed query: each clause's words (the last a prefix, adjacent
- * ones concatenated, a word cut in two), their stems in any form, and the terms of their synonyms.
- */
-export function highlightPatterns(parsed: ParsedQuery): Pattern[] {
-  const tokens = parsed.clauses.flatMap((clause) => clause.tokens);
-  const patterns: Pattern[] = [...basicPatterns(tokens), ...splitPatterns(tokens)];
-  for (const clause of parsed.clauses) {
-    if (clause.exact) {
-      patterns.push({ words: clause.tokens, prefix: false });
-      continue;
-    }
-    for (const token of clause.tokens) patterns.push({ words: [stem(token)], prefix: false, stem: true });
-    for (const term of [...(clause.term ? [clause.term] : []), ...clause.synonyms]) patterns.push({ words: term, prefix: false, stem: term.length === 1 });
-  }
-  return dedupePatterns(patterns);
 }
 
 /**
@@ -473,43 +616,3 @@ export function batches<T>(items: T[]): T[][] {
   return out;
 }
 
-function toFacets(distribution: Record<string, Record<string, number>>): SearchResult['facets'] {
-  const facets = {} as SearchResult['facets'];
-  for (const facet of FACETS) facets[facet as Facet] = { ...(distribution[FACET_ATTRIBUTES[facet]] ?? {}) };
-  return facets;
-}
-
-type MatchesPosition = Record<string, ByteMatch[] | undefined> | undefined;
-
-/**
- * The snippet of one original text: our own matches first; if there are none, the words Meilisearch
- * matched in the field's normalized forms (UTF-8 byte offsets), such as a typo only it explains.
- */
-function snippetOf(original: string, patterns: Pattern[], positions: MatchesPosition, joinedField: string, splitField: string) {
-  const own = snippet(original, patterns);
-  if (own.matched || !positions || patterns.length === 0) return own;
-  const found = [
-    ...patternsFromMatches(joinedForm(original), positions[joinedField] ?? []),
-    ...patternsFromMatches(splitForm(original), positions[splitField] ?? []),
-  ];
-  return found.length > 0 ? snippet(original, dedupePatterns([...patterns, ...found])) : own;
-}
-
-/**
- * A chunk hit as a port hit: the page and a snippet from the page text when it matched; else no page
- * and a snippet from the summary, title or keywords, whichever matched; else the summary's start.
- */
-export function toSearchHit(hit: Hit<RetrievedChunk>, patterns: Pattern[]): SearchHit {
-  const positions = hit._matchesPosition as MatchesPosition;
-  const base = { id: hit.docId, type: hit.type ?? 'document', title: hit.originalTitle, city: hit.city, kind: hit.kind ?? '', year: hit.year };
-  const summary = hit.originalSummary ?? '';
-  const inBody = snippetOf(hit.originalBody ?? '', patterns, positions, 'body', 'bodySplit');
-  if (inBody.matched) return { ...base, page: hit.page ?? null, snippet: inBody.html };
-  const candidates = [
-    snippetOf(summary, patterns, positions, 'summary', 'summarySplit'),
-    snippetOf(hit.originalTitle, patterns, positions, 'title', 'titleSplit'),
-    snippet((hit.originalKeywords ?? []).join('، '), patterns),
-  ];
-  const matched = candidates.find((candidate) => candidate.matched);
-  return { ...base, page: null, snippet: matched?.html ?? (summary ? candidates[0]!.html : escapeHtml(hit.originalTitle)) };
-}

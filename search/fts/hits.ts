@@ -1,11 +1,10 @@
-import { visibleTo, type SearchHit, type Viewer } from '../search-index';
+import type { SearchHit } from '../search-index';
+import type { DocSnapshot } from './snapshot';
 import { escapeHtml, patternKey, snippet, type Snippet } from '../snippet';
 import type { FtsConnection } from './connection';
 import type { MatchSpec } from './matcher';
-import { quote, type PlannedQuery, type QueryPlanner } from './planner';
+import type { PlannedQuery } from './planner';
 import { PAGE_SLOTS } from './schema';
-import type { DocSnapshot } from './snapshot';
-import { typoSource } from './vocabulary';
 
 /** How many of a hit's first pages are read for one with every query word, when bestPages chose none, before FTS5 is asked. */
 const PAGES_READ_FOR_A_SNIPPET = 3;
@@ -33,7 +32,6 @@ interface Chunk {
 export class HitBuilder {
   constructor(
     private readonly connection: FtsConnection,
-    private readonly planner: QueryPlanner,
     private readonly snapshot: DocSnapshot,
   ) {}
 
@@ -47,33 +45,10 @@ export class HitBuilder {
     return this.rows(numbers).map((row) => this.hit(row, null, null));
   }
 
-  /**
-   * A correction from the vocabulary, offered only when it finds a document this viewer may see
-   * (so a word of someone else's draft never leaks): for tokens the query corrected, or, when
-   * nothing was found, for any token of 4+ letters.
-   */
-  didYouMean(plan: PlannedQuery, total: number, viewer: Viewer): string | undefined {
-    let candidates = plan.corrections;
-    if (candidates.size === 0 && total === 0) {
-      candidates = new Map();
-      plan.clauses.forEach((clause, i) => {
-        const token = clause.tokens[0]!;
-        if (clause.exact || clause.tokens.length !== 1 || !typoSource(token)) return;
-        const words = this.planner.corrections(token);
-        if (words.length > 0) candidates.set(i, words);
-      });
-    }
-    if (candidates.size === 0) return undefined;
-    const words = plan.clauses.map((clause) => (clause.exact ? `"${clause.tokens.join(' ')}"` : clause.tokens.join(' ')));
-    let changed = false;
-    for (const [i, options] of candidates) {
-      const usable = options.find((word) => this.visibleMatch(word, viewer));
-      if (usable) {
-        words[i] = usable;
-        changed = true;
-      }
-    }
-    return changed ? words.join(' ') : undefined;
+  /** The query with each word no document has replaced by the word it was read as (search/typos.ts); undefined when none was. */
+  didYouMean(plan: PlannedQuery): string | undefined {
+    if (plan.corrections.size === 0) return undefined;
+    return plan.clauses.map((clause, i) => plan.corrections.get(i) ?? (clause.exact ? `"${clause.tokens.join(' ')}"` : clause.tokens.join(' '))).join(' ');
   }
 
   /** The display fields of these documents, in the given order. */
@@ -137,18 +112,6 @@ export class HitBuilder {
       if (found) return found;
     }
     return null;
-  }
-
-  private visibleMatch(word: string, viewer: Viewer): boolean {
-    const documents = this.sql('SELECT rowid FROM fts_docs WHERE fts_docs MATCH ?').pluck().iterate(quote(word)) as IterableIterator<number>;
-    for (const n of documents) {
-      const doc = this.snapshot.get(n);
-      if (doc && visibleTo(viewer, doc.access)) {
-        documents.return?.();
-        return true;
-      }
-    }
-    return false;
   }
 
   private sql(source: string) {

@@ -1,5 +1,5 @@
 import type { FtsConnection } from './connection';
-import { BM25_PAGE_LIMIT, type PlannedQuery } from './planner';
+import { BM25_PAGE_LIMIT, EXACT_FORMS, quote, type PlannedQuery } from './planner';
 import { PAGE_BITS, PAGE_SLOTS } from './schema';
 import type { SnapshotDoc } from './snapshot';
 
@@ -39,16 +39,18 @@ export interface MatchSpec {
   relaxed: boolean;
   /** The expression pages and metadata are weighed and found by. */
   score: string;
+  /** The expression that decides which documents match (fts_docs), clause by clause when relaxed. */
+  documents: string[];
   estimate: number;
 }
 
 export function strictSpec(plan: PlannedQuery): MatchSpec | null {
-  return plan.match === null ? null : { plan, relaxed: false, score: plan.match, estimate: plan.estimate };
+  return plan.match === null || plan.documentMatch === null ? null : { plan, relaxed: false, score: plan.match, documents: [plan.documentMatch], estimate: plan.estimate };
 }
 
 export function relaxedSpec(plan: PlannedQuery): MatchSpec | null {
   if (plan.clauseMatches.length < 2) return null;
-  return { plan, relaxed: true, score: plan.clauseMatches.join(' OR '), estimate: plan.estimateAny };
+  return { plan, relaxed: true, score: plan.clauseMatches.join(' OR '), documents: plan.clauseDocumentMatches, estimate: plan.estimateAny };
 }
 
 export interface MatcherOptions {
@@ -88,7 +90,7 @@ export class Matcher {
     const without = (expression: string): string => (plan.exclude ? `(${expression}) NOT (${plan.exclude})` : expression);
     const documents = (expression: string): number[] => this.sql('SELECT rowid FROM fts_docs WHERE fts_docs MATCH ?').pluck().all(without(expression)) as number[];
     if (spec.relaxed) {
-      for (const clause of plan.clauseMatches) {
+      for (const clause of spec.documents) {
         for (const n of documents(clause)) {
           const found = matches.get(n);
           if (found) found.clauses += 1;
@@ -96,7 +98,7 @@ export class Matcher {
         }
       }
     } else {
-      for (const n of documents(spec.score)) matches.set(n, { pageScore: 0, metaScore: null, page: undefined, clauses: plan.clauses.length, exact: false });
+      for (const n of documents(spec.documents[0]!)) matches.set(n, { pageScore: 0, metaScore: null, page: undefined, clauses: plan.clauses.length, exact: false });
       if (plan.exact && matches.size > 0) for (const n of documents(plan.exact)) if (matches.has(n)) matches.get(n)!.exact = true;
     }
     if (matches.size === 0) return matches;
@@ -129,6 +131,13 @@ export class Matcher {
    */
   pagesAreCheapToRank(spec: MatchSpec): boolean {
     return spec.estimate <= (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT) && spec.plan.cost <= BM25_COST_LIMIT;
+  }
+
+  /** How many documents the viewer may see have the word as written (not only another form of it): how typo corrections are chosen (search/typos.ts). */
+  visibleWithWord(word: string, visible: (n: number) => boolean): number {
+    let count = 0;
+    for (const n of this.sql('SELECT rowid FROM fts_docs WHERE fts_docs MATCH ?').pluck().iterate(`${EXACT_FORMS} : ${quote(word)}`) as IterableIterator<number>) if (visible(n)) count++;
+    return count;
   }
 
   /** The documents that have any excluded word or phrase. */

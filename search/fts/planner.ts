@@ -1,7 +1,8 @@
 import { stem } from '../persian';
 import type { ParsedQuery, QueryClause } from '../query';
 import { dedupePatterns, type Pattern } from '../snippet';
-import { halves, typoSource, type Vocabulary } from './vocabulary';
+import { typoSource } from '../typos';
+import { halves, type Vocabulary } from './vocabulary';
 
 /** A prefix with at most this many completions in the vocabulary is searched as those words. */
 const MAX_PREFIX_WORDS = 8;
@@ -14,17 +15,27 @@ export const BM25_PAGE_LIMIT = 15_000;
 /** At most this many ways to write one phrase (its compounds joined or in halves) are searched. */
 const MAX_PHRASE_VARIANTS = 8;
 /** The columns of stems (the same names in every FTS5 table): a word found only there was found in another form. */
-const EXACT_FORMS = '- {heading_stems stems}';
+export const EXACT_FORMS = '- {heading_stems stems}';
 
 export const quote = (word: string): string => `"${word.replace(/"/g, '""')}"`;
+
+/** Picks the correction of a token no document has among the indexed words one edit away (search/typos.ts), or none. */
+export type ChooseCorrection = (token: string, candidates: string[]) => string | null;
 
 export interface PlannedQuery {
   /** The clauses as typed, for "did you mean". */
   clauses: QueryClause[];
-  /** Every clause (FTS5 AND), in any of its alternatives; null when the query only excludes. */
+  /** Every clause (FTS5 AND), in any of its alternatives, to weigh pages and metadata with; null when the query only excludes. */
   match: string | null;
+  /**
+   * The same, to decide which documents match (fts_docs): the last word is a prefix there even when
+   * it is a dense complete word that `match` searches exactly (see expand), so both engines find the same documents.
+   */
+  documentMatch: string | null;
   /** Per clause, its expression: a document matching more of them matches more of the query. */
   clauseMatches: string[];
+  /** Per clause, its expression for fts_docs (see documentMatch). */
+  clauseDocumentMatches: string[];
   /** Every clause in the forms typed (no stem, no synonym), outside the stem columns: documents with the words as written rank first. */
   exact: string | null;
   /** Any excluded word or phrase, as written; null when nothing is excluded. */
@@ -32,8 +43,8 @@ export interface PlannedQuery {
   patterns: Pattern[];
   /** Per clause, the patterns any of which stands for it (rule 8: every clause must be found). */
   groups: Pattern[][];
-  /** Per clause index, the vocabulary words (best first) that stand in for a misspelt word. */
-  corrections: Map<number, string[]>;
+  /** Per clause index, the indexed word that stands in for a word no document has (search/typos.ts). */
+  corrections: Map<number, string>;
   /** At most how many page rows the expression can match, from the vocabulary's counts. */
   estimate: number;
   /** At most how many page rows any one clause matches, summed (for a query relaxed to some of its clauses). */
@@ -67,36 +78,38 @@ export class QueryPlanner {
    * match are left out, and a prefix with few completions becomes those words, since FTS5 merges
    * whole doclists for a prefix.
    */
-  plan(query: ParsedQuery): PlannedQuery | null {
+  plan(query: ParsedQuery, choose: ChooseCorrection = () => null): PlannedQuery | null {
     const { clauses } = query;
     if (clauses.length === 0 && query.excluded.length === 0) return null;
     const known = this.knownWords(query);
     const alternatives: Alternatives[] = clauses.map((clause) => this.alternativesOf(clause, known));
     this.addConcatenations(clauses, alternatives);
-    const corrections = new Map<number, string[]>();
+    const corrections = new Map<number, string>();
     clauses.forEach((clause, i) => {
       if (clause.exact || clause.tokens.length !== 1) return;
       const token = clause.tokens[0]!;
-      const explained = alternatives[i]!.all.some((pattern) => pattern.words.every((word) => known.has(word))) || (clause.prefix && this.vocabulary.hasPrefix(token));
-      if (explained || !typoSource(token)) return;
-      const words = this.vocabulary.corrections(token);
-      if (words.length === 0) return;
-      corrections.set(i, words.map((w) => w.word));
-      for (const { word, pages } of words) known.set(word, pages);
-      const fixes = words.map(({ word }) => ({ words: [word], prefix: false }));
-      alternatives[i]!.all.push(...fixes);
-      alternatives[i]!.typed.push(...fixes);
+      if (!typoSource(token) || this.matchesSomeDocument(clause, alternatives[i]!, known)) return;
+      const candidates = this.vocabulary.corrections(token);
+      const word = choose(token, candidates.map((candidate) => candidate.word));
+      if (word === null) return;
+      corrections.set(i, word);
+      known.set(word, candidates.find((candidate) => candidate.word === word)?.pages ?? 0);
+      const fix = { words: [word], prefix: false };
+      alternatives[i]!.all.push(fix);
+      alternatives[i]!.typed.push(fix);
     });
 
     let estimate = clauses.length === 0 ? 0 : Infinity;
     let estimateAny = 0;
     const costs = new Map<string, number>();
-    const expression = (patterns: Pattern[], fallback: string, weigh: boolean): string => {
+    const expression = (patterns: Pattern[], fallback: string, weigh: boolean): { pages: string; documents: string } => {
       const phrases = new Set<string>();
+      const documentPhrases = new Set<string>();
       let matches = 0;
       for (const pattern of dedupePatterns(patterns)) {
         const expanded = this.expand(pattern, known);
         for (const phrase of expanded.phrases) phrases.add(phrase);
+        for (const phrase of expanded.documentPhrases) documentPhrases.add(phrase);
         if (weigh) costs.set(expanded.phrases.join(' OR '), expanded.cost);
         matches += expanded.estimate;
       }
@@ -105,21 +118,24 @@ export class QueryPlanner {
         estimateAny += matches;
       }
       if (phrases.size === 0) phrases.add(quote(fallback));
-      return `(${[...phrases].join(' OR ')})`;
+      if (documentPhrases.size === 0) documentPhrases.add(quote(fallback));
+      return { pages: `(${[...phrases].join(' OR ')})`, documents: `(${[...documentPhrases].join(' OR ')})` };
     };
-    const clauseMatches = clauses.map((clause, i) => {
-      const all = expression(alternatives[i]!.all, clause.tokens.join(' '), true);
-      return clause.exact ? `(${EXACT_FORMS} : ${all})` : all;
-    });
-    const typed = clauses.map((clause, i) => expression(alternatives[i]!.typed, clause.tokens.join(' '), false));
+    const exactOnly = (clause: QueryClause, text: string): string => (clause.exact ? `(${EXACT_FORMS} : ${text})` : text);
+    const perClause = clauses.map((clause, i) => expression(alternatives[i]!.all, clause.tokens.join(' '), true));
+    const clauseMatches = perClause.map((e, i) => exactOnly(clauses[i]!, e.pages));
+    const clauseDocumentMatches = perClause.map((e, i) => exactOnly(clauses[i]!, e.documents));
+    const typed = clauses.map((clause, i) => expression(alternatives[i]!.typed, clause.tokens.join(' '), false).documents);
     const excluded = query.excluded
-      .map((tokens) => this.expand({ words: tokens, prefix: false }, known).phrases)
+      .map((tokens) => this.expand({ words: tokens, prefix: false }, known).documentPhrases)
       .filter((phrases) => phrases.length > 0)
       .flat();
     return {
       clauses,
       match: clauseMatches.length > 0 ? clauseMatches.join(' AND ') : null,
+      documentMatch: clauseDocumentMatches.length > 0 ? clauseDocumentMatches.join(' AND ') : null,
       clauseMatches,
+      clauseDocumentMatches,
       exact: typed.length > 0 ? `${EXACT_FORMS} : (${typed.join(' AND ')})` : null,
       exclude: excluded.length > 0 ? `${EXACT_FORMS} : (${excluded.join(' OR ')})` : null,
       patterns: dedupePatterns(alternatives.flatMap((a) => a.all)),
@@ -131,9 +147,16 @@ export class QueryPlanner {
     };
   }
 
-  /** Indexed words of 5+ letters one edit away from the token, the most common first (for "did you mean"). */
-  corrections(token: string): string[] {
-    return this.vocabulary.corrections(token).map((w) => w.word);
+  /**
+   * Whether any document has the clause at all, in any of its alternatives (the last word also as a
+   * prefix): a word the vocabulary has matches itself; alternatives whose words are all indexed may
+   * still not match (two halves never side by side), so FTS5 is asked.
+   */
+  private matchesSomeDocument(clause: QueryClause, alternatives: Alternatives, known: Map<string, number>): boolean {
+    const token = clause.tokens[0]!;
+    if (known.has(token) || (clause.prefix && this.vocabulary.hasPrefix(token))) return true;
+    const phrases = dedupePatterns(alternatives.all).flatMap((pattern) => this.expand(pattern, known).documentPhrases);
+    return phrases.length > 0 && this.vocabulary.matchesSomeDocument(phrases.join(' OR '));
   }
 
   private alternativesOf(clause: QueryClause, known: Map<string, number>): Alternatives {
@@ -171,8 +194,8 @@ export class QueryPlanner {
    * The FTS5 phrases for one pattern (none when a word is not in the vocabulary; a prefix with
    * few completions as those words) and at most how many page rows they match.
    */
-  private expand(pattern: Pattern, known: Map<string, number>): { phrases: string[]; estimate: number; cost: number } {
-    const none = { phrases: [], estimate: 0, cost: 0 };
+  private expand(pattern: Pattern, known: Map<string, number>): { phrases: string[]; documentPhrases: string[]; estimate: number; cost: number } {
+    const none = { phrases: [], documentPhrases: [], estimate: 0, cost: 0 };
     const head = pattern.words.slice(0, -1);
     const tail = pattern.words[pattern.words.length - 1]!;
     if (!head.every((word) => known.has(word))) return none;
@@ -182,27 +205,33 @@ export class QueryPlanner {
     const weigh = (pages: number): number => (head.length === 0 ? pages : PHRASE_COST * (headCost + pages));
     if (!pattern.prefix) {
       const pages = known.get(tail);
-      return pages === undefined ? none : { phrases: [`${before}${quote(tail)}`], estimate: Math.min(headPages, pages), cost: weigh(pages) };
+      if (pages === undefined) return none;
+      const phrases = [`${before}${quote(tail)}`];
+      return { phrases, documentPhrases: phrases, estimate: Math.min(headPages, pages), cost: weigh(pages) };
     }
     const completions = this.vocabulary.completions(tail, MAX_PREFIX_WORDS + 1);
     if (completions.length <= MAX_PREFIX_WORDS) {
+      const phrases = completions.map(({ word }) => `${before}${quote(word)}`);
       return {
-        phrases: completions.map(({ word }) => `${before}${quote(word)}`),
+        phrases,
+        documentPhrases: phrases,
         estimate: completions.reduce((sum, { pages }) => sum + Math.min(headPages, pages), 0),
         cost: completions.reduce((sum, { pages }) => sum + weigh(pages), 0),
       };
     }
-    // A last word that is itself a dense complete word (on more pages than bm25 weighs) is searched
-    // exactly: as a prefix FTS5 would merge the doclists of all its completions (`شهر*` in
-    // `کلان شهر`), the slowest kind of query. Recall trade-off against rule 8 of persian.md: a
-    // document only a longer completion matches (`شهرداری` for `شهر`) is not found; a prefix that
-    // is not a word itself, or a word with few completions, still matches all of them.
+    // A last word that is itself a dense complete word (on more pages than bm25 weighs) is weighed
+    // on pages exactly: as a prefix FTS5 would merge the page doclists of all its completions
+    // (`شهر*` in `کلان شهر`), the slowest kind of query. Which documents match is still decided
+    // with the prefix, on fts_docs (one row per document), so a document only a longer completion
+    // matches (`شهرداری` for `شهر`) is found, as Meilisearch finds it; its page is then read from
+    // its first pages (HitBuilder).
+    const prefixPhrase = [`${before}${quote(tail)}*`];
     const exact = known.get(tail);
     if (exact !== undefined && exact > (this.options.bm25PageLimit ?? BM25_PAGE_LIMIT)) {
-      return { phrases: [`${before}${quote(tail)}`], estimate: Math.min(headPages, exact), cost: weigh(exact) };
+      return { phrases: [`${before}${quote(tail)}`], documentPhrases: prefixPhrase, estimate: Math.min(headPages, exact), cost: weigh(exact) };
     }
     const pages = this.vocabulary.prefixPages(tail, PREFIX_SCAN);
-    return { phrases: [`${before}${quote(tail)}*`], estimate: Math.min(headPages, pages), cost: weigh(pages) };
+    return { phrases: prefixPhrase, documentPhrases: prefixPhrase, estimate: Math.min(headPages, pages), cost: weigh(pages) };
   }
 
   /** Which of the query's words, stems, synonyms, concatenations and possible halves are indexed words, with their page counts. */

@@ -1,54 +1,13 @@
 import type { FtsConnection } from './connection';
+import { deletionKeys, typoTarget, withinOneEdit } from '../typos';
 
 /**
  * The index's own vocabulary (`vocab`, `vocab_edits`): which words are indexed and on how many
  * documents and page rows, their completions, and the words one edit away from a misspelt one.
  */
 
-export const MIN_TYPO_TARGET = 5;
-const MAX_CORRECTIONS = 3;
 /** Highest code point, so [prefix, prefix + END) is every word that starts with prefix. */
 export const END = '\u{10ffff}';
-
-/** 32-bit FNV-1a; collisions only add candidates, which are verified. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h | 0;
-}
-
-/** The word and every string it gives with one letter (code point) deleted. */
-export function deletionKeys(word: string): number[] {
-  const chars = [...word];
-  const keys = new Set<number>([hash(word)]);
-  for (let i = 0; i < chars.length; i++) keys.add(hash([...chars.slice(0, i), ...chars.slice(i + 1)].join('')));
-  return [...keys];
-}
-
-/** Optimal string alignment distance ≤ 1 (one insertion, deletion, substitution or swap of neighbours). */
-export function withinOneEdit(a: string, b: string): boolean {
-  const x = [...a];
-  const y = [...b];
-  if (Math.abs(x.length - y.length) > 1) return false;
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  if (i === x.length && i === y.length) return true;
-  const rest = (p: string[], q: string[]): boolean => p.join('') === q.join('');
-  if (x.length === y.length) {
-    if (rest(x.slice(i + 1), y.slice(i + 1))) return true;
-    return x[i] === y[i + 1] && x[i + 1] === y[i] && rest(x.slice(i + 2), y.slice(i + 2));
-  }
-  return x.length > y.length ? rest(x.slice(i + 1), y.slice(i)) : rest(x.slice(i), y.slice(i + 1));
-}
-
-export const isNumeric = (token: string): boolean => /\p{N}/u.test(token);
-
-/** Only words of 5+ letters are corrected to; a token of 4+ letters can be one edit from one. */
-export const typoTarget = (word: string): boolean => [...word].length >= MIN_TYPO_TARGET && !isNumeric(word);
-export const typoSource = (token: string): boolean => [...token].length >= MIN_TYPO_TARGET - 1 && !isNumeric(token);
 
 /** The ways to cut a token in two halves of 2+ letters each. */
 export function halves(token: string): [string, string][] {
@@ -73,6 +32,11 @@ export class Vocabulary {
     return known;
   }
 
+  /** Whether any document matches the FTS5 expression (on fts_docs, one row per document). */
+  matchesSomeDocument(expression: string): boolean {
+    return this.connection.sql('SELECT 1 FROM fts_docs WHERE fts_docs MATCH ? LIMIT 1').get(expression) !== undefined;
+  }
+
   hasPrefix(prefix: string): boolean {
     return this.connection.sql('SELECT 1 FROM vocab WHERE word >= ? AND word < ? LIMIT 1').get(prefix, prefix + END) !== undefined;
   }
@@ -90,17 +54,13 @@ export class Vocabulary {
     return this.connection.sql(`SELECT sum(pages) FROM (SELECT pages FROM vocab WHERE word >= ? AND word < ? LIMIT ${scan})`).pluck().get(prefix, prefix + END) as number;
   }
 
-  /** Indexed words of 5+ letters one edit away from the token, the most common first. */
+  /** Indexed words of 5+ letters one edit away from the token (the candidates of search/typos.ts), with their page counts. */
   corrections(token: string): { word: string; pages: number }[] {
     const keys = deletionKeys(token);
     const rows = this.connection
       .sql(`SELECT v.word, v.docs, v.pages FROM vocab v WHERE v.id IN (SELECT word FROM vocab_edits WHERE key IN (${keys.map(() => '?').join(',')}))`)
       .all(...keys.map((k) => BigInt(k))) as { word: string; docs: number; pages: number }[];
-    return rows
-      .filter((row) => row.word !== token && typoTarget(row.word) && withinOneEdit(token, row.word))
-      .sort((a, b) => b.docs - a.docs || (a.word < b.word ? -1 : 1))
-      .slice(0, MAX_CORRECTIONS)
-      .map(({ word, pages }) => ({ word, pages }));
+    return rows.filter((row) => row.word !== token && typoTarget(row.word) && withinOneEdit(token, row.word)).map(({ word, pages }) => ({ word, pages }));
   }
 
   /** Counts a document's words in (+1) or out (-1), with the typo neighbourhood of words seen for the first or last time. */

@@ -9,32 +9,69 @@ import type { AccessFields, EntryType, IndexedDocument } from '../search-index';
  */
 export const MAX_WORDS_PER_CHUNK = 3000;
 
-/** One Meilisearch document: one page (or part of a long page), or the metadata of a document without pages. */
-export interface Chunk {
+/**
+ * The whole-document chunk lists its words and forms one word per array element: Meilisearch puts
+ * 8 positions between elements, so it records no word pairs for proximity among them (most of its
+ * indexing work would go there, for pairs that mean nothing), and an attribute then holds at most
+ * 65,536 / 8 words: the lists are spread over several attributes of this many words each.
+ */
+export const WORDS_PER_ATTRIBUTE = 8000;
+/** The attributes of the whole-document chunk's distinct words, and of the other forms of its words; beyond them the rest is left out. */
+export const DOCUMENT_WORD_FIELDS = ['docWords', 'docWords2', 'docWords3', 'docWords4'] as const;
+export const FORM_FIELDS = ['forms', 'forms2', 'forms3', 'forms4', 'forms5', 'forms6', 'forms7', 'forms8'] as const;
+type DocumentWordField = (typeof DOCUMENT_WORD_FIELDS)[number];
+type FormField = (typeof FORM_FIELDS)[number];
+
+/** A list of words spread over the given attributes, WORDS_PER_ATTRIBUTE to each, the last ones left out when they do not fit. */
+function spread<F extends string>(fields: readonly F[], words: string[]): Partial<Record<F, string[]>> {
+  const out: Partial<Record<F, string[]>> = {};
+  fields.forEach((field, i) => {
+    const part = words.slice(i * WORDS_PER_ATTRIBUTE, (i + 1) * WORDS_PER_ATTRIBUTE);
+    if (part.length > 0) out[field] = part;
+  });
+  return out;
+}
+
+/**
+ * One Meilisearch document: a page (or part of a long page), or the chunk that stands for the
+ * whole document (`wholeDocument: 1`, one per document, the only one of a document without pages).
+ * Pages carry the text and the heading (title, keywords, labels), so a query for title and page
+ * words names that page; the whole-document chunk carries the heading, the summary, every distinct
+ * word of every page, and every other form of every word: a document matches when it has every
+ * word anywhere in it (search/search-index.ts, the contract suite), and a form typed that no page
+ * has as written still finds it, all in one search.
+ */
+export interface Chunk extends Partial<Record<DocumentWordField | FormField, string[]>> {
   id: string;
   docId: string;
   /** Changes on every upsert, so the chunks of an older version can be deleted after the new ones are in. */
   generation: string;
   page: number | null;
-  /** The page, 0 for the metadata chunk: ranks a document's earlier matching page first. */
+  /** The page, 0 for the whole-document chunk: ranks a document's earlier matching page first. */
   pageOrder: number;
+  /** 1 for the chunk that stands for the whole document, 0 for a page: a page that matches represents its document first. */
+  wholeDocument: 0 | 1;
+  /** How many pages with text the document has (so a hit without a page is looked up only when there is one to find). */
+  pageCount: number;
   // Searchable, pre-normalized: joined (ZWNJ deleted) and split (ZWNJ → space) forms.
   title: string;
   titleSplit: string;
   keywords: string[];
   keywordsSplit: string[];
-  summary: string;
-  summarySplit: string;
-  body: string;
-  bodySplit: string;
   /** The names of its city, kind and hazards in both languages, joined and split forms (low weight). */
   labels: string[];
-  /**
-   * Every form of every word of the chunk that light stemming takes to the same stem (persian.ts
-   * `stem` and `inflections`), lowest weight: Meilisearch cannot expand a query, so the forms a
-   * query may use are indexed instead, and a word found only here ranks below the word as written.
-   */
-  forms: string[];
+  // Pages only.
+  body?: string;
+  bodySplit?: string;
+  /** The stems of the page's words that differ from them (light stemming, persian.ts `stem`), one per element: finds the page of a word found in another form. */
+  stems?: string[];
+  // The whole-document chunk only, and in DOCUMENT_WORD_FIELDS: every distinct word of every page,
+  // both forms of rule 5; in FORM_FIELDS, lowest weight: every form of every word of the document that
+  // light stemming takes to the same stem (persian.ts `stem` and `inflections`). Meilisearch cannot
+  // expand a query, so the forms a query may use are indexed instead, and a word found only there
+  // ranks below the word as written.
+  summary?: string;
+  summarySplit?: string;
   // Stored for display and snippets, never searched.
   originalTitle: string;
   originalSummary: string;
@@ -106,20 +143,34 @@ export function formsOf(texts: string[]): string[] {
   return [...forms].filter((form) => !own.has(form));
 }
 
-/** Every chunk of a document: one per page part, or a single metadata chunk when it has no text. */
+/** The stems of a text's words that differ from every word of it. */
+export function stemsOf(original: string): string[] {
+  const own = new Set(wordsOfText(original));
+  const stems = new Set<string>();
+  for (const word of own) {
+    const stemmed = stem(word);
+    if (!own.has(stemmed)) stems.add(stemmed);
+  }
+  return [...stems];
+}
+
+/** Every distinct word of the texts, in order of first appearance. */
+export function distinctWords(texts: string[]): string[] {
+  return [...new Set(texts.flatMap(wordsOfText))];
+}
+
+/** The chunk that stands for the whole document, then one chunk per page part with text. */
 export function chunksOf(doc: IndexedDocument, generation: string, maxWords: number = MAX_WORDS_PER_CHUNK): Chunk[] {
   const prefix = chunkIdPrefix(doc.id);
-  const keywords = doc.keywords.map((k) => joinedForm(k).text);
-  const keywordsSplit = doc.keywords.map((k) => splitForm(k).text);
+  const pages = doc.pages.filter((page) => page.text.trim() !== '');
   const shared = {
     docId: doc.id,
     generation,
+    pageCount: pages.length,
     title: joinedForm(doc.title).text,
     titleSplit: splitForm(doc.title).text,
-    keywords,
-    keywordsSplit,
-    summary: joinedForm(doc.summary).text,
-    summarySplit: splitForm(doc.summary).text,
+    keywords: doc.keywords.map((k) => joinedForm(k).text),
+    keywordsSplit: doc.keywords.map((k) => splitForm(k).text),
     labels: [...new Set((doc.labels ?? []).flatMap((label) => [joinedForm(label).text, splitForm(label).text]))],
     originalTitle: doc.title,
     originalSummary: doc.summary,
@@ -134,21 +185,34 @@ export function chunksOf(doc: IndexedDocument, generation: string, maxWords: num
     updatedAt: Date.parse(doc.updatedAt),
   };
   const heading = [doc.title, doc.summary, ...doc.keywords, ...(doc.labels ?? [])];
-  const body = (original: string) => ({
-    body: joinedForm(original).text,
-    bodySplit: splitForm(original).text,
-    originalBody: original,
-    forms: formsOf([...heading, original]),
-  });
-
-  const chunks: Chunk[] = [];
-  for (const page of doc.pages) {
-    if (page.text.trim() === '') continue;
+  const texts = pages.map((page) => page.text);
+  const whole: Chunk = {
+    id: `${prefix}-doc`,
+    page: null,
+    pageOrder: 0,
+    wholeDocument: 1,
+    ...shared,
+    summary: joinedForm(doc.summary).text,
+    summarySplit: splitForm(doc.summary).text,
+    ...spread(DOCUMENT_WORD_FIELDS, distinctWords(texts)),
+    ...spread(FORM_FIELDS, formsOf([...heading, ...texts])),
+    originalBody: '',
+  };
+  const chunks: Chunk[] = [whole];
+  for (const page of pages) {
     splitLongText(page.text, maxWords).forEach((part, i) => {
-      const id = i === 0 ? `${prefix}-p${page.page}` : `${prefix}-p${page.page}-${i + 1}`;
-      chunks.push({ id, page: page.page, pageOrder: page.page, ...shared, ...body(part) });
+      chunks.push({
+        id: i === 0 ? `${prefix}-p${page.page}` : `${prefix}-p${page.page}-${i + 1}`,
+        page: page.page,
+        pageOrder: page.page,
+        wholeDocument: 0,
+        ...shared,
+        body: joinedForm(part).text,
+        bodySplit: splitForm(part).text,
+        stems: stemsOf(part),
+        originalBody: part,
+      });
     });
   }
-  if (chunks.length === 0) chunks.push({ id: `${prefix}-meta`, page: null, pageOrder: 0, ...shared, ...body('') });
   return chunks;
 }

@@ -19,6 +19,11 @@ export function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/** The chunks of these documents. */
+export function idsFilter(docIds: string[]): string {
+  return docIds.length === 1 ? `docId = ${quote(docIds[0]!)}` : `docId IN [${docIds.map(quote).join(', ')}]`;
+}
+
 /** Who may find a chunk: the rule of `visibleTo`, written as a Meilisearch filter. */
 export function visibilityFilter(viewer: Viewer): string {
   if (viewer.role === 'secretariat') return `status != ${quote('withdrawn')}`;

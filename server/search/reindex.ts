@@ -1,6 +1,10 @@
 import { ConfigError, loadConfig } from '../config';
 import { wire } from '../wire';
 import { ProgressBar } from '../operations/progress-bar';
+import { inWindows } from './in-windows';
+
+/** How many documents are being indexed at once. */
+const REINDEX_WINDOW = 64;
 
 /**
  * `npm run reindex`: rebuilds the configured search index from the database (stored page texts
@@ -20,15 +24,16 @@ async function main(): Promise<void> {
   console.error(`rebuilding the ${searchIndex.kind} index from ${ids.length} documents and ${lessons.length} lessons`);
   await searchIndex.clear();
   const progress = new ProgressBar(ids.length + lessons.length);
-  for (const id of ids) {
+  // Several entries in flight at once: an engine that batches writes (Meilisearch) sends them as few tasks.
+  await inWindows(ids, REINDEX_WINDOW, async (id) => {
     await indexer.sync(id);
     if (unextracted.has(id)) db.transaction(() => jobs.enqueue('extract', id))();
     progress.tick();
-  }
-  for (const id of lessons) {
+  });
+  await inWindows(lessons, REINDEX_WINDOW, async (id) => {
     await lessonIndexer.sync(id);
     progress.tick();
-  }
+  });
   progress.done();
   if (unextracted.size > 0) {
     console.error(`${unextracted.size} documents had no extracted text and are queued for extraction`);

@@ -76,4 +76,45 @@ describe('npm run reindex', function () {
     await portal.services.worker.drain();
     expect(await find()).to.equal(documents - (portal.services.db.prepare(`SELECT count(*) FROM documents WHERE status = 'withdrawn'`).pluck().get() as number));
   });
+
+  it('runs a rebuild\'s index jobs together, so an engine that batches writes gets them at once, and records each one', async () => {
+    await portal.services.worker.drain();
+    for (let i = 0; i < 3; i++) {
+      await supertest(portal.app)
+        .post('/api/v1/documents')
+        .set(c.owner.auth)
+        .field('title', `سند هم‌زمان ${i}`)
+        .field('summary', 'آزمون')
+        .field('kind', 'other')
+        .field('year', '1391')
+        .attach('file', Buffer.from(`متن سند ${i}`, 'utf8'), { filename: `سند-${i}.txt` })
+        .expect(201);
+    }
+    await portal.services.worker.drain();
+    const documents = portal.services.db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
+    const index = portal.services.searchIndex;
+    const upsert = index.upsert.bind(index);
+    let inFlight = 0;
+    let most = 0;
+    index.upsert = async (doc) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      try {
+        await new Promise((resolve) => setImmediate(resolve));
+        return await upsert(doc);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    try {
+      await index.clear();
+      expect(await queueRebuildIfEmpty(portal.services, () => undefined)).to.equal(documents);
+      await portal.services.worker.drain();
+    } finally {
+      index.upsert = upsert;
+    }
+    expect(most).to.equal(Math.min(documents, 64));
+    expect(portal.services.jobs.pending('index')).to.equal(0);
+    expect(portal.services.db.prepare(`SELECT count(*) FROM jobs WHERE kind = 'index' AND state <> 'done'`).pluck().get()).to.equal(0);
+  });
 });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 
 /**
  * A local HTTP stand-in for the parts of the Meilisearch API the adapter uses. It records every
@@ -42,7 +43,8 @@ interface TaskState {
   error: MeiliError | null;
 }
 
-type Route = { method: string; pattern: RegExp; reply: (req: RecordedRequest, match: RegExpMatchArray) => Reply; once: boolean };
+/** A programmed answer; a function that returns undefined leaves the request to the next answer or the default. */
+type Route = { method: string; pattern: RegExp; reply: (req: RecordedRequest, match: RegExpMatchArray) => Reply | undefined; once: boolean };
 
 export function meiliError(code: string, message: string, type: MeiliError['type'] = 'invalid_request'): MeiliError {
   return { message, code, type, link: `https://docs.meilisearch.com/errors#${code}` };
@@ -52,6 +54,12 @@ export class MeiliStandIn {
   readonly requests: RecordedRequest[] = [];
   /** How many times GET /tasks/:uid answers `processing` before the final status. */
   pollsBeforeDone = 1;
+  /**
+   * Answer as a real Meilisearch (actix-web's compress middleware) does when the client accepts gzip:
+   * the head first, then the gzip stream in pieces, chunked, from a socket that waits for the client's
+   * ACK before sending a small segment (Nagle). A client that delays its ACKs then waits ~40 ms per answer.
+   */
+  compressAnswers = false;
   private readonly tasks = new Map<number, TaskState>();
   private readonly overrides: Route[] = [];
   private readonly taskFailures: { type: string; error: MeiliError }[] = [];
@@ -82,10 +90,11 @@ export class MeiliStandIn {
     this.overrides.length = 0;
     this.taskFailures.length = 0;
     this.pollsBeforeDone = 1;
+    this.compressAnswers = false;
   }
 
   /** Answers `method path` (the path a regular expression, anchored by the caller) with `reply`, before the defaults. */
-  on(method: string, pattern: RegExp, reply: Reply | ((req: RecordedRequest, match: RegExpMatchArray) => Reply), options: { once?: boolean } = {}): void {
+  on(method: string, pattern: RegExp, reply: Reply | ((req: RecordedRequest, match: RegExpMatchArray) => Reply | undefined), options: { once?: boolean } = {}): void {
     this.overrides.push({ method, pattern, reply: typeof reply === 'function' ? reply : () => reply, once: options.once ?? false });
   }
 
@@ -119,8 +128,10 @@ export class MeiliStandIn {
     this.requests.push(recorded);
     const reply = this.route(recorded);
     recorded.reply = reply;
+    const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    if (this.compressAnswers && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return compressedInPieces(res, reply.status, body);
     res.writeHead(reply.status, { 'content-type': 'application/json' });
-    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+    res.end(body);
   }
 
   private route(req: RecordedRequest): Reply {
@@ -128,8 +139,10 @@ export class MeiliStandIn {
     for (const [i, route] of this.overrides.entries()) {
       const match = req.method === route.method ? req.path.match(route.pattern) : null;
       if (!match) continue;
+      const reply = route.reply(req, match);
+      if (!reply) continue;
       if (route.once) this.overrides.splice(i, 1);
-      return route.reply(req, match);
+      return reply;
     }
     return this.defaultRoute(req);
   }
@@ -208,6 +221,18 @@ export class MeiliStandIn {
       },
     };
   }
+}
+
+/** A gzip answer as actix-web sends it on a socket with Nagle's algorithm on: head, then the stream in two writes. */
+function compressedInPieces(res: http.ServerResponse, status: number, body: string): void {
+  res.socket?.setNoDelay(false);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip', vary: 'accept-encoding' });
+  res.flushHeaders();
+  const compressed = zlib.gzipSync(body);
+  setImmediate(() => {
+    res.write(compressed.subarray(0, 10));
+    setImmediate(() => res.end(compressed.subarray(10)));
+  });
 }
 
 interface SearchBody {

@@ -26,6 +26,7 @@ describe('MeilisearchSearchIndex against a real Meilisearch', function () {
       index,
       cleanup: async () => {
         await admin.deleteIndex(uid).waitTask();
+        await admin.deleteIndex(`${uid}-words`).waitTask();
       },
     };
   });
