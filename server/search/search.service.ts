@@ -44,36 +44,13 @@ export const searchQuerySchema = z
 
 export type SearchInput = z.infer<typeof searchQuerySchema>;
 
-/** One call to the search index, timed: what a metrics or log hook is given (SearchService's `observe`). */
-export interface SearchTiming {
-  engine: SearchIndex['kind'];
-  operation: 'search' | 'related';
-  seconds: number;
-  /** Whether the index answered (false: it threw). */
-  ok: boolean;
-}
-
 /** Search for a signed-in user: their visibility goes into the query; empty results are logged for the secretariat. */
 export class SearchService {
   constructor(
     private readonly index: SearchIndex,
     private readonly searchLog: SearchLog,
     private readonly documents: Pick<DocumentsService, 'getVisible'>,
-    /** Told how long each call to the index took, per engine (nothing by default). */
-    private readonly observe: (timing: SearchTiming) => void = () => {},
   ) {}
-
-  private async timed<T>(operation: SearchTiming['operation'], call: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    let ok = false;
-    try {
-      const answer = await call();
-      ok = true;
-      return answer;
-    } finally {
-      this.observe({ engine: this.index.kind, operation, seconds: (performance.now() - started) / 1000, ok });
-    }
-  }
 
   async search(user: User, input: SearchInput): Promise<SearchResult & { page: number; perPage: number }> {
     const query: SearchQuery = {
@@ -83,7 +60,7 @@ export class SearchService {
       page: input.page,
       perPage: input.perPage,
     };
-    const result = await this.timed('search', () => this.index.search({ role: user.role, city: user.city }, query));
+    const result = await this.index.search({ role: user.role, city: user.city }, query);
     if (query.q && input.page === 1) {
       this.searchLog.record({ at: nowIso(), userId: user.id, query: query.q, filters: JSON.stringify(query.filters), total: result.total });
     }
@@ -93,6 +70,6 @@ export class SearchService {
   /** Other documents like one the user may see (404 exactly like a missing id otherwise), those of other cities first, within what the user may see. */
   async related(user: User, id: string): Promise<SearchHit[]> {
     this.documents.getVisible(user, id);
-    return this.timed('related', () => this.index.related({ role: user.role, city: user.city }, id, RELATED_LIMIT));
+    return this.index.related({ role: user.role, city: user.city }, id, RELATED_LIMIT);
   }
 }
