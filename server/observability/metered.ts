@@ -36,15 +36,18 @@ type Observe = (operation: string, seconds: number, failed: boolean) => void;
 
 /** Wraps every method of `target` that answers a promise; properties and synchronous methods pass through untouched. */
 function metered<T extends object>(target: T, observe: Observe): T {
-  const wrapped = new Map<PropertyKey, unknown>();
+  // Keyed by the method itself, so a method replaced on the target later (a test's spy) is measured as it is now.
+  const wrapped = new WeakMap<(...args: unknown[]) => unknown, (...args: unknown[]) => unknown>();
   return new Proxy(target, {
     get(object, property, receiver) {
       const value = Reflect.get(object, property, receiver);
       if (typeof value !== 'function' || typeof property !== 'string' || property === 'constructor') return value;
-      if (!wrapped.has(property)) {
-        wrapped.set(property, function (this: unknown, ...args: unknown[]) {
+      const method = value as (...args: unknown[]) => unknown;
+      let measured = wrapped.get(method);
+      if (!measured) {
+        measured = function (this: unknown, ...args: unknown[]) {
           const started = process.hrtime.bigint();
-          const result: unknown = (value as (...a: unknown[]) => unknown).apply(object, args);
+          const result: unknown = method.apply(object, args);
           if (!(result instanceof Promise)) return result;
           const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
           return result.then(
@@ -57,9 +60,10 @@ function metered<T extends object>(target: T, observe: Observe): T {
               throw error;
             },
           );
-        });
+        };
+        wrapped.set(method, measured);
       }
-      return wrapped.get(property);
+      return measured;
     },
   });
 }
