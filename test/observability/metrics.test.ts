@@ -193,6 +193,24 @@ describe('metrics: GET /metrics in Prometheus format', function () {
       expect(value(body, 'tajrobe_search_duration_seconds_count', { engine: 'sqlite', operation: 'search' })).to.equal(1);
     });
 
+    it('call the method the port has now: one replaced after its first call is the one called and measured', async function () {
+      const metrics = new PortalMetrics();
+      const port = {
+        kind: 'sqlite',
+        async search() {
+          return { total: 0, hits: [], facets: {}, relaxed: false };
+        },
+      } as unknown as SearchIndex;
+      const index = meteredSearchIndex(port, metrics);
+      const viewer = { role: 'reader', city: null } as const;
+      const query = { q: 'x', filters: {}, sort: 'relevance', page: 1, perPage: 10 } as const;
+      expect((await index.search(viewer, query)).total).to.equal(0);
+      index.search = async () => ({ total: 7, hits: [], facets: {} as never, relaxed: false });
+      expect((await index.search(viewer, query)).total, 'the replacement answers').to.equal(7);
+      const { body } = await metrics.exposition();
+      expect(value(body, 'tajrobe_search_duration_seconds_count', { engine: 'sqlite', operation: 'search' })).to.equal(2);
+    });
+
     it('count each failed call of an object store', async function () {
       const metrics = new PortalMetrics();
       const store = meteredObjectStore(
