@@ -40,7 +40,7 @@ const isolate = (text: string) => `${FIRST_STRONG_ISOLATE}${text}${POP_ISOLATE}`
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 /** Keys whose values are people's own words (titles, notes, reasons): never translated, shown in their own direction. */
-const USER_TEXT = new Set(['title', 'comment', 'reason', 'note', 'text', 'responsible', 'name', 'nameEn', 'username', 'filename', 'summary', 'fullName', 'jobTitle', 'email', 'phone', 'keywords', 'terms']);
+const USER_TEXT = new Set(['title', 'comment', 'reason', 'note', 'text', 'responsible', 'name', 'nameEn', 'username', 'filename', 'summary', 'fullName', 'jobTitle', 'email', 'phone', 'keywords', 'terms', 'description', 'evidence', 'q']);
 
 /**
  * An entry's details as labelled fields in the reader's language: cities, kinds, statuses and roles by name,
@@ -120,17 +120,22 @@ function formatValue(key: string, value: unknown, action: string, words: AuditWo
   function formatString(field: string, text: string): string {
     if (field === 'city' || field === 'cities' || field === 'sharedWith') return cityName(text);
     if (field === 'kind') return kindName(text);
-    if (field === 'hazards') return hazardName(text);
+    if (field === 'hazards' || field === 'hazard') return hazardName(text);
+    if (field === 'type') return known('search.types', text);
+    if (field === 'digest') return known('audit.values.digest', text);
+    if (field === 'review') return known('lessons.review', text);
     if (field === 'role') return known('users.roles', text);
     if (field === 'access') return known('documents.access', text);
     if (field === 'fields') return changedFieldLabel(text, words);
-    if (field === 'resolutions' || field === 'dueDate' || field === 'date' || field === 'year') return digits(text);
+    if (field === 'resolutions' || field === 'resolution' || field === 'dueDate' || field === 'due' || field === 'date' || field === 'year') return digits(text);
     if (field === 'sha256') return `${text.slice(0, 12)}…`;
     if (field === 'statusFrom' || field === 'statusTo') return known('resolutions.status', text);
     if (field === 'status' || field === 'from' || field === 'to') {
       if (action.startsWith('document.') && hasMessage(locale, `documents.status.${text}`)) return t(`documents.status.${text}` as MessageKey);
       if (action.startsWith('resolution.') && hasMessage(locale, `resolutions.status.${text}`)) return t(`resolutions.status.${text}` as MessageKey);
       if (action.startsWith('storage.') && hasMessage(locale, `audit.values.store.${text}`)) return t(`audit.values.store.${text}` as MessageKey);
+      if (action.startsWith('lesson.') && hasMessage(locale, `lessons.status.${text}`)) return t(`lessons.status.${text}` as MessageKey);
+      if (action.startsWith('lesson.') && hasMessage(locale, `lessons.review.${text}`)) return t(`lessons.review.${text}` as MessageKey);
     }
     if (ISO_TIME.test(text)) return dateTime(text);
     return text;
