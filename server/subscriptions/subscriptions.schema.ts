@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ENTRY_TYPES } from '../../search/search-index';
 
 const values = <T extends z.ZodTypeAny>(item: T) => z.array(item).max(50).optional();
-const term = z.string().trim().min(1).max(100);
+/** A filter value as sent (its length counts what was sent, as the API's description says); one that names nothing finds nothing. */
+const term = z.string().min(1).max(100);
 
 /** The filters of a followed search: the same keys and values as `GET /api/v1/search` takes. */
 export const subscriptionFiltersSchema = z
@@ -32,7 +33,11 @@ export const newSubscriptionSchema = z
   .strict();
 export type NewSubscription = z.infer<typeof newSubscriptionSchema>;
 
-export const subscriptionUpdateSchema = z.object({ email: z.boolean(), digest: z.enum(DIGESTS) }).partial().strict();
+export const subscriptionUpdateSchema = z
+  .object({ email: z.boolean(), digest: z.enum(DIGESTS) })
+  .partial()
+  .strict()
+  .refine((change) => Object.keys(change).length > 0, 'name what changes: email, digest or both');
 export type SubscriptionUpdate = z.infer<typeof subscriptionUpdateSchema>;
 
 export const subscriptionIdSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
