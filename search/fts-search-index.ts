@@ -1,43 +1,42 @@
-import { visibleTo, type AccessFields, type IndexedDocument, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Viewer } from './search-index';
-import { bestCorrection } from './typos';
-import { parseQuery, SynonymTable } from './query';
+import type { AccessFields, IndexedDocument, SearchHit, SearchIndex, SearchQuery, SearchResult, Viewer } from './search-index';
 import { FtsConnection } from './fts/connection';
-import { HitBuilder } from './fts/hits';
-import { Matcher, rank, relaxedSpec, strictSpec, type Match, type MatcherOptions, type MatchSpec } from './fts/matcher';
-import { QueryPlanner } from './fts/planner';
-import { RelatedFinder } from './fts/related';
+import type { MatcherOptions } from './fts/matcher';
+import { FtsReader } from './fts/reader';
+import { ReaderPool } from './fts/reader-pool';
 import { DocSnapshot } from './fts/snapshot';
 import { Vocabulary } from './fts/vocabulary';
 import { FtsWriter } from './fts/writer';
 
 export { withinOneEdit } from './typos';
 
+export interface FtsOptions extends MatcherOptions {
+  /** Where init says that it replaced a damaged or outdated index. */
+  log?: (message: string) => void;
+  /**
+   * How many worker threads answer searches, each on a read-only connection; 0: the caller's own
+   * thread answers them on the writing connection (always so for ':memory:', which no other
+   * connection can open).
+   */
+  searchWorkers?: number;
+}
+
 /**
  * The search index on SQLite FTS5, in its own database file, composed as `search/fts/` is split:
- * the layout (schema.ts) and its writer (writer.ts); query planning and typo correction
- * (planner.ts, over the index's vocabulary.ts); matching and ranking (matcher.ts) and the hits
- * shown (hits.ts); documents like a given one (related.ts). After the match, visibility, filters,
+ * the layout (schema.ts) and its writer (writer.ts); the reader (reader.ts: query planning and typo
+ * correction in planner.ts over vocabulary.ts, matching and ranking in matcher.ts, the hits shown
+ * in hits.ts, documents like a given one in related.ts). After the match, visibility, filters,
  * facet counts and ordering run in memory over a snapshot of the documents' access and facets
- * (snapshot.ts), which writes keep current. Synonyms are held in memory and expand each query.
+ * (snapshot.ts), which follows every write. Synonyms are held in memory and expand each query.
  *
- * A query is read by search/query.ts (phrases, exclusions, stop words, synonyms). When no visible
- * document has every clause, the documents with the most clauses are answered (`relaxed`).
- *
- * Facets (the usual disjunctive semantics): the counts of one facet are computed over the
- * visible documents matching `q` and the filters of every OTHER facet, so that choosing
- * `city=tehran` still shows how many documents the other cities have. Total and hits use all
- * filters. Values of one facet combine with OR, different facets with AND.
+ * Writes go through one connection, one after another. Searches run in a pool of worker threads
+ * with read-only connections (reader-pool.ts) unless `searchWorkers` is 0.
  */
 export class FtsSearchIndex implements SearchIndex {
   readonly kind = 'sqlite' as const;
   private readonly connection: FtsConnection;
-  private readonly snapshot: DocSnapshot;
   private readonly writer: FtsWriter;
-  private readonly planner: QueryPlanner;
-  private readonly matcher: Matcher;
-  private readonly hits: HitBuilder;
-  private readonly relatedFinder: RelatedFinder;
-  private synonyms = new SynonymTable();
+  private readonly reader: FtsReader;
+  private readonly pool: ReaderPool | null;
   /** Writes run one after another in call order, so an upsert that yields while it normalizes cannot overtake or be overtaken. */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -45,21 +44,24 @@ export class FtsSearchIndex implements SearchIndex {
    * @param file the index's own SQLite file, or ':memory:'
    * @param options.bm25PageLimit above this many (estimated) matching page rows, do not weigh pages with bm25
    * @param options.densePageRows above this many, do not list them either (see Matcher.firstBodyPages)
-   * @param options.log where init says that it replaced a damaged or outdated index
    */
-  constructor(file: string, options: MatcherOptions & { log?: (message: string) => void } = {}) {
-    this.connection = new FtsConnection(file, options.log);
-    this.snapshot = new DocSnapshot(() => this.connection.database());
-    const vocabulary = new Vocabulary(this.connection);
-    this.writer = new FtsWriter(this.connection, vocabulary, this.snapshot);
-    this.planner = new QueryPlanner(vocabulary, options);
-    this.matcher = new Matcher(this.connection, options);
-    this.hits = new HitBuilder(this.connection, this.snapshot);
-    this.relatedFinder = new RelatedFinder(this.connection, this.snapshot);
+  constructor(file: string, options: FtsOptions = {}) {
+    const { log, searchWorkers = 0, ...matcherOptions } = options;
+    this.connection = new FtsConnection(file, log);
+    const snapshot = new DocSnapshot(() => this.connection.database());
+    this.writer = new FtsWriter(this.connection, new Vocabulary(this.connection), snapshot);
+    this.reader = new FtsReader(this.connection, snapshot, matcherOptions);
+    this.pool = searchWorkers > 0 && file !== ':memory:' ? new ReaderPool(file, searchWorkers, matcherOptions) : null;
+  }
+
+  /** How many search workers run now (0 when searches run on the caller's thread). */
+  get searchWorkersRunning(): number {
+    return this.pool?.running ?? 0;
   }
 
   async setSynonyms(groups: string[][]): Promise<void> {
-    this.synonyms = new SynonymTable(groups);
+    this.reader.setSynonyms(groups);
+    await this.pool?.setSynonyms(groups);
   }
 
   /**
@@ -79,8 +81,9 @@ export class FtsSearchIndex implements SearchIndex {
     this.connection.sql('SELECT 1').get();
   }
 
-  /** Closes the database file (tests and shutdown). */
+  /** Stops the search workers and closes the database file (tests and shutdown). */
   async close(): Promise<void> {
+    await this.pool?.close();
     this.connection.close();
   }
 
@@ -101,58 +104,13 @@ export class FtsSearchIndex implements SearchIndex {
   }
 
   async search(viewer: Viewer, query: SearchQuery): Promise<SearchResult> {
-    const perPage = Math.max(1, Math.trunc(query.perPage) || 20);
-    const page = Math.max(1, Math.trunc(query.page) || 1);
-    const snapshot = this.snapshot.current();
-    const visible = (n: number): boolean => {
-      const doc = snapshot.get(n);
-      return doc !== undefined && visibleTo(viewer, doc.access);
-    };
-    const choose = (_token: string, candidates: string[]): string | null => bestCorrection(candidates, (word) => this.matcher.visibleWithWord(word, visible));
-    const plan = this.planner.plan(parseQuery(query.q, this.synonyms), choose);
-    let spec = plan ? strictSpec(plan) : null;
-    let matches: Map<number, Match> | null = spec ? this.matcher.matchDocuments(spec) : null;
-    let candidates: Iterable<number> = matches ? matches.keys() : snapshot.all();
-    if (plan && !spec) {
-      const excluded = this.matcher.excluded(plan);
-      candidates = [...snapshot.all()].filter((n) => !excluded.has(n));
-    }
-    const only = query.only ? this.entryNumbers(query.only) : null;
-    const within = (entries: Iterable<number>): Iterable<number> => (only ? [...entries].filter((n) => only.has(n)) : entries);
-    let { kept, facets } = snapshot.select(viewer, query.filters, within(candidates));
-    let relaxed = false;
-    const loose = plan && kept.length === 0 ? relaxedSpec(plan) : null;
-    if (loose) {
-      const some = this.matcher.matchDocuments(loose);
-      const selection = snapshot.select(viewer, query.filters, within(some.keys()));
-      if (selection.kept.length > 0) {
-        ({ kept, facets } = selection);
-        [spec, matches, relaxed] = [loose, some, true];
-      }
-    }
-    const ordered = rank(kept, matches, query.sort);
-
-    const shown = ordered.slice((page - 1) * perPage, page * perPage);
-    const firstPages = spec && shown.length > 0 && !this.matcher.pagesAreCheapToRank(spec) ? this.matcher.firstBodyPages(spec) : new Map<number, number>();
-    const pageOf = (n: number): number | null | undefined => {
-      const chosen = matches?.get(n)?.page;
-      return chosen !== undefined ? chosen : firstPages.get(n);
-    };
-    const result: SearchResult = { total: kept.length, hits: this.hits.hits(shown.map((doc) => doc.n), spec as MatchSpec | null, pageOf), facets, relaxed };
-    const didYouMean = plan ? this.hits.didYouMean(plan) : undefined;
-    if (didYouMean) result.didYouMean = didYouMean;
-    return result;
+    if (this.pool) return this.pool.search(viewer, query);
+    return this.reader.search(viewer, query);
   }
 
   async related(viewer: Viewer, id: string, limit: number): Promise<SearchHit[]> {
-    return this.hits.plainHits(this.relatedFinder.related(viewer, id, limit));
-  }
-
-  /** The index's numbers of these entry ids (those it holds). */
-  private entryNumbers(ids: readonly string[]): Set<number> {
-    if (ids.length === 0) return new Set();
-    const numbers = this.connection.sql(`SELECT n FROM docs WHERE id IN (${ids.map(() => '?').join(',')})`).pluck().all(...ids) as number[];
-    return new Set(numbers);
+    if (this.pool) return this.pool.related(viewer, id, limit);
+    return this.reader.related(viewer, id, limit);
   }
 
   private serially<T>(operation: () => Promise<T>): Promise<T> {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
@@ -66,7 +67,11 @@ const storageSchema = z.discriminatedUnion('STORAGE', [z.object({ STORAGE: z.lit
 const minioSchema = z.object(minioFields);
 
 const searchSchema = z.discriminatedUnion('SEARCH', [
-  z.object({ SEARCH: z.literal('sqlite') }),
+  z.object({
+    SEARCH: z.literal('sqlite'),
+    /** Worker threads answering searches (each with a read-only connection); 0: the portal's own thread answers them. */
+    SEARCH_WORKERS: z.coerce.number().int().min(0).max(16).default(Math.min(4, os.availableParallelism())),
+  }),
   z.object({
     SEARCH: z.literal('meilisearch'),
     MEILI_URL: url,

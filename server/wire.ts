@@ -242,7 +242,7 @@ function buildSearchIndex(config: Config, log: LogLine): SearchIndex {
   if (config.search.SEARCH === 'meilisearch') {
     return new MeilisearchSearchIndex({ url: config.search.MEILI_URL, apiKey: config.search.MEILI_API_KEY, index: config.search.MEILI_INDEX });
   }
-  return new FtsSearchIndex(path.join(config.dataDir, 'search.sqlite'), { log });
+  return new FtsSearchIndex(path.join(config.dataDir, 'search.sqlite'), { log, searchWorkers: config.search.SEARCH_WORKERS });
 }
 
 /**

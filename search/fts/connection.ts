@@ -5,7 +5,9 @@ import { SCHEMA, SCHEMA_VERSION, TABLES } from './schema';
 
 /**
  * The index's own SQLite file and its prepared statements, shared by the writer, the planner and
- * the matcher: one connection, one statement cache.
+ * the matcher: one connection, one statement cache. The portal's thread holds the one connection
+ * that writes (and lays the file out); each search worker opens its own read-only one
+ * (`openForReading`), which never changes the file.
  */
 export class FtsConnection {
   private db: Database.Database | null = null;
@@ -15,6 +17,28 @@ export class FtsConnection {
     private readonly file: string,
     private readonly log: (message: string) => void = () => undefined,
   ) {}
+
+  /** Opens an index the writer has laid out, read-only; refuses a missing file or another layout. */
+  openForReading(): void {
+    if (this.db) return;
+    const db = new Database(this.file, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      db.pragma('temp_store = MEMORY');
+      db.pragma('cache_size = -65536');
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== SCHEMA_VERSION) throw new Error(`the search index ${this.file} has layout ${version}, this portal reads ${SCHEMA_VERSION}`);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.db = db;
+  }
+
+  /** Runs every read of `read` in one read transaction: one consistent state of the index, whatever the writer commits meanwhile. */
+  reading<T>(read: () => T): T {
+    return this.database().transaction(read).deferred();
+  }
 
   get isOpen(): boolean {
     return this.db !== null;

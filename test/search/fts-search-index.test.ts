@@ -28,6 +28,19 @@ describe('FtsSearchIndex', function () {
     return { index, cleanup: async () => index.close() };
   });
 
+  describeSearchIndex('sqlite in a file, searched by two worker threads on read-only connections', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tajrobe-fts-pool-'));
+    const index = new FtsSearchIndex(path.join(dir, 'search.sqlite'), { searchWorkers: 2 });
+    return {
+      index,
+      cleanup: async () => {
+        expect(index.searchWorkersRunning, 'the searches ran in the workers').to.be.greaterThan(0);
+        await index.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  });
+
   describe('in a file', function () {
     let dir: string;
     let file: string;
