@@ -71,6 +71,7 @@ export class FtsSearchIndex implements SearchIndex {
    */
   async init(): Promise<void> {
     this.connection.open();
+    this.pool?.warm();
   }
 
   async isEmpty(): Promise<boolean> {

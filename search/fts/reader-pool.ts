@@ -28,7 +28,7 @@ interface PoolWorker {
  * searches use every core and never hold up the portal's thread, which streams uploads and
  * downloads and is the one that writes the index.
  *
- * Workers start when a search needs one, up to `size`; a call goes to the worker with the fewest
+ * One worker starts with the index (`warm`), more when searches arrive together, up to `size`; a call goes to the worker with the fewest
  * calls waiting. A worker that fails is replaced by the next call that needs one; what it was
  * answering is refused with its error. Synonym groups reach every worker before any later search.
  */
@@ -55,6 +55,11 @@ export class ReaderPool {
   async setSynonyms(groups: string[][]): Promise<void> {
     this.synonyms = groups;
     await Promise.all(this.workers.map((member) => this.send(member, { call: 'synonyms', groups })));
+  }
+
+  /** Starts the first worker ahead of the first search, which then does not wait for it to load. */
+  warm(): void {
+    if (!this.closed && this.workers.length === 0) this.start();
   }
 
   /** How many workers run now (tests, metrics). */
