@@ -42,7 +42,7 @@ import { PreviewService } from './previews/previews.service';
 import { PreviewTools } from './previews/preview-tools';
 import { LocalCopies } from './previews/local-copies';
 import { PreviewsRepository } from './previews/previews.repository';
-import { PreviewJobRunner } from './previews/preview.job';
+import { PreviewJob } from './previews/preview.job';
 import { createLogger, logLines, type Logger, type LogLine } from './observability/logger';
 import { PortalMetrics } from './observability/metrics';
 import { meteredObjectStore, meteredSearchIndex } from './observability/metered';
@@ -152,7 +152,15 @@ export async function wire(config: Config, log?: LogLine, options: WireOptions =
     const city = reference.cities().find((c) => c.id === id);
     return city ? (locale === 'fa' ? city.name : city.nameEn) : id;
   };
+  const previews = new PreviewService(
+    stores,
+    new PreviewTools({ timeoutMs: config.extraction.timeoutMs, memoryMb: config.extraction.maxMemoryMb + TOOL_CODE_MB }),
+    new LocalCopies(path.join(tempDir, 'previews', 'copies')),
+    path.join(tempDir, 'previews'),
+    new PreviewsRepository(db),
+  );
   const handlers: Partial<Record<JobKind, TaskHandler>> = {
+    preview: new PreviewJob(repository, previews).run,
     'index-lesson': lessonIndexer.run,
     match: new SubscriptionMatcher(db, subscriptionsRepository, items, searchIndex, jobs, notifications).run,
     digest: new SubscriptionDigest(db, subscriptionsRepository, items, notifications).run,
@@ -161,18 +169,10 @@ export async function wire(config: Config, log?: LogLine, options: WireOptions =
       : {}),
   };
   const tasks = new TaskRunner(jobs, handlers, log);
-  const previews = new PreviewService(
-    stores,
-    new PreviewTools({ timeoutMs: config.extraction.timeoutMs, memoryMb: config.extraction.maxMemoryMb + TOOL_CODE_MB }),
-    new LocalCopies(path.join(tempDir, 'previews', 'copies')),
-    path.join(tempDir, 'previews'),
-    new PreviewsRepository(db),
-  );
-  const previewJobs = new PreviewJobRunner(repository, previews, jobs, log);
   const runner = new JobRunners({
     extract: indexer,
     index: indexer,
-    preview: previewJobs,
+    preview: tasks,
     'index-lesson': tasks,
     match: tasks,
     digest: tasks,

@@ -8,6 +8,7 @@ import type { Job, JobsQueue } from '../jobs/jobs.queue';
 import type { JobRunner } from '../jobs/jobs.worker';
 import type { ExtractionResult } from '../extraction/extract';
 import { isDatabaseBusy, nowIso } from '../db/database';
+import { JobOutcomes, type JobLog } from '../jobs/job-outcomes';
 import { toIndexedDocument } from './index-document';
 import type { DocumentLabels } from './labels';
 import { currentVersion } from '../documents/document';
@@ -26,8 +27,6 @@ export type Extractor = (
   options: { signal?: AbortSignal; tempRoot: string },
 ) => Promise<ExtractionResult>;
 
-/** A job that met a busy database waits this long before it is due again (the attempt is not counted). */
-const BUSY_DELAY_MS = 2_000;
 /** At most this many `index` jobs run together (see run). */
 const INDEX_JOBS_TOGETHER = 64;
 
@@ -38,9 +37,9 @@ const INDEX_JOBS_TOGETHER = 64;
  * the same code. Extraction works in `tempRoot` (under DATA_DIR, emptied at each start).
  */
 export class SearchIndexer implements JobRunner {
-  /** Outcomes the database refused to record (busy), oldest first; recorded before any new job. */
-  private readonly unrecorded: (() => void)[] = [];
+  private readonly outcomes: JobOutcomes;
 
+  /** An extraction's outcome is also the document's indexing state (and an extraction failure is counted for the metrics). */
   constructor(
     private readonly repository: DocumentsRepository,
     private readonly stores: StoreRegistry,
@@ -49,9 +48,20 @@ export class SearchIndexer implements JobRunner {
     private readonly extract: Extractor,
     private readonly tempRoot: string,
     private readonly labels: DocumentLabels,
-    private readonly log: (message: string, fields?: Record<string, unknown>) => void = () => undefined,
-    private readonly observer?: IndexerObserver,
-  ) {}
+    log: JobLog = () => undefined,
+    observer?: IndexerObserver,
+  ) {
+    this.outcomes = new JobOutcomes(jobs, log, {
+      requeued: (job) => {
+        if (job.kind === 'extract') repository.setIndexing(job.documentId, 'queued');
+      },
+      failed: (job, state, error) => {
+        if (job.kind !== 'extract') return;
+        repository.setIndexing(job.documentId, state, error instanceof Error ? error.message : String(error));
+        observer?.extractionFailed(extractionFailureReason(error), state === 'failed');
+      },
+    });
+  }
 
   /**
    * An `index` job takes other due `index` jobs along (a rebuild queues one per document), so that they
@@ -77,30 +87,12 @@ export class SearchIndexer implements JobRunner {
     return claimed;
   }
 
-  private async runOne(job: Job, signal?: AbortSignal): Promise<void> {
-    let record: () => void;
-    try {
-      if (job.kind === 'extract') await this.extractAndIndex(job.documentId, signal);
-      else await this.sync(job.documentId);
-      record = () => this.jobs.complete(job);
-    } catch (error) {
-      record = this.failure(job, error, signal);
-    }
-    this.unrecorded.push(record);
-    this.recordPending();
+  private runOne(job: Job, signal?: AbortSignal): Promise<void> {
+    return this.outcomes.settle(job, () => (job.kind === 'extract' ? this.extractAndIndex(job.documentId, signal) : this.sync(job.documentId)), signal);
   }
 
   recordPending(): boolean {
-    while (this.unrecorded.length > 0) {
-      try {
-        this.unrecorded[0]!();
-      } catch (error) {
-        this.log(`a job's outcome waits for the database: ${error instanceof Error ? error.message : String(error)}`);
-        return false;
-      }
-      this.unrecorded.shift();
-    }
-    return true;
+    return this.outcomes.recordPending();
   }
 
   /** Runs every due `index` job now (at most `limit`), so visibility changes reach the index before the response. */
@@ -121,41 +113,6 @@ export class SearchIndexer implements JobRunner {
       return;
     }
     await this.index.upsert(toIndexedDocument(doc, this.repository.pages(documentId), this.labels(doc)));
-  }
-
-  /** How to record a job that did not finish: back to the queue when stopped or kept out by a busy database, else a failed attempt. */
-  private failure(job: Job, error: unknown, signal: AbortSignal | undefined): () => void {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (signal?.aborted) {
-      this.log(`job ${job.id} (${job.kind} ${job.documentId}) was stopped and goes back to the queue`);
-      return () => {
-        this.jobs.release(job);
-        if (job.kind === 'extract') this.repository.setIndexing(job.documentId, 'queued');
-      };
-    }
-    if (isDatabaseBusy(error)) {
-      this.log(`job ${job.id} (${job.kind} ${job.documentId}) waits: ${reason}`);
-      return () => {
-        this.jobs.release(job, BUSY_DELAY_MS);
-        if (job.kind === 'extract') this.repository.setIndexing(job.documentId, 'queued');
-      };
-    }
-    const permanent = (error as { permanent?: boolean }).permanent === true;
-    return () => {
-      const state = this.jobs.fail(job, reason, permanent);
-      if (job.kind === 'extract') {
-        this.repository.setIndexing(job.documentId, state, reason);
-        this.observer?.extractionFailed(extractionFailureReason(error), state === 'failed');
-      }
-      this.log(`job ${job.id} (${job.kind} ${job.documentId}) attempt ${job.attempts} failed: ${reason}${state === 'failed' ? ' — giving up' : ' — will retry'}`, {
-        job: job.id,
-        kind: job.kind,
-        document: job.documentId,
-        attempt: job.attempts,
-        state,
-        err: error,
-      });
-    };
   }
 
   private async extractAndIndex(documentId: string, signal: AbortSignal | undefined): Promise<void> {

@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import { nowIso } from '../db/database';
 import type { Job, JobsQueue } from '../jobs/jobs.queue';
 import type { JobsWorker } from '../jobs/jobs.worker';
-import { RetryLater } from '../jobs/task-runner';
+import { RetryLater } from '../jobs/job-outcomes';
 import type { DocumentChangeListener } from '../documents/document-changes';
 import type { LessonChangeListener } from '../lessons/lesson-changes';
 import type { NotificationsService, NotificationText } from '../notifications/notifications.service';
