@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { Client } from 'minio';
-import { parseMinioEndpoint } from '../../storage/minio-object-store';
+import type { Client } from 'minio';
+import { emptyBucket, minioFromEnv } from '../helpers/commands';
 import { binaryBody, cast, countRows, DEFAULT_FIELDS, SAMPLE_PDF, startPortal, upload, uploadRequest, type Cast, type TestPortal } from '../helpers/portal';
 
 /** The whole portal on STORAGE=minio: what the API promises must hold on the scale adapter too. */
@@ -13,25 +13,15 @@ describe('portal on MinIO storage', function () {
   const bucket = `tajrobe-portal-${crypto.randomBytes(4).toString('hex')}`;
 
   before(async function () {
-    const endpoint = process.env.MINIO_ENDPOINT;
-    if (!endpoint) {
-      if (process.env.CI === 'true') throw new Error('MINIO_ENDPOINT is not set: under CI the portal must be tested on MinIO');
-      console.log('    skipped: set MINIO_ENDPOINT (and keys) to run the portal on MinIO; .ci/run starts one');
-      this.skip();
-    }
-    const accessKey = process.env.MINIO_ACCESS_KEY!;
-    const secretKey = process.env.MINIO_SECRET_KEY!;
-    client = new Client({ ...parseMinioEndpoint(endpoint), accessKey, secretKey });
-    portal = await startPortal({ STORAGE: 'minio', MINIO_ENDPOINT: endpoint, MINIO_ACCESS_KEY: accessKey, MINIO_SECRET_KEY: secretKey, MINIO_BUCKET: bucket });
+    const minio = minioFromEnv(this, 'the portal on STORAGE=minio');
+    client = minio.client;
+    portal = await startPortal({ STORAGE: 'minio', MINIO_ENDPOINT: minio.endpoint, MINIO_ACCESS_KEY: minio.accessKey, MINIO_SECRET_KEY: minio.secretKey, MINIO_BUCKET: bucket });
     c = await cast(portal);
   });
 
   after(async () => {
     if (!portal) return;
-    const names: string[] = [];
-    for await (const item of client.listObjectsV2(bucket, '', true)) if (item.name) names.push(item.name);
-    if (names.length > 0) await client.removeObjects(bucket, names);
-    await client.removeBucket(bucket);
+    await emptyBucket(client, bucket);
     await portal.close();
   });
 

@@ -2,6 +2,8 @@ import yauzl from 'yauzl';
 
 export interface ZipEntry {
   name: string;
+  /** Whether the entry says its name is UTF-8 (general purpose bit 11). */
+  utf8Flag: boolean;
   data: Buffer;
 }
 
@@ -17,7 +19,7 @@ export function readZip(buffer: Buffer): Promise<ZipEntry[]> {
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.on('end', () => {
-            entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
+            entries.push({ name: entry.fileName, utf8Flag: (entry.generalPurposeBitFlag & 0x800) !== 0, data: Buffer.concat(chunks) });
             zip.readEntry();
           });
           stream.on('error', reject);

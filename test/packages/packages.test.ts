@@ -7,40 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import supertest from 'supertest';
-import yauzl from 'yauzl';
 import { actor, binaryBody, bring, cast, startPortal, uploadRequest, DEFAULT_FIELDS, type Actor, type Cast, type TestPortal } from '../helpers/portal';
 import { csrfFrom, signIn as signInThroughForm } from '../helpers/sign-in';
+import { readZip } from '../helpers/zip-reader';
 
-interface ZipEntry {
-  name: string;
-  utf8Flag: boolean;
-  data: Buffer;
-}
-
-/** Every entry of a ZIP, read through its central directory. */
-function readZip(buffer: Buffer): Promise<ZipEntry[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true, decodeStrings: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const entries: ZipEntry[] = [];
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            entries.push({ name: entry.fileName, utf8Flag: (entry.generalPurposeBitFlag & 0x800) !== 0, data: Buffer.concat(chunks) });
-            zip.readEntry();
-          });
-          stream.on('error', reject);
-        });
-      });
-      zip.on('end', () => resolve(entries));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 const sha256 = (data: Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 const pdf = (marker: string) => Buffer.from(`%PDF-1.4\n% ${marker}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { Client } from 'minio';
-import { parseMinioEndpoint } from '../../storage/minio-object-store';
+import type { Client } from 'minio';
+import { emptyBucket, minioFromEnv } from '../helpers/commands';
 import { binaryBody, bring, cast, DEFAULT_FIELDS, startPortal, uploadRequest, type Cast, type TestPortal } from '../helpers/portal';
 import { numberedPages, pdfBytes } from '../helpers/pdf-fixture';
 import { requireTools } from '../extraction/extraction-helpers';
@@ -16,25 +16,16 @@ describe('previews on MinIO storage', function () {
   const bucket = `tajrobe-previews-${crypto.randomBytes(4).toString('hex')}`;
 
   before(async function () {
-    const endpoint = process.env.MINIO_ENDPOINT;
-    if (!endpoint) {
-      if (process.env.CI === 'true') throw new Error('MINIO_ENDPOINT is not set: under CI the portal must be tested on MinIO');
-      console.log('    skipped: set MINIO_ENDPOINT (and keys) to run previews on MinIO; .ci/run starts one');
-      this.skip();
-    }
+    const minio = minioFromEnv(this, 'previews on STORAGE=minio');
     requireTools(this, 'pdftoppm', 'pdfinfo', 'pdftotext');
-    const accessKey = process.env.MINIO_ACCESS_KEY!;
-    const secretKey = process.env.MINIO_SECRET_KEY!;
-    client = new Client({ ...parseMinioEndpoint(endpoint), accessKey, secretKey });
-    portal = await startPortal({ STORAGE: 'minio', MINIO_ENDPOINT: endpoint, MINIO_ACCESS_KEY: accessKey, MINIO_SECRET_KEY: secretKey, MINIO_BUCKET: bucket });
+    client = minio.client;
+    portal = await startPortal({ STORAGE: 'minio', MINIO_ENDPOINT: minio.endpoint, MINIO_ACCESS_KEY: minio.accessKey, MINIO_SECRET_KEY: minio.secretKey, MINIO_BUCKET: bucket });
     c = await cast(portal);
   });
 
   after(async () => {
     if (!portal) return;
-    const names = await objectNames();
-    if (names.length > 0) await client.removeObjects(bucket, names);
-    await client.removeBucket(bucket);
+    await emptyBucket(client, bucket);
     await portal.close();
   });
 
