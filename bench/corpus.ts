@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 /**
  * The generated Persian corpus and the query mix the search benchmarks share (bench/search.ts,
  * bench/engines.ts, bench/load.ts): deterministic documents of 1–60 pages over the 16 cities, all
@@ -9,6 +10,7 @@
 import { CITIES, HAZARDS, KINDS } from '../server/db/seed/vocabulary';
 import { NINTH_MEETING } from '../server/db/seed/meeting-9';
 import { ALLOWED_TYPES } from '../server/documents/file-type';
+import type { DocumentsRepository } from '../server/documents/documents.repository';
 import { searchQuerySchema } from '../server/search/search.service';
 import { FACETS, type IndexedDocument, type SearchQuery } from '../search/search-index';
 
@@ -375,6 +377,48 @@ export function generateDoc(meta: DocMeta, vocab: Vocabulary, seed: number): Gen
   );
   const pageTexts = Array.from({ length: meta.pages }, () => pageText(vocab, rng));
   return { ...meta, title, summary, keywords: [...new Set(keywords)], pageTexts };
+}
+
+/**
+ * Writes generated documents into the portal's database through its own repository SQL, as an upload, its
+ * extraction and its review would have left them (one version, its page texts, indexing done, the document's
+ * status); the caller runs it in a transaction and then lets the indexer sync them.
+ */
+export function storeInPortal(repository: DocumentsRepository, docs: GeneratedDoc[], createdBy: number): void {
+  for (const doc of docs) {
+    repository.insert({
+      id: doc.id,
+      city: doc.city,
+      title: doc.title,
+      summary: doc.summary,
+      kind: doc.kind,
+      year: doc.year,
+      access: doc.access,
+      hazards: doc.hazards,
+      keywords: doc.keywords,
+      resolutions: doc.resolutions,
+      sharedWith: doc.sharedWith,
+      createdBy,
+      at: doc.updatedAt,
+    });
+    const extension = ALLOWED_TYPES.find((t) => t.id === doc.fileType)!.extensions[0]!;
+    repository.addVersion(
+      doc.id,
+      {
+        filename: `سند-${doc.index}.${extension}`,
+        size: doc.pageTexts.reduce((sum, text) => sum + Buffer.byteLength(text), 0),
+        sha256: crypto.createHash('sha256').update(doc.id).digest('hex'),
+        contentType: doc.contentType,
+        store: 'fs',
+        objectKey: `bench/${doc.id}/1`,
+      },
+      createdBy,
+      doc.updatedAt,
+    );
+    repository.replacePages(doc.id, 1, doc.pageTexts.map((text, i) => ({ page: i + 1, text })), 'bench', [], doc.updatedAt);
+    repository.setIndexing(doc.id, 'done');
+    repository.setStatus(doc.id, doc.status, doc.status === 'returned' ? 'بازبینی شود' : null, doc.updatedAt);
+  }
 }
 
 export function toIndexed(doc: GeneratedDoc): IndexedDocument {

@@ -34,20 +34,18 @@
  * and a temporary data folder are removed in every case, Ctrl-C included.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../server/config';
 import { wire } from '../server/wire';
 import { DocumentsRepository } from '../server/documents/documents.repository';
-import { ALLOWED_TYPES } from '../server/documents/file-type';
-import { buildVocabulary, corpusMeta, generateDoc, latency, ms, QUERIES, queryString, thousands, type DocMeta, type Latency } from './corpus';
+import { postMultipart } from './multipart-upload';
+import { buildVocabulary, corpusMeta, generateDoc, latency, ms, QUERIES, queryString, storeInPortal, thousands, type DocMeta, type Latency } from './corpus';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MIB = 1024 ** 2;
@@ -154,42 +152,7 @@ async function prepare(dataDir: string, options: Options): Promise<DocMeta[]> {
     let pages = 0;
     for (let from = 0; from < metas.length; from += 100) {
       const docs = metas.slice(from, from + 100).map((meta) => generateDoc(meta, vocab, options.seed));
-      services.db.transaction(() => {
-        for (const doc of docs) {
-          repository.insert({
-            id: doc.id,
-            city: doc.city,
-            title: doc.title,
-            summary: doc.summary,
-            kind: doc.kind,
-            year: doc.year,
-            access: doc.access,
-            hazards: doc.hazards,
-            keywords: doc.keywords,
-            resolutions: doc.resolutions,
-            sharedWith: doc.sharedWith,
-            createdBy: users[0]!.id,
-            at: doc.updatedAt,
-          });
-          const extension = ALLOWED_TYPES.find((t) => t.id === doc.fileType)!.extensions[0]!;
-          repository.addVersion(
-            doc.id,
-            {
-              filename: `سند-${doc.index}.${extension}`,
-              size: doc.pageTexts.reduce((sum, text) => sum + Buffer.byteLength(text), 0),
-              sha256: crypto.createHash('sha256').update(doc.id).digest('hex'),
-              contentType: doc.contentType,
-              store: 'fs',
-              objectKey: `bench/${doc.id}/1`,
-            },
-            users[0]!.id,
-            doc.updatedAt,
-          );
-          repository.replacePages(doc.id, 1, doc.pageTexts.map((text, i) => ({ page: i + 1, text })), 'bench', [], doc.updatedAt);
-          repository.setIndexing(doc.id, 'done');
-          repository.setStatus(doc.id, doc.status, doc.status === 'returned' ? 'بازبینی شود' : null, doc.updatedAt);
-        }
-      })();
+      services.db.transaction(() => storeInPortal(repository, docs, users[0]!.id))();
       for (const doc of docs) {
         await services.indexer.sync(doc.id);
         pages += doc.pages;
@@ -464,54 +427,21 @@ interface UploadResult {
 }
 
 async function upload(port: number, token: string, size: number, signal?: AbortSignal): Promise<UploadResult> {
-  const boundary = `----tajrobe-load-${crypto.randomBytes(12).toString('hex')}`;
-  const fields: [string, string][] = [
-    ['title', 'محک بار: فیلم آموزشی'],
-    ['summary', 'بارگذاری هم‌زمان با جست‌وجوهای بسیار'],
-    ['kind', 'training-material'],
-    ['year', '1403'],
-    ['hazards', 'earthquake'],
-    ['access', 'portal'],
-    ['city', 'tehran'],
-  ];
-  let head = '';
-  for (const [name, value] of fields) head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  head += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="load.mp4"\r\nContent-Type: video/mp4\r\n\r\n`;
-  const headBytes = Buffer.from(head, 'utf8');
-  const tailBytes = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-  const source = mp4Body(size);
-  async function* body() {
-    yield headBytes;
-    yield* source;
-    yield tailBytes;
-  }
-  const started = performance.now();
-  const req = http.request({
-    host: '127.0.0.1',
-    port,
-    method: 'POST',
-    path: '/api/v1/documents',
+  const { status, text, seconds } = await postMultipart({
+    url: new URL(`http://127.0.0.1:${port}/api/v1/documents`),
+    token,
+    fields: [
+      ['title', 'محک بار: فیلم آموزشی'],
+      ['summary', 'بارگذاری هم‌زمان با جست‌وجوهای بسیار'],
+      ['kind', 'training-material'],
+      ['year', '1403'],
+      ['hazards', 'earthquake'],
+      ['access', 'portal'],
+      ['city', 'tehran'],
+    ],
+    file: { name: 'load.mp4', contentType: 'video/mp4', size, bytes: mp4Body(size) },
     signal,
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-      'content-length': String(headBytes.length + size + tailBytes.length),
-      accept: 'application/json',
-    },
   });
-  const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
-    req.once('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.once('error', reject);
-    });
-    req.once('error', reject);
-  });
-  const sent = pipeline(Readable.from(body()), req).catch((error: unknown) => error);
-  const { status, text } = await answered;
-  const seconds = (performance.now() - started) / 1000;
-  await sent;
   if (status !== 201) throw new Error(`the upload answered ${status}: ${text.slice(0, 500)}`);
   return { seconds, id: (JSON.parse(text) as { id: string }).id };
 }

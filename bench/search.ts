@@ -51,7 +51,6 @@ import { wire } from '../server/wire';
 import { createApp } from '../server/app';
 import type { Services } from '../server/services';
 import { DocumentsRepository } from '../server/documents/documents.repository';
-import { ALLOWED_TYPES } from '../server/documents/file-type';
 import { SEED_SYNONYMS } from '../server/db/seed/synonyms';
 import { FtsSearchIndex } from '../search/fts-search-index';
 import type { SearchIndex, Viewer } from '../search/search-index';
@@ -67,6 +66,7 @@ import {
   QUERIES,
   queryString,
   thousands,
+  storeInPortal,
   toIndexed,
   VERBS,
   type Latency,
@@ -269,42 +269,7 @@ async function runCorpus(chunks: number, options: Options, vocab: Vocabulary): P
     for (let from = 0; from < metas.length; from += batch) {
       const docs = metas.slice(from, from + batch).map((meta) => generateDoc(meta, vocab, options.seed));
       const t0 = performance.now();
-      services.db.transaction(() => {
-        for (const doc of docs) {
-          repository.insert({
-            id: doc.id,
-            city: doc.city,
-            title: doc.title,
-            summary: doc.summary,
-            kind: doc.kind,
-            year: doc.year,
-            access: doc.access,
-            hazards: doc.hazards,
-            keywords: doc.keywords,
-            resolutions: doc.resolutions,
-            sharedWith: doc.sharedWith,
-            createdBy: secretariat.id,
-            at: doc.updatedAt,
-          });
-          const extension = ALLOWED_TYPES.find((t) => t.id === doc.fileType)!.extensions[0]!;
-          repository.addVersion(
-            doc.id,
-            {
-              filename: `سند-${doc.index}.${extension}`,
-              size: doc.pageTexts.reduce((sum, text) => sum + Buffer.byteLength(text), 0),
-              sha256: crypto.createHash('sha256').update(doc.id).digest('hex'),
-              contentType: doc.contentType,
-              store: 'fs',
-              objectKey: `bench/${doc.id}/1`,
-            },
-            secretariat.id,
-            doc.updatedAt,
-          );
-          repository.replacePages(doc.id, 1, doc.pageTexts.map((text, i) => ({ page: i + 1, text })), 'bench', [], doc.updatedAt);
-          repository.setIndexing(doc.id, 'done');
-          repository.setStatus(doc.id, doc.status, doc.status === 'returned' ? 'بازبینی شود' : null, doc.updatedAt);
-        }
-      })();
+      services.db.transaction(() => storeInPortal(repository, docs, secretariat.id))();
       portalInsertSeconds += (performance.now() - t0) / 1000;
     }
     log(`  portal: ${thousands(metas.length)} documents into the database in ${portalInsertSeconds.toFixed(1)} s`);

@@ -32,6 +32,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { postMultipart } from './multipart-upload';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -418,15 +419,6 @@ const FIELDS: [string, string][] = [
   ['city', 'tehran'],
 ];
 
-function multipartParts(boundary: string, filename: string): { head: Buffer; tail: Buffer } {
-  let head = '';
-  for (const [name, value] of FIELDS) {
-    head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  }
-  head += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`;
-  return { head: Buffer.from(head, 'utf8'), tail: Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8') };
-}
-
 interface Uploaded {
   seconds: number;
   sha256: string;
@@ -435,39 +427,13 @@ interface Uploaded {
 }
 
 async function portalUpload(portal: Portal, size: number): Promise<Uploaded> {
-  const boundary = `----tajrobe-bench-${crypto.randomBytes(16).toString('hex')}`;
-  const { head, tail } = multipartParts(boundary, 'bench.pdf');
   const source = new GeneratedFile(size);
-  async function* body() {
-    yield head;
-    yield* source;
-    yield tail;
-  }
-  const started = process.hrtime.bigint();
-  const url = new URL('/api/v1/documents', portal.base);
-  const req = http.request(url, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${portal.token}`,
-      'Content-Type': `multipart/form-data; boundary=${boundary}`,
-      'Content-Length': String(head.length + size + tail.length),
-      Accept: 'application/json',
-    },
+  const { status, text, seconds, sendError } = await postMultipart({
+    url: new URL('/api/v1/documents', portal.base),
+    token: portal.token,
+    fields: FIELDS,
+    file: { name: 'bench.pdf', contentType: 'application/pdf', size, bytes: source },
   });
-  const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
-    req.once('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.once('error', reject);
-    });
-    req.once('error', reject);
-  });
-  // A refusal may arrive before the body is sent; then the answer matters, not the broken pipe.
-  const sent = pipeline(Readable.from(body()), req).catch((error: unknown) => error);
-  const { status, text } = await response;
-  const seconds = since(started);
-  const sendError = await sent;
   if (status !== 201) throw new PortalError(portal, `POST /api/v1/documents answered ${status}: ${text.slice(0, 2000)}`);
   if (sendError) throw new Error(`the upload body could not be sent: ${String(sendError)}`);
   const doc = JSON.parse(text) as { id: string; versions: { size: number; sha256: string }[] };
