@@ -6,6 +6,9 @@ import type { SearchWorkerAnswer, SearchWorkerCall, SearchWorkerData } from './s
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Call = WithoutId<SearchWorkerCall>;
 
+/** How many nice steps below the portal thread a search worker runs (search-worker.ts: searches give way to file transfers). */
+export const SEARCH_WORKER_NICENESS = 5;
+
 const WORKER_SCRIPT = new URL('./search-worker.ts', import.meta.url).href;
 /**
  * A worker thread does not inherit the TypeScript loader the portal runs under (`node --import tsx`, `tsx`,
@@ -96,7 +99,7 @@ export class ReaderPool {
   }
 
   private start(): PoolWorker {
-    const workerData: SearchWorkerData = { file: this.file, options: this.options, synonyms: this.synonyms };
+    const workerData: SearchWorkerData = { file: this.file, options: this.options, synonyms: this.synonyms, niceness: SEARCH_WORKER_NICENESS };
     const worker = new Worker(WORKER_BOOT, { eval: true, workerData });
     const member: PoolWorker = { worker, pending: new Map() };
     worker.unref();

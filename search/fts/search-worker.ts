@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SearchQuery, Viewer } from '../search-index';
 import { FtsConnection } from './connection';
@@ -10,6 +12,8 @@ export interface SearchWorkerData {
   file: string;
   options: MatcherOptions;
   synonyms: string[][];
+  /** How many nice steps below the portal thread this worker runs. */
+  niceness: number;
 }
 
 /** A call to a search worker; each is answered once, with the same id. */
@@ -26,6 +30,7 @@ export type SearchWorkerAnswer = { id: number; ok: true; value: unknown } | { id
  * it began (a withdrawal is gone from the next search), nothing half-written.
  */
 const data = workerData as SearchWorkerData;
+giveWayToThePortal(data.niceness);
 const connection = new FtsConnection(data.file);
 try {
   connection.openForReading();
@@ -56,5 +61,19 @@ function answerTo(message: SearchWorkerCall): unknown {
     case 'synonyms':
       reader.setSynonyms(message.groups);
       return null;
+  }
+}
+
+/**
+ * When every core is busy, searches give way to the portal's own thread, which streams uploads and downloads
+ * and answers every request: on Linux this thread alone gets a higher nice value (`setpriority` on a thread
+ * id). Elsewhere it keeps the portal's priority.
+ */
+function giveWayToThePortal(niceness: number): void {
+  try {
+    const threadId = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+    os.setPriority(threadId, Math.min(19, os.getPriority(threadId) + niceness));
+  } catch {
+    // Not Linux, or not allowed: the same priority as the portal.
   }
 }

@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { expect } from 'chai';
 import { FtsSearchIndex } from '../../search/fts-search-index';
+import { SEARCH_WORKER_NICENESS } from '../../search/fts/reader-pool';
 import type { SearchQuery, Viewer } from '../../search/search-index';
 import { loadConfig } from '../../server/config';
 import { buildDocument } from './search-index.contract';
@@ -109,6 +111,22 @@ describe('FTS5 searches in worker threads (search/fts/reader-pool.ts)', function
     const withWorkers = await heldUp(pooled);
     expect(withoutWorkers.returned / withoutWorkers.answered, 'without workers every search runs before the call returns').to.be.greaterThan(0.8);
     expect(withWorkers.returned / withWorkers.answered, 'with workers the calls return at once').to.be.lessThan(0.2);
+  });
+
+  it('runs its workers at a lower priority than the portal thread, which streams files and answers requests', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const niceOf = (thread: string): number => {
+      const stat = fs.readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const threadsBefore = new Set(fs.readdirSync('/proc/self/task'));
+    const index = await open(2);
+    await fill(index, 10);
+    await Promise.all(Array.from({ length: 6 }, () => index.search(READER, query('زلزله'))));
+    expect(index.searchWorkersRunning).to.equal(2);
+    const lowered = fs.readdirSync('/proc/self/task').filter((thread) => !threadsBefore.has(thread) && niceOf(thread) === os.getPriority() + SEARCH_WORKER_NICENESS);
+    expect(lowered, 'the two search threads').to.have.length(2);
+    expect(niceOf(String(process.pid)), 'the portal thread keeps its priority').to.equal(os.getPriority());
   });
 
   it('refuses searches after close, and says why a worker could not open the index instead of waiting', async function () {
