@@ -130,28 +130,48 @@ function wordsOfText(original: string): string[] {
   return [...wordsOf(normalized), ...joinedWordsOf(normalized)].map((w) => w.word);
 }
 
+/** A stem and its other forms (persian.ts `inflections`), remembered: documents share most of their words, and each `inflections` stems a dozen candidates. */
+const formsByStem = new Map<string, readonly string[]>();
+const REMEMBERED_STEMS = 100_000;
+
+function formsOfStem(stemmed: string): readonly string[] {
+  let forms = formsByStem.get(stemmed);
+  if (forms === undefined) {
+    forms = [stemmed, ...inflections(stemmed)];
+    if (formsByStem.size >= REMEMBERED_STEMS) formsByStem.clear();
+    formsByStem.set(stemmed, forms);
+  }
+  return forms;
+}
+
 /** Each word's stem and the stem's other forms, less the words already there. */
-export function formsOf(texts: string[]): string[] {
-  const own = new Set(texts.flatMap(wordsOfText));
+function formsOfWords(own: ReadonlySet<string>): string[] {
   const forms = new Set<string>();
   for (const word of own) {
     if (/\p{N}/u.test(word) || [...word].length < 2) continue;
-    const stemmed = stem(word);
-    forms.add(stemmed);
-    for (const form of inflections(stemmed)) forms.add(form);
+    for (const form of formsOfStem(stem(word))) if (!own.has(form)) forms.add(form);
   }
-  return [...forms].filter((form) => !own.has(form));
+  return [...forms];
 }
 
-/** The stems of a text's words that differ from every word of it. */
-export function stemsOf(original: string): string[] {
-  const own = new Set(wordsOfText(original));
+/** The stems of these words that differ from every one of them. */
+function stemsOfWords(own: ReadonlySet<string>): string[] {
   const stems = new Set<string>();
   for (const word of own) {
     const stemmed = stem(word);
     if (!own.has(stemmed)) stems.add(stemmed);
   }
   return [...stems];
+}
+
+/** Each word's stem and the stem's other forms, less the words already there. */
+export function formsOf(texts: string[]): string[] {
+  return formsOfWords(new Set(texts.flatMap(wordsOfText)));
+}
+
+/** The stems of a text's words that differ from every word of it. */
+export function stemsOf(original: string): string[] {
+  return stemsOfWords(new Set(wordsOfText(original)));
 }
 
 /** Every distinct word of the texts, in order of first appearance. */
@@ -185,7 +205,12 @@ export function chunksOf(doc: IndexedDocument, generation: string, maxWords: num
     updatedAt: Date.parse(doc.updatedAt),
   };
   const heading = [doc.title, doc.summary, ...doc.keywords, ...(doc.labels ?? [])];
-  const texts = pages.map((page) => page.text);
+  // Each page's words are read once, for the whole-document chunk's lists and the page's stems.
+  const pageWords = pages.map((page) => new Set(wordsOfText(page.text)));
+  const documentWords = new Set<string>();
+  for (const words of pageWords) for (const word of words) documentWords.add(word);
+  const ownWords = new Set(heading.flatMap(wordsOfText));
+  for (const word of documentWords) ownWords.add(word);
   const whole: Chunk = {
     id: `${prefix}-doc`,
     page: null,
@@ -194,13 +219,14 @@ export function chunksOf(doc: IndexedDocument, generation: string, maxWords: num
     ...shared,
     summary: joinedForm(doc.summary).text,
     summarySplit: splitForm(doc.summary).text,
-    ...spread(DOCUMENT_WORD_FIELDS, distinctWords(texts)),
-    ...spread(FORM_FIELDS, formsOf([...heading, ...texts])),
+    ...spread(DOCUMENT_WORD_FIELDS, [...documentWords]),
+    ...spread(FORM_FIELDS, formsOfWords(ownWords)),
     originalBody: '',
   };
   const chunks: Chunk[] = [whole];
-  for (const page of pages) {
-    splitLongText(page.text, maxWords).forEach((part, i) => {
+  pages.forEach((page, p) => {
+    const parts = splitLongText(page.text, maxWords);
+    parts.forEach((part, i) => {
       chunks.push({
         id: i === 0 ? `${prefix}-p${page.page}` : `${prefix}-p${page.page}-${i + 1}`,
         page: page.page,
@@ -209,10 +235,10 @@ export function chunksOf(doc: IndexedDocument, generation: string, maxWords: num
         ...shared,
         body: joinedForm(part).text,
         bodySplit: splitForm(part).text,
-        stems: stemsOf(part),
+        stems: parts.length === 1 ? stemsOfWords(pageWords[p]!) : stemsOf(part),
         originalBody: part,
       });
     });
-  }
+  });
   return chunks;
 }
