@@ -4,7 +4,7 @@ import { isStopWord, normalizeQueryText } from './persian';
 import { parseQuery, SynonymTable, type ParsedQuery } from './query';
 import { FACETS, type AccessFields, type IndexedDocument, type SearchHit, type SearchIndex, type SearchQuery, type SearchResult, type Viewer } from './search-index';
 import { typoSource, bestCorrection } from './typos';
-import { accessFields, chunksOf, type Chunk } from './meilisearch/chunks';
+import { accessFields, documentChunks, type Chunk } from './meilisearch/chunks';
 import { FACET_ATTRIBUTES, idsFilter, quote, searchFilter } from './meilisearch/filter';
 import { RETRIEVED, toFacets, toSearchHit, type RetrievedChunk } from './meilisearch/hits';
 import { clauseText, hasPositiveWords, highlightPatterns, meilisearchQuery, needsPositions, pageLookupText, suggestion, withCorrections, withPrefix } from './meilisearch/reading';
@@ -170,11 +170,12 @@ export class MeilisearchSearchIndex implements SearchIndex {
   private async sendUpserts(writes: WriteOf<'upsert'>[]): Promise<void> {
     const generation = randomUUID();
     const docs = writes.map(({ doc }) => doc);
-    const chunks = docs.flatMap((doc) => chunksOf(doc, generation));
-    const entries = this.words.newEntries(docs);
+    const built = docs.map((doc) => documentChunks(doc, generation));
+    const chunks = built.flatMap((doc) => doc.chunks);
+    const entries = this.words.newEntries(built.map((doc) => doc.words));
     const added = await Promise.allSettled([
-      ...batches(chunks).map((batch) => this.done(this.index.addDocuments(batch))),
-      ...batches(entries).map((batch) => this.done(this.wordsIndex.addDocuments(batch))),
+      ...jsonBatches(chunks).map((batch) => this.done(this.index.addDocumentsFromString(batch, 'application/json'))),
+      ...jsonBatches(entries).map((batch) => this.done(this.wordsIndex.addDocumentsFromString(batch, 'application/json'))),
     ]);
     const failed = added.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) {
@@ -599,17 +600,29 @@ export function significantWords(chunks: Partial<Pick<Chunk, 'title' | 'keywords
 
 /** Consecutive slices of `items` whose JSON stays under the batch limits. */
 export function batches<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
+  return slices(items.map((item) => ({ item, json: JSON.stringify(item) }))).map((slice) => slice.map(({ item }) => item));
+}
+
+/**
+ * The same slices as JSON arrays, ready to send: each item is serialized once, to measure it and to
+ * send it (the client would serialize the whole batch again; a rebuild's chunks are megabytes).
+ */
+export function jsonBatches<T>(items: T[]): string[] {
+  return slices(items.map((item) => ({ item, json: JSON.stringify(item) }))).map((slice) => `[${slice.map(({ json }) => json).join(',')}]`);
+}
+
+function slices<S extends { json: string }>(serialized: S[]): S[][] {
+  const out: S[][] = [];
+  let current: S[] = [];
   let bytes = 0;
-  for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(item));
+  for (const entry of serialized) {
+    const size = Buffer.byteLength(entry.json);
     if (current.length > 0 && (bytes + size > MAX_BATCH_BYTES || current.length >= MAX_BATCH_CHUNKS)) {
       out.push(current);
       current = [];
       bytes = 0;
     }
-    current.push(item);
+    current.push(entry);
     bytes += size;
   }
   if (current.length > 0) out.push(current);

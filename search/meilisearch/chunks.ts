@@ -181,6 +181,14 @@ export function distinctWords(texts: string[]): string[] {
 
 /** The chunk that stands for the whole document, then one chunk per page part with text. */
 export function chunksOf(doc: IndexedDocument, generation: string, maxWords: number = MAX_WORDS_PER_CHUNK): Chunk[] {
+  return documentChunks(doc, generation, maxWords).chunks;
+}
+
+/**
+ * The chunks of a document, and every word it has as written (heading, then pages, both forms of
+ * rule 5, in order of first appearance): read once here, and the words index takes its words from them.
+ */
+export function documentChunks(doc: IndexedDocument, generation: string, maxWords: number = MAX_WORDS_PER_CHUNK): { chunks: Chunk[]; words: ReadonlySet<string> } {
   const prefix = chunkIdPrefix(doc.id);
   const pages = doc.pages.filter((page) => page.text.trim() !== '');
   const shared = {
@@ -240,5 +248,5 @@ export function chunksOf(doc: IndexedDocument, generation: string, maxWords: num
       });
     });
   });
-  return chunks;
+  return { chunks, words: ownWords };
 }

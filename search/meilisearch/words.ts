@@ -40,12 +40,15 @@ export class WordsIndex {
 
   constructor(private readonly index: Index<WordEntry>) {}
 
-  /** The entries of these documents' words not sent before, to add with the documents. */
-  newEntries(docs: IndexedDocument[]): WordEntry[] {
+  /**
+   * The entries not sent before of the words documents have as written (one list per document:
+   * `correctableWords`, or the words their chunks were built from), those a typo can be corrected to.
+   */
+  newEntries(wordsOfDocuments: Iterable<string>[]): WordEntry[] {
     const entries: WordEntry[] = [];
-    for (const doc of docs) {
-      for (const word of correctableWords(doc)) {
-        if (this.sent.has(word)) continue;
+    for (const words of wordsOfDocuments) {
+      for (const word of words) {
+        if (this.sent.has(word) || !typoTarget(word)) continue;
         this.sent.add(word);
         entries.push(wordEntry(word));
       }
