@@ -355,15 +355,6 @@ describe('MeilisearchSearchIndex: the protocol, against a local stand-in', funct
       expect(chunks.reduce((n, c) => n + wordCount(c.originalBody), 0)).to.equal(7_000);
     });
 
-    it('lists each word of a page written with a ZWNJ once, in its split form, and the text itself once', async function () {
-      await index.upsert(doc({ pages: [{ page: 2, text: 'نمی‌خواهم‌ها و كتاب‌هاي بیشتر؛ باز نمی‌خواهم‌ها' }] }));
-      const page = documentBatches().flat().find((chunk) => chunk.page === 2)!;
-      expect(page.body).to.equal('نمیخواهمها و کتابهای بیشتر؛ باز نمیخواهمها');
-      expect(page.bodySplit).to.deep.equal(['نمی خواهم ها', 'کتاب های']);
-      // The whole-document chunk still has both forms of every word, one per element.
-      expect(documentBatches().flat()[0]!.docWords as string[]).to.include.members(['نمی', 'خواهم', 'ها', 'نمیخواهمها', 'کتابهای']);
-    });
-
     it('sends a document without text as its whole-document chunk alone, with no page', async function () {
       await index.upsert(doc({ pages: [] }));
       const chunks = documentBatches().flat();
