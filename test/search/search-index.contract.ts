@@ -798,6 +798,14 @@ export function describeSearchIndex(name: string, make: () => Promise<SearchInde
         expect(marked(hit.snippet).join(' ')).to.include('پدافند');
       });
 
+      it('matches a quoted phrase typed with spaces where the text has a ZWNJ (rule 5), and with the ZWNJ, at its page', async function () {
+        for (const q of ['"محله های کم برخوردار"', '"محله‌های کم‌برخوردار"', '"محلههای کمبرخوردار"']) {
+          const result = await search(SECRETARIAT, q);
+          expect(ids(result), q).to.deep.equal(['neighbourhoods']);
+          expect(result.hits[0]!.page, q).to.equal(1);
+        }
+      });
+
       it('leaves out the documents with an excluded word, on any of their pages', async function () {
         expect(ids(await search(SECRETARIAT, 'پدافند -کارگروه'))).to.deep.equal(['lone']);
         expect(ids(await search(SECRETARIAT, 'پدافند -"کارگروه پدافند"'))).to.have.members(['phrase-apart', 'two-pages', 'lone']);
