@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { load as parseYaml } from 'js-yaml';
 import supertest from 'supertest';
 import { RouteTable } from '../../server/http/route-table';
+import { LESSON_FIELDS } from '../helpers/lessons';
 import { cast, countRows, DEFAULT_FIELDS, startPortal, upload, uploadRequest, type Cast, type TestPortal } from '../helpers/portal';
 
 type Operation = { operationId: string; responses: Record<string, unknown>; requestBody?: unknown; links?: unknown };
@@ -214,6 +215,90 @@ describe('the OpenAPI description tells the truth', function () {
       expect(blank.body.total).to.equal(all);
       await api().get(`/api/v1/search?city=${'x'.repeat(101)}`).set(c.secretariat.auth).expect(400);
       await api().get('/api/v1/search?year=%201391').set(c.secretariat.auth).expect(400);
+    });
+
+    it("a list's maxItems counts what was sent, empty values included: 101 blank cities are refused, changing nothing", async function () {
+      const { id } = await upload(portal, c.owner, { ...DEFAULT_FIELDS, access: 'restricted', sharedWith: ['isfahan'] });
+      const audits = countRows(portal, 'audit_log');
+      const refused = await api().post(`/api/v1/documents/${id}/shares`).set(c.owner.auth).send({ cities: Array(101).fill('') }).expect(400);
+      expect(refused.headers['content-type']).to.match(/application\/json/);
+      expect(refused.body.error.code).to.equal('validation_failed');
+      expect(refused.body.error.details.fields.map((f: { field: string }) => f.field)).to.deep.equal(['cities']);
+      expect((await api().get(`/api/v1/documents/${id}`).set(c.owner.auth).expect(200)).body.sharedWith).to.deep.equal(['isfahan']);
+      expect(countRows(portal, 'audit_log')).to.equal(audits);
+      // 100 values sent, 99 of them empty: within the limit, and the empty ones are left out.
+      const taken = await api().post(`/api/v1/documents/${id}/shares`).set(c.owner.auth).send({ cities: ['mashhad', ...Array(99).fill('')] }).expect(200);
+      expect(taken.body.sharedWith).to.deep.equal(['mashhad']);
+    });
+
+    it('an integer in a path or query is a number up to 9007199254740991 (a missing one is 404); past it, 400, changing nothing', async function () {
+      const { id } = await upload(portal, c.owner);
+      const lesson = (await api().post('/api/v1/lessons').set(c.owner.auth).send({ ...LESSON_FIELDS })).body as { id: string };
+      const audits = countRows(portal, 'audit_log');
+      const MAX = '9007199254740991';
+      const cases: [string, string, string][] = [
+        ['post', `/api/v1/lessons/${lesson.id}/actions/%s/done`, 'actionId'],
+        ['get', `/api/v1/documents/${id}/preview?version=%s`, 'version'],
+        ['get', `/api/v1/documents/${id}/preview/pages/1?version=%s`, 'version'],
+        ['get', `/api/v1/documents/${id}/file?version=%s`, 'version'],
+        ['delete', '/api/v1/subscriptions/%s', 'id'],
+        ['patch', '/api/v1/subscriptions/%s', 'id'],
+      ];
+      for (const [method, url, field] of cases) {
+        for (const past of ['9007199254740992', '99999999999999999999']) {
+          const res = await api()[method as 'get'](url.replace('%s', past)).set(c.owner.auth).send({ evidence: 'انجام شد', email: true });
+          expect(res.status, `${method} ${url} ${past}`).to.equal(400);
+          expect(res.body.error.code).to.equal('validation_failed');
+          expect(res.body.error.details.fields[0].field).to.equal(field);
+        }
+        const largest = await api()[method as 'get'](url.replace('%s', MAX)).set(c.owner.auth).send({ evidence: 'انجام شد', email: true });
+        expect(largest.status, `${method} ${url} ${MAX}`).to.equal(404);
+        expect(largest.body.error.code).to.equal('not_found');
+      }
+      expect(countRows(portal, 'audit_log')).to.equal(audits);
+      const spec = fileSpec as unknown as { components: { parameters: Record<string, { schema: { maximum?: number } }> } };
+      for (const name of ['ActionId', 'SubscriptionId', 'PreviewVersion', 'UserId']) {
+        if (spec.components.parameters[name]) expect(spec.components.parameters[name]!.schema.maximum, name).to.equal(Number.MAX_SAFE_INTEGER);
+      }
+    });
+
+    it('a lesson takes known cities, hazards and resolutions; a text limit counts what was sent; a blank text is refused', async function () {
+      const lessonCount = () => portal.services.db.prepare('SELECT count(*) FROM lessons').pluck().get() as number;
+      const [lessons, audits] = [lessonCount(), countRows(portal, 'audit_log')];
+      for (const body of [
+        { ...LESSON_FIELDS, city: 'atlantis' },
+        { ...LESSON_FIELDS, city: 'shiraz', sharedWith: ['atlantis'] },
+        { ...LESSON_FIELDS, city: 'shiraz', hazards: ['tsunami'] },
+        { ...LESSON_FIELDS, city: 'shiraz', resolutions: ['99/1'] },
+        { ...LESSON_FIELDS, city: 'shiraz', title: ` ${'ع'.repeat(299)} ` },
+        { ...LESSON_FIELDS, city: 'shiraz', analysis: '\u00a0\u3000' },
+        { ...LESSON_FIELDS, city: 'shiraz', documents: ['   '] },
+      ]) {
+        const res = await api().post('/api/v1/lessons').set(c.secretariat.auth).send(body).expect(400);
+        expect(res.body.error.code, JSON.stringify(body).slice(0, 80)).to.equal('validation_failed');
+      }
+      expect([lessonCount(), countRows(portal, 'audit_log')]).to.deep.equal([lessons, audits]);
+      const fits = await api().post('/api/v1/lessons').set(c.secretariat.auth).send({ ...LESSON_FIELDS, city: 'shiraz', title: ` ${'ع'.repeat(298)} ` }).expect(201);
+      expect(fits.body.title).to.equal('ع'.repeat(298));
+      const known = fileSpec.components.schemas;
+      const newLesson = known.NewLesson as { required: string[]; properties: Record<string, { $ref?: string; items?: { $ref?: string } }> };
+      expect(newLesson.required).to.include('city');
+      expect(newLesson.properties.city!.$ref).to.equal('#/components/schemas/KnownCityId');
+      expect(newLesson.properties.sharedWith!.items!.$ref).to.equal('#/components/schemas/KnownCityId');
+      expect(newLesson.properties.hazards!.items!.$ref).to.equal('#/components/schemas/HazardId');
+      expect(newLesson.properties.resolutions!.items!.$ref).to.equal('#/components/schemas/KnownResolutionRef');
+    });
+
+    it('every search filter takes a blank value and leaves it out, `type` as the others; another type is refused', async function () {
+      await upload(portal, c.owner);
+      const all = (await api().get('/api/v1/search').set(c.secretariat.auth).expect(200)).body.total as number;
+      expect(all).to.be.greaterThan(0);
+      const blank = await api().get('/api/v1/search?type=&type=%20&kind=&hazard=&fileType=').set(c.secretariat.auth).expect(200);
+      expect(blank.body.total).to.equal(all);
+      const documents = await api().get('/api/v1/search?type=%20document%20').set(c.secretariat.auth).expect(200);
+      expect(documents.body.hits.every((hit: { type: string }) => hit.type === 'document')).to.equal(true);
+      const refused = await api().get('/api/v1/search?type=lessons').set(c.secretariat.auth).expect(400);
+      expect(refused.body.error.details.fields[0].field).to.equal('type.0');
     });
 
     it('a package names documents that exist (404 like a missing id) and are published (409), creating nothing', async function () {
