@@ -77,8 +77,18 @@ export type ActionDone = z.infer<typeof actionDoneSchema>;
 
 export const learnedSchema = z.object({ note: text(5000).min(1, 'a note is required: what shows the lesson was learned') }).strict();
 
-const repeatable = <T extends z.ZodTypeAny>(item: T) =>
-  z.preprocess((value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]), z.array(item).max(50));
+/**
+ * A filter of the list: the parameter repeated, at most 50 values (counted as sent); an empty value is left out, as
+ * every filter of `GET /api/v1/search` leaves it out (`city=` is "any city").
+ */
+const repeatable = <T extends z.ZodType<string>>(item: T) =>
+  z.preprocess(
+    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    z
+      .array(z.union([z.literal(''), item]))
+      .max(50)
+      .transform((values) => values.filter((value) => value !== '') as z.output<T>[]),
+  );
 
 export const lessonListQuerySchema = z
   .object({

@@ -301,6 +301,17 @@ describe('the OpenAPI description tells the truth', function () {
       expect(refused.body.error.details.fields[0].field).to.equal('type.0');
     });
 
+    it("the lessons list's filters leave an empty value out as the search's do, and count what was sent", async function () {
+      await api().post('/api/v1/lessons').set(c.owner.auth).send({ ...LESSON_FIELDS }).expect(201);
+      const all = (await api().get('/api/v1/lessons').set(c.secretariat.auth).expect(200)).body.total as number;
+      expect(all).to.be.greaterThan(0);
+      const blank = await api().get('/api/v1/lessons?city=&hazard=&hazard=&status=&review=').set(c.secretariat.auth).expect(200);
+      expect(blank.body.total).to.equal(all);
+      const tooMany = await api().get(`/api/v1/lessons?${Array(51).fill('city=').join('&')}`).set(c.secretariat.auth).expect(400);
+      expect(tooMany.body.error.details.fields[0].field).to.equal('city');
+      await api().get('/api/v1/lessons?status=&status=forgotten').set(c.secretariat.auth).expect(400);
+    });
+
     it('a package names documents that exist (404 like a missing id) and are published (409), creating nothing', async function () {
       const draft = await upload(portal, c.owner);
       const unknown = await api().post('/api/v1/packages').set(c.secretariat.auth).send({ title: 'بسته', documents: ['no-such-document'], audience: { all: true } }).expect(404);
