@@ -44,8 +44,12 @@ export const newLessonSchema = z
   .strict();
 export type NewLesson = z.infer<typeof newLessonSchema>;
 
-/** A correction: only the fields sent change (no defaults, so a title alone never widens a restricted lesson). */
-export const lessonUpdateSchema = z.object(fields).partial().strict();
+/** A correction: only the fields sent change (no defaults, so a title alone never widens a restricted lesson); one that names none is 400. */
+export const lessonUpdateSchema = z
+  .object(fields)
+  .partial()
+  .strict()
+  .refine((update) => Object.keys(update).length > 0, 'name what changes: at least one field');
 export type LessonUpdate = z.infer<typeof lessonUpdateSchema>;
 
 export const lessonReturnSchema = z.object({ comment: text(5000).min(1, 'a comment is required when returning a lesson') }).strict();

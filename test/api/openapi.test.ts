@@ -301,6 +301,24 @@ describe('the OpenAPI description tells the truth', function () {
       expect(refused.body.error.details.fields[0].field).to.equal('type.0');
     });
 
+    it('a lesson correction names what changes (`{}` or no body is 400), and a lesson with its history is described as answered', async function () {
+      const lesson = (await api().post('/api/v1/lessons').set(c.owner.auth).send({ ...LESSON_FIELDS }).expect(201)).body as { id: string; title: string };
+      const audits = countRows(portal, 'audit_log');
+      for (const send of [(r: supertest.Test) => r.send({}), (r: supertest.Test) => r]) {
+        const refused = await send(api().patch(`/api/v1/lessons/${lesson.id}`).set(c.owner.auth)).expect(400);
+        expect(refused.body.error.code).to.equal('validation_failed');
+      }
+      expect(countRows(portal, 'audit_log')).to.equal(audits);
+      const answered = (await api().get(`/api/v1/lessons/${lesson.id}`).set(c.owner.auth).expect(200)).body as Record<string, unknown>;
+      expect(answered.title).to.equal(lesson.title);
+      const schemas = fileSpec.components.schemas as Record<string, { allOf?: { $ref?: string; properties?: Record<string, unknown> }[]; unevaluatedProperties?: boolean; properties?: Record<string, unknown> }>;
+      const withHistory = schemas.LessonWithHistory!;
+      const described = new Set([...Object.keys(schemas.LessonFields!.properties!), ...Object.keys(withHistory.allOf![1]!.properties!)]);
+      expect(Object.keys(answered).filter((key) => !described.has(key))).to.deep.equal([]);
+      expect(withHistory.unevaluatedProperties).to.equal(false);
+      expect(schemas.Lesson!.unevaluatedProperties).to.equal(false);
+    });
+
     it("the lessons list's filters leave an empty value out as the search's do, and count what was sent", async function () {
       await api().post('/api/v1/lessons').set(c.owner.auth).send({ ...LESSON_FIELDS }).expect(201);
       const all = (await api().get('/api/v1/lessons').set(c.secretariat.auth).expect(200)).body.total as number;
