@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { load as parseYaml } from 'js-yaml';
 import supertest from 'supertest';
 import { RouteTable } from '../../server/http/route-table';
+import { FIRST_YEAR, isValidJalali, LAST_YEAR } from '../../server/i18n/solar-hijri';
 import { LESSON_FIELDS } from '../helpers/lessons';
 import { cast, countRows, DEFAULT_FIELDS, startPortal, upload, uploadRequest, type Cast, type TestPortal } from '../helpers/portal';
 
@@ -317,6 +318,24 @@ describe('the OpenAPI description tells the truth', function () {
       expect(Object.keys(answered).filter((key) => !described.has(key))).to.deep.equal([]);
       expect(withHistory.unevaluatedProperties).to.equal(false);
       expect(schemas.Lesson!.unevaluatedProperties).to.equal(false);
+    });
+
+    it("SolarDay's pattern takes every day the calendar has and refuses every other, but Esfand 30th of a common year", function () {
+      const pattern = new RegExp((fileSpec.components.schemas.SolarDay as { pattern: string }).pattern);
+      const pad = (n: number, width: number) => String(n).padStart(width, '0');
+      const disagree: string[] = [];
+      for (const year of [0, 1, 9, 10, 99, 100, 999, 1000, 1299, 1403, 1404, 1405, 2999, 3000, 3099, 3100, 3169, 3170, 3177, 3178, 3199, 9999]) {
+        for (let month = 0; month <= 13; month++) {
+          for (let day = 0; day <= 32; day++) {
+            const typed = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+            const leapDay = month === 12 && day === 30 && year >= FIRST_YEAR && year <= LAST_YEAR;
+            if (pattern.test(typed) !== (isValidJalali({ year, month, day }) || leapDay)) disagree.push(typed);
+          }
+        }
+      }
+      expect(disagree).to.deep.equal([]);
+      expect(isValidJalali({ year: 1403, month: 12, day: 30 })).to.equal(true);
+      expect(isValidJalali({ year: 1404, month: 12, day: 30 })).to.equal(false);
     });
 
     it("the lessons list's filters leave an empty value out as the search's do, and count what was sent", async function () {
