@@ -4,12 +4,16 @@ import { trimmedText as text, wholeNumber } from '../http/validate';
 
 /**
  * Multipart sends one value as a string and a repeated field as an array; a form may send `name[]`.
- * An empty value is left out (an empty form field, or `""` in a JSON list).
+ * An empty value is left out (an empty form field, or `""` in a JSON list), after the list's length is
+ * checked: `max` counts what was sent, empty values included, as the API's description's `maxItems` does.
  */
-const repeatable = <T extends z.ZodTypeAny>(item: T, max: number) =>
+const repeatable = <T extends z.ZodType<string>>(item: T, max: number) =>
   z.preprocess(
-    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]).filter((entry) => entry !== ''),
-    z.array(item).max(max),
+    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    z
+      .array(z.union([z.literal(''), item]))
+      .max(max)
+      .transform((values) => values.filter((entry) => entry !== '') as z.output<T>[]),
   );
 
 export const RESOLUTION_REF = /^([1-9][0-9]{0,3})\/([1-9][0-9]{0,2})$/;

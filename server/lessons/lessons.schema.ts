@@ -2,21 +2,18 @@ import { z } from 'zod';
 import { ACCESS_LEVELS } from '../documents/document';
 import { RESOLUTION_REF } from '../documents/documents.schema';
 import { isValidJalali, jalaliInput } from '../i18n/solar-hijri';
+import { trimmedText as text } from '../http/validate';
 import { LESSON_REVIEW_STATES, LESSON_STATUSES } from './lesson';
 
-const text = (max: number) => z.string().trim().max(max);
 const list = <T extends z.ZodTypeAny>(item: T, max: number) => z.array(item).max(max);
 
 /** A source document: its id, or `{ "id", "page" }` naming the page the lesson comes from. */
 const source = z.union([
-  z
-    .string()
-    .trim()
+  text(100)
     .min(1)
-    .max(100)
     .transform((id) => ({ documentId: id, page: null as number | null })),
   z
-    .object({ id: z.string().trim().min(1).max(100), page: z.number().int().min(1).max(1_000_000).nullable().optional() })
+    .object({ id: text(100).min(1), page: z.number().int().min(1).max(1_000_000).nullable().optional() })
     .strict()
     .transform(({ id, page }) => ({ documentId: id, page: page ?? null })),
 ]);
@@ -47,8 +44,12 @@ export const newLessonSchema = z
   .strict();
 export type NewLesson = z.infer<typeof newLessonSchema>;
 
-/** A correction: only the fields sent change (no defaults, so a title alone never widens a restricted lesson). */
-export const lessonUpdateSchema = z.object(fields).partial().strict();
+/** A correction: only the fields sent change (no defaults, so a title alone never widens a restricted lesson); one that names none is 400. */
+export const lessonUpdateSchema = z
+  .object(fields)
+  .partial()
+  .strict()
+  .refine((update) => Object.keys(update).length > 0, 'name what changes: at least one field');
 export type LessonUpdate = z.infer<typeof lessonUpdateSchema>;
 
 export const lessonReturnSchema = z.object({ comment: text(5000).min(1, 'a comment is required when returning a lesson') }).strict();
@@ -72,7 +73,7 @@ export type NewAction = z.infer<typeof newActionSchema>;
 export const actionDoneSchema = z
   .object({
     evidence: text(5000).optional().transform((value) => (value === '' ? undefined : value)),
-    document: z.string().trim().max(100).optional().transform((value) => (value === '' ? undefined : value)),
+    document: text(100).optional().transform((value) => (value === '' ? undefined : value)),
   })
   .strict()
   .refine((input) => input.evidence !== undefined || input.document !== undefined, { message: 'evidence: say what was done, or name a document that shows it', path: ['evidence'] });
@@ -80,12 +81,22 @@ export type ActionDone = z.infer<typeof actionDoneSchema>;
 
 export const learnedSchema = z.object({ note: text(5000).min(1, 'a note is required: what shows the lesson was learned') }).strict();
 
-const repeatable = <T extends z.ZodTypeAny>(item: T) =>
-  z.preprocess((value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]), z.array(item).max(50));
+/**
+ * A filter of the list: the parameter repeated, at most 50 values (counted as sent); an empty value is left out, as
+ * every filter of `GET /api/v1/search` leaves it out (`city=` is "any city").
+ */
+const repeatable = <T extends z.ZodType<string>>(item: T) =>
+  z.preprocess(
+    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    z
+      .array(z.union([z.literal(''), item]))
+      .max(50)
+      .transform((values) => values.filter((value) => value !== '') as z.output<T>[]),
+  );
 
 export const lessonListQuerySchema = z
   .object({
-    q: z.string().trim().max(500).default(''),
+    q: z.string().max(500).trim().default(''),
     city: repeatable(z.string().min(1).max(64)),
     hazard: repeatable(z.string().min(1).max(64)),
     status: repeatable(z.enum(LESSON_STATUSES)),
@@ -96,4 +107,5 @@ export const lessonListQuerySchema = z
   .strict();
 export type LessonListQuery = z.infer<typeof lessonListQuerySchema>;
 
-export const actionParamsSchema = z.object({ id: z.string().min(1), actionId: z.coerce.number().int().positive() });
+/** `actionId` up to JavaScript's largest exact integer, as the API's description says; past it, 400. */
+export const actionParamsSchema = z.object({ id: z.string().min(1), actionId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });

@@ -12,7 +12,7 @@ export const imageParamsSchema = z.object({
 });
 
 const query = z.string().max(500).default('');
-const versionNumber = z.coerce.number().int().positive().optional();
+const versionNumber = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional();
 
 /** The reader page's query: `page` is read by the page itself, so a bad one is shown back to the reader as typed. */
 export const readerQuerySchema = z.object({ q: query, version: versionNumber, page: z.string().max(50).optional() });

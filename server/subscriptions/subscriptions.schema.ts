@@ -24,7 +24,7 @@ export type Digest = (typeof DIGESTS)[number];
 
 export const newSubscriptionSchema = z
   .object({
-    q: z.string().trim().max(500).default(''),
+    q: z.string().max(500).trim().default(''),
     filters: subscriptionFiltersSchema.default({}),
     email: z.boolean().default(false),
     /** `daily`: one message a day with what was found, instead of one per item. */

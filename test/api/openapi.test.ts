@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { load as parseYaml } from 'js-yaml';
 import supertest from 'supertest';
 import { RouteTable } from '../../server/http/route-table';
+import { FIRST_YEAR, isValidJalali, LAST_YEAR } from '../../server/i18n/solar-hijri';
+import { LESSON_FIELDS } from '../helpers/lessons';
 import { cast, countRows, DEFAULT_FIELDS, startPortal, upload, uploadRequest, type Cast, type TestPortal } from '../helpers/portal';
 
 type Operation = { operationId: string; responses: Record<string, unknown>; requestBody?: unknown; links?: unknown };
@@ -214,6 +216,141 @@ describe('the OpenAPI description tells the truth', function () {
       expect(blank.body.total).to.equal(all);
       await api().get(`/api/v1/search?city=${'x'.repeat(101)}`).set(c.secretariat.auth).expect(400);
       await api().get('/api/v1/search?year=%201391').set(c.secretariat.auth).expect(400);
+    });
+
+    it("a list's maxItems counts what was sent, empty values included: 101 blank cities are refused, changing nothing", async function () {
+      const { id } = await upload(portal, c.owner, { ...DEFAULT_FIELDS, access: 'restricted', sharedWith: ['isfahan'] });
+      const audits = countRows(portal, 'audit_log');
+      const refused = await api().post(`/api/v1/documents/${id}/shares`).set(c.owner.auth).send({ cities: Array(101).fill('') }).expect(400);
+      expect(refused.headers['content-type']).to.match(/application\/json/);
+      expect(refused.body.error.code).to.equal('validation_failed');
+      expect(refused.body.error.details.fields.map((f: { field: string }) => f.field)).to.deep.equal(['cities']);
+      expect((await api().get(`/api/v1/documents/${id}`).set(c.owner.auth).expect(200)).body.sharedWith).to.deep.equal(['isfahan']);
+      expect(countRows(portal, 'audit_log')).to.equal(audits);
+      // 100 values sent, 99 of them empty: within the limit, and the empty ones are left out.
+      const taken = await api().post(`/api/v1/documents/${id}/shares`).set(c.owner.auth).send({ cities: ['mashhad', ...Array(99).fill('')] }).expect(200);
+      expect(taken.body.sharedWith).to.deep.equal(['mashhad']);
+    });
+
+    it('an integer in a path or query is a number up to 9007199254740991 (a missing one is 404); past it, 400, changing nothing', async function () {
+      const { id } = await upload(portal, c.owner);
+      const lesson = (await api().post('/api/v1/lessons').set(c.owner.auth).send({ ...LESSON_FIELDS })).body as { id: string };
+      const audits = countRows(portal, 'audit_log');
+      const MAX = '9007199254740991';
+      const cases: [string, string, string][] = [
+        ['post', `/api/v1/lessons/${lesson.id}/actions/%s/done`, 'actionId'],
+        ['get', `/api/v1/documents/${id}/preview?version=%s`, 'version'],
+        ['get', `/api/v1/documents/${id}/preview/pages/1?version=%s`, 'version'],
+        ['get', `/api/v1/documents/${id}/file?version=%s`, 'version'],
+        ['delete', '/api/v1/subscriptions/%s', 'id'],
+        ['patch', '/api/v1/subscriptions/%s', 'id'],
+      ];
+      for (const [method, url, field] of cases) {
+        for (const past of ['9007199254740992', '99999999999999999999']) {
+          const res = await api()[method as 'get'](url.replace('%s', past)).set(c.owner.auth).send({ evidence: 'انجام شد', email: true });
+          expect(res.status, `${method} ${url} ${past}`).to.equal(400);
+          expect(res.body.error.code).to.equal('validation_failed');
+          expect(res.body.error.details.fields[0].field).to.equal(field);
+        }
+        const largest = await api()[method as 'get'](url.replace('%s', MAX)).set(c.owner.auth).send({ evidence: 'انجام شد', email: true });
+        expect(largest.status, `${method} ${url} ${MAX}`).to.equal(404);
+        expect(largest.body.error.code).to.equal('not_found');
+      }
+      expect(countRows(portal, 'audit_log')).to.equal(audits);
+      const spec = fileSpec as unknown as { components: { parameters: Record<string, { schema: { maximum?: number } }> } };
+      for (const name of ['ActionId', 'SubscriptionId', 'PreviewVersion', 'UserId']) {
+        if (spec.components.parameters[name]) expect(spec.components.parameters[name]!.schema.maximum, name).to.equal(Number.MAX_SAFE_INTEGER);
+      }
+    });
+
+    it('a lesson takes known cities, hazards and resolutions; a text limit counts what was sent; a blank text is refused', async function () {
+      const lessonCount = () => portal.services.db.prepare('SELECT count(*) FROM lessons').pluck().get() as number;
+      const [lessons, audits] = [lessonCount(), countRows(portal, 'audit_log')];
+      for (const body of [
+        { ...LESSON_FIELDS, city: 'atlantis' },
+        { ...LESSON_FIELDS, city: 'shiraz', sharedWith: ['atlantis'] },
+        { ...LESSON_FIELDS, city: 'shiraz', hazards: ['tsunami'] },
+        { ...LESSON_FIELDS, city: 'shiraz', resolutions: ['99/1'] },
+        { ...LESSON_FIELDS, city: 'shiraz', title: ` ${'ع'.repeat(299)} ` },
+        { ...LESSON_FIELDS, city: 'shiraz', analysis: '\u00a0\u3000' },
+        { ...LESSON_FIELDS, city: 'shiraz', documents: ['   '] },
+      ]) {
+        const res = await api().post('/api/v1/lessons').set(c.secretariat.auth).send(body).expect(400);
+        expect(res.body.error.code, JSON.stringify(body).slice(0, 80)).to.equal('validation_failed');
+      }
+      expect([lessonCount(), countRows(portal, 'audit_log')]).to.deep.equal([lessons, audits]);
+      const fits = await api().post('/api/v1/lessons').set(c.secretariat.auth).send({ ...LESSON_FIELDS, city: 'shiraz', title: ` ${'ع'.repeat(298)} ` }).expect(201);
+      expect(fits.body.title).to.equal('ع'.repeat(298));
+      const known = fileSpec.components.schemas;
+      const newLesson = known.NewLesson as { required: string[]; properties: Record<string, { $ref?: string; items?: { $ref?: string } }> };
+      expect(newLesson.required).to.include('city');
+      expect(newLesson.properties.city!.$ref).to.equal('#/components/schemas/KnownCityId');
+      expect(newLesson.properties.sharedWith!.items!.$ref).to.equal('#/components/schemas/KnownCityId');
+      expect(newLesson.properties.hazards!.items!.$ref).to.equal('#/components/schemas/HazardId');
+      expect(newLesson.properties.resolutions!.items!.$ref).to.equal('#/components/schemas/KnownResolutionRef');
+    });
+
+    it('every search filter takes a blank value and leaves it out, `type` as the others; another type is refused', async function () {
+      await upload(portal, c.owner);
+      const all = (await api().get('/api/v1/search').set(c.secretariat.auth).expect(200)).body.total as number;
+      expect(all).to.be.greaterThan(0);
+      const blank = await api().get('/api/v1/search?type=&type=%20&kind=&hazard=&fileType=').set(c.secretariat.auth).expect(200);
+      expect(blank.body.total).to.equal(all);
+      const documents = await api().get('/api/v1/search?type=%20document%20').set(c.secretariat.auth).expect(200);
+      expect(documents.body.hits.every((hit: { type: string }) => hit.type === 'document')).to.equal(true);
+      const refused = await api().get('/api/v1/search?type=lessons').set(c.secretariat.auth).expect(400);
+      expect(refused.body.error.details.fields[0].field).to.equal('type.0');
+    });
+
+    it('a lesson correction names what changes (`{}` or no body is 400), and a lesson with its history is described as answered', async function () {
+      const lesson = (await api().post('/api/v1/lessons').set(c.owner.auth).send({ ...LESSON_FIELDS }).expect(201)).body as { id: string; title: string };
+      const audits = countRows(portal, 'audit_log');
+      for (const send of [(r: supertest.Test) => r.send({}), (r: supertest.Test) => r]) {
+        const refused = await send(api().patch(`/api/v1/lessons/${lesson.id}`).set(c.owner.auth)).expect(400);
+        expect(refused.body.error.code).to.equal('validation_failed');
+      }
+      expect(countRows(portal, 'audit_log')).to.equal(audits);
+      const answered = (await api().get(`/api/v1/lessons/${lesson.id}`).set(c.owner.auth).expect(200)).body as Record<string, unknown>;
+      expect(answered.title).to.equal(lesson.title);
+      const schemas = fileSpec.components.schemas as Record<string, { allOf?: { $ref?: string; properties?: Record<string, unknown> }[]; unevaluatedProperties?: boolean; properties?: Record<string, unknown> }>;
+      const withHistory = schemas.LessonWithHistory!;
+      const described = new Set([...Object.keys(schemas.LessonFields!.properties!), ...Object.keys(withHistory.allOf![1]!.properties!)]);
+      expect(Object.keys(answered).filter((key) => !described.has(key))).to.deep.equal([]);
+      expect(withHistory.unevaluatedProperties).to.equal(false);
+      expect(schemas.Lesson!.unevaluatedProperties).to.equal(false);
+    });
+
+    it("SolarDay's pattern takes every day the calendar has and refuses every other, but Esfand 30th of a common year", function () {
+      const pattern = new RegExp((fileSpec.components.schemas.SolarDay as { pattern: string }).pattern);
+      const pad = (n: number, width: number) => String(n).padStart(width, '0');
+      const disagree: string[] = [];
+      for (const year of [0, 1, 9, 10, 99, 100, 999, 1000, 1299, 1403, 1404, 1405, 2999, 3000, 3099, 3100, 3169, 3170, 3177, 3178, 3199, 9999]) {
+        for (let month = 0; month <= 13; month++) {
+          for (let day = 0; day <= 32; day++) {
+            const typed = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+            const leapDay = month === 12 && day === 30 && year >= FIRST_YEAR && year <= LAST_YEAR;
+            if (pattern.test(typed) !== (isValidJalali({ year, month, day }) || leapDay)) disagree.push(typed);
+          }
+        }
+      }
+      expect(disagree).to.deep.equal([]);
+      expect(isValidJalali({ year: 1403, month: 12, day: 30 })).to.equal(true);
+      expect(isValidJalali({ year: 1404, month: 12, day: 30 })).to.equal(false);
+    });
+
+    it("the lessons list's filters leave an empty value out as the search's do, and count what was sent", async function () {
+      await api().post('/api/v1/lessons').set(c.owner.auth).send({ ...LESSON_FIELDS }).expect(201);
+      const all = (await api().get('/api/v1/lessons').set(c.secretariat.auth).expect(200)).body.total as number;
+      expect(all).to.be.greaterThan(0);
+      const blank = await api().get('/api/v1/lessons?city=&hazard=&hazard=&status=&review=').set(c.secretariat.auth).expect(200);
+      expect(blank.body.total).to.equal(all);
+      const tooMany = await api().get(`/api/v1/lessons?${Array(51).fill('city=').join('&')}`).set(c.secretariat.auth).expect(400);
+      expect(tooMany.body.error.details.fields[0].field).to.equal('city');
+      await api().get('/api/v1/lessons?status=&status=forgotten').set(c.secretariat.auth).expect(400);
+      // 50 city values of 64 characters each are valid, but four-byte characters percent-encoded make the request line
+      // longer than Node.js reads (16 KiB): 431, as described.
+      const long = Array(50).fill(`city=${'%F0%9F%8C%8A'.repeat(64)}`).join('&');
+      await api().get(`/api/v1/lessons?${long}`).set(c.secretariat.auth).expect(431);
     });
 
     it('a package names documents that exist (404 like a missing id) and are published (409), creating nothing', async function () {

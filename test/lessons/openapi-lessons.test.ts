@@ -22,7 +22,7 @@ describe('OpenAPI: lessons, subscriptions, feeds and preferences', () => {
     return lines.slice(start + 1, end < 0 ? undefined : end);
   };
   const ROUTES: [string, string, string[]][] = [
-    ['get', '/api/v1/lessons', ['200', '400', '401']],
+    ['get', '/api/v1/lessons', ['200', '400', '401', '431']],
     ['post', '/api/v1/lessons', ['201', '400', '401', '403']],
     ['get', '/api/v1/lessons/{id}', ['200', '401', '404']],
     ['patch', '/api/v1/lessons/{id}', ['200', '400', '401', '403', '404', '409']],
