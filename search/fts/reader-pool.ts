@@ -31,9 +31,10 @@ interface PoolWorker {
  * searches use every core and never hold up the portal's thread, which streams uploads and
  * downloads and is the one that writes the index.
  *
- * One worker starts with the index (`warm`), more when searches arrive together, up to `size`; a call goes to the worker with the fewest
- * calls waiting. A worker that fails is replaced by the next call that needs one; what it was
- * answering is refused with its error. Synonym groups reach every worker before any later search.
+ * One worker starts with the index (`warm`), more when searches arrive together, up to `size`; a
+ * call goes to the worker with the fewest calls waiting. A worker that fails is replaced by the
+ * next call that needs one; what it was answering is refused with its error. Synonym groups reach
+ * every worker before any later search.
  */
 export class ReaderPool {
   private readonly workers: PoolWorker[] = [];
