@@ -23,9 +23,7 @@ export class FtsConnection {
     if (this.db) return;
     const db = new Database(this.file, { readonly: true, fileMustExist: true });
     try {
-      db.pragma('busy_timeout = 5000');
-      db.pragma('temp_store = MEMORY');
-      db.pragma('cache_size = -65536');
+      tuneForQueries(db);
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version !== SCHEMA_VERSION) throw new Error(`the search index ${this.file} has layout ${version}, this portal reads ${SCHEMA_VERSION}`);
     } catch (error) {
@@ -70,9 +68,7 @@ export class FtsConnection {
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
-      db.pragma('temp_store = MEMORY');
-      db.pragma('cache_size = -65536');
+      tuneForQueries(db);
       const version = db.pragma('user_version', { simple: true }) as number;
       db.transaction(() => {
         if (version !== SCHEMA_VERSION) for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
@@ -111,6 +107,13 @@ export class FtsConnection {
     }
     return statement;
   }
+}
+
+/** What every connection to the index sets, the writer's and each worker's read-only one. */
+function tuneForQueries(db: Database.Database): void {
+  db.pragma('busy_timeout = 5000');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -65536');
 }
 
 function isUnreadableDatabase(error: unknown): boolean {
